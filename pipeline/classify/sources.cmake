@@ -1,0 +1,7 @@
+# Included from the top-level CMakeLists.txt; paths are absolute so the includer's
+# directory does not matter.
+set(RESVK_CLASSIFY_SOURCES
+    ${CMAKE_CURRENT_LIST_DIR}/preprocess.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/labels.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/topk.cpp
+)
