@@ -1,7 +1,9 @@
 #pragma once
-// ImageNet-style preprocessing on the CPU, matching torchvision's
-// Resize(short side) + CenterCrop + ToTensor + Normalize on a PIL image, so a
-// photo classified here gets the same input tensor as in the PyTorch references.
+// ImageNet-style preprocessing on the CPU: torchvision's Resize(short side) +
+// CenterCrop + ToTensor + Normalize on a PIL image, so a photo classified here gets
+// the input tensor of the PyTorch references in shared/. Two rounding details follow
+// those references rather than stock torchvision (see preprocess.cpp): the long side
+// is rounded, not truncated, and the crop offset is rounded down.
 #include "video/image_decoder.h"
 
 namespace resvk::classify {
