@@ -1,0 +1,70 @@
+#pragma once
+// Loading an ONNX model and compiling it for concrete input shapes.
+// Only pipeline/model/ sees protobuf; everything else sees Program and HostTensor.
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "program.h"
+
+namespace resvk::model {
+
+// A problem with the model or its data; what() is one line a user can act on.
+struct Error : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+struct TensorInfo {
+    std::string name;
+    Shape shape;  // -1 where the dimension is symbolic (dynamic batch)
+};
+
+// A host-side float tensor (row-major / NCHW).
+struct HostTensor {
+    std::string name;
+    Shape shape;
+    std::vector<float> data;
+};
+
+class Model {
+public:
+    // Parses the file (and its external-data files). Throws Error for missing,
+    // truncated or non-ONNX files, unsupported opsets and missing external data.
+    static Model load(const std::string& path);
+
+    Model(Model&&) noexcept;
+    Model& operator=(Model&&) noexcept;
+    ~Model();
+
+    const std::vector<TensorInfo>& inputs() const;   // real inputs (initializers excluded)
+    const std::vector<TensorInfo>& outputs() const;
+    int opset() const;
+    const std::string& path() const;
+
+    // Shape inference, constant folding (every node whose inputs are constant),
+    // BatchNorm folding into the preceding Conv where exact, fusion of
+    // Conv + bias + residual Add + ReLU. Ops the GPU runtime cannot run are
+    // listed in *unsupported as "OpType (node 'name')"; when unsupported is null
+    // the first one throws Error instead. Wrong input rank/shape throws Error.
+    Program compile(const std::vector<Shape>& inputShapes,
+                    std::vector<std::string>* unsupported = nullptr) const;
+
+private:
+    struct Impl;
+    explicit Model(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> impl_;
+};
+
+// Reads a serialized onnx.TensorProto (the .pb files of ONNX backend tests).
+// Float, double, int32/64, uint8, bool data are converted to float. Throws Error.
+HostTensor readTensorFile(const std::string& path);
+
+// Statistics for `resvk info`.
+struct ProgramStats {
+    int64_t parameters = 0;       // weights + biases after folding
+    int64_t macs = 0;             // multiply-accumulates for the whole batch
+};
+ProgramStats computeStats(const Program& program);
+
+}  // namespace resvk::model

@@ -1,0 +1,115 @@
+// Model::load: ModelProto -> Graph (all tensors decoded, external data read).
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+#include <onnx/onnx_pb.h>
+
+#include "model/graph.h"
+#include "model/tensor_proto.h"
+
+namespace resvk::model {
+namespace {
+
+constexpr int kMinOpset = 7;
+constexpr int kMaxOpset = 17;
+
+Attr convertAttr(const onnx::AttributeProto& a, const std::string& dir, const std::string& ctx) {
+    Attr out;
+    out.i = a.i();
+    out.f = a.f();
+    out.s = a.s();
+    out.ints.assign(a.ints().begin(), a.ints().end());
+    out.floats.assign(a.floats().begin(), a.floats().end());
+    if (a.has_t()) out.t.push_back(tensorFromProto(a.t(), dir, ctx));
+    return out;
+}
+
+TensorInfo convertInfo(const onnx::ValueInfoProto& v) {
+    TensorInfo info;
+    info.name = v.name();
+    if (v.type().has_tensor_type() && v.type().tensor_type().has_shape()) {
+        for (const auto& d : v.type().tensor_type().shape().dim())
+            info.shape.push_back(d.has_dim_value() && d.dim_value() > 0 ? d.dim_value() : -1);
+    }
+    return info;
+}
+
+}  // namespace
+
+Model::Model(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Model::Model(Model&&) noexcept = default;
+Model& Model::operator=(Model&&) noexcept = default;
+Model::~Model() = default;
+
+const std::vector<TensorInfo>& Model::inputs() const { return impl_->graph.inputs; }
+const std::vector<TensorInfo>& Model::outputs() const { return impl_->graph.outputs; }
+int Model::opset() const { return impl_->graph.opset; }
+const std::string& Model::path() const { return impl_->path; }
+
+Model Model::load(const std::string& path) {
+    const std::string ctx = "model '" + path + "'";
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec))
+        throw Error(ctx + ": file not found");
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw Error(ctx + ": cannot open file");
+    onnx::ModelProto proto;
+    if (!proto.ParseFromIstream(&in) || !proto.has_graph() || proto.ir_version() <= 0)
+        throw Error(ctx + ": not an ONNX model, or the file is truncated");
+
+    auto impl = std::make_unique<Impl>();
+    impl->path = path;
+    Graph& g = impl->graph;
+    bool haveOpset = false;
+    for (const auto& os : proto.opset_import()) {
+        if (os.domain().empty() || os.domain() == "ai.onnx") {
+            g.opset = static_cast<int>(os.version());
+            haveOpset = true;
+        }
+    }
+    if (!haveOpset) g.opset = 1;
+    if (g.opset < kMinOpset || g.opset > kMaxOpset)
+        throw Error(ctx + ": unsupported opset " + std::to_string(g.opset) + " (supported: " +
+                    std::to_string(kMinOpset) + "-" + std::to_string(kMaxOpset) + ")");
+
+    const std::string dir = std::filesystem::path(path).parent_path().string();
+    const onnx::GraphProto& gp = proto.graph();
+    for (const auto& init : gp.initializer())
+        g.initializers[init.name()] = tensorFromProto(init, dir, ctx);
+
+    std::set<std::string> known;
+    for (const auto& [name, t] : g.initializers) known.insert(name);
+    for (const auto& v : gp.input()) {
+        known.insert(v.name());
+        if (!g.initializers.count(v.name())) g.inputs.push_back(convertInfo(v));
+    }
+    for (int k = 0; k < gp.node_size(); ++k) {
+        const auto& np = gp.node(k);
+        Node n;
+        n.op = np.op_type();
+        n.name = np.name();
+        n.domain = np.domain() == "ai.onnx" ? std::string() : np.domain();
+        n.index = k;
+        n.inputs.assign(np.input().begin(), np.input().end());
+        n.outputs.assign(np.output().begin(), np.output().end());
+        for (const auto& a : np.attribute()) n.attrs[a.name()] = convertAttr(a, dir, ctx);
+        for (const auto& name : n.inputs) {
+            if (!name.empty() && !known.count(name))
+                throw Error(ctx + " is malformed or truncated: node '" + n.displayName() +
+                            "' reads undefined tensor '" + name + "'");
+        }
+        for (const auto& name : n.outputs) known.insert(name);
+        g.nodes.push_back(std::move(n));
+    }
+    for (const auto& v : gp.output()) {
+        if (!known.count(v.name()))
+            throw Error(ctx + " is malformed or truncated: graph output '" + v.name() +
+                        "' is never produced");
+        g.outputs.push_back(convertInfo(v));
+    }
+    if (g.outputs.empty()) throw Error(ctx + " is malformed or truncated: the graph has no outputs");
+    return Model(std::move(impl));
+}
+
+}  // namespace resvk::model

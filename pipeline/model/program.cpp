@@ -1,0 +1,59 @@
+// Shape helpers, names and statistics of a compiled Program.
+#include "model/model.h"
+
+namespace resvk::model {
+
+int64_t elementCount(const Shape& shape) {
+    int64_t n = 1;
+    for (int64_t d : shape) n *= d;
+    return n;
+}
+
+std::string toString(const Shape& shape) {
+    if (shape.empty()) return "scalar";
+    std::string s;
+    for (size_t k = 0; k < shape.size(); ++k) {
+        if (k) s += 'x';
+        s += shape[k] < 0 ? std::string("?") : std::to_string(shape[k]);
+    }
+    return s;
+}
+
+const char* toString(LayerKind kind) {
+    switch (kind) {
+        case LayerKind::Conv: return "Conv";
+        case LayerKind::Gemm: return "Gemm";
+        case LayerKind::BatchNorm: return "BatchNorm";
+        case LayerKind::Add: return "Add";
+        case LayerKind::Mul: return "Mul";
+        case LayerKind::Relu: return "Relu";
+        case LayerKind::MaxPool: return "MaxPool";
+        case LayerKind::AveragePool: return "AveragePool";
+        case LayerKind::GlobalAveragePool: return "GlobalAveragePool";
+        case LayerKind::Softmax: return "Softmax";
+        case LayerKind::Pad: return "Pad";
+        case LayerKind::Slice: return "Slice";
+        case LayerKind::Concat: return "Concat";
+        case LayerKind::Reshape: return "Reshape";
+        case LayerKind::Transpose: return "Transpose";
+    }
+    return "?";
+}
+
+ProgramStats computeStats(const Program& program) {
+    ProgramStats stats;
+    for (const Layer& layer : program.layers) {
+        stats.parameters += static_cast<int64_t>(layer.weights.size() + layer.bias.size());
+        const Shape& out = program.values.at(static_cast<size_t>(layer.output)).shape;
+        if (layer.kind == LayerKind::Conv && layer.weightShape.size() == 4) {
+            // every output element costs Cin/group * kh * kw multiply-accumulates
+            stats.macs += elementCount(out) * layer.weightShape[1] * layer.weightShape[2] *
+                          layer.weightShape[3];
+        } else if (layer.kind == LayerKind::Gemm && layer.weightShape.size() == 2) {
+            stats.macs += elementCount(out) * layer.weightShape[1];
+        }
+    }
+    return stats;
+}
+
+}  // namespace resvk::model
