@@ -1,0 +1,104 @@
+#include "ops/conv.h"
+
+#include <stdexcept>
+
+#include "conv_params.h"
+
+namespace resvk::ops {
+
+namespace {
+
+shaders::ShaderId tileShader(const ConvTile& t) {
+    using shaders::ShaderId;
+    if (t.outTexels == 1) return ShaderId::conv2d_o1p4;
+    if (t.outTexels == 4) return ShaderId::conv2d_o4p4;
+    if (t.pixels == 8) return ShaderId::conv2d_o2p8;
+    return ShaderId::conv2d_o2p4;
+}
+
+}  // namespace
+
+ConvTile chooseConvTile(const ConvGeometry& g, const Shape4& out, bool cpuDevice) {
+    (void)g;
+    const int64_t pixels = int64_t(out[0]) * out[2] * out[3];
+    const int outC4 = channelTexels(out[1]);
+    // Invocations a device needs in flight before bigger tiles pay off: a few
+    // SIMD rows per core on a CPU, tens of thousands of lanes on a GPU.
+    const int64_t wanted = cpuDevice ? 256 : 32768;
+    const ConvTile candidates[] = {{4, 4}, {2, 8}, {2, 4}, {1, 4}};
+    for (const ConvTile& t : candidates) {
+        if (t.outTexels > outC4) continue;
+        const int64_t invocations = ((pixels + t.pixels - 1) / t.pixels) * ((outC4 + t.outTexels - 1) / t.outTexels);
+        if (invocations >= wanted) return t;
+    }
+    return outC4 >= 2 ? ConvTile{2, 4} : ConvTile{1, 4};
+}
+
+std::vector<float> packConvWeights(const std::vector<float>& w, int outC, int inC, const ConvGeometry& g) {
+    const int kh = g.kernel[0], kw = g.kernel[1];
+    if (g.group != 1) {
+        // The grouped kernel reads the ONNX array as is, four floats per texel.
+        std::vector<float> flat(w);
+        flat.resize((flat.size() + 3) / 4 * 4, 0.0f);
+        return flat;
+    }
+    const int inC4 = channelTexels(inC), outRows = channelTexels(outC) * 4;
+    const int taps = kh * kw;
+    std::vector<float> packed(size_t(outRows) * inC4 * taps * 4, 0.0f);
+    for (int co = 0; co < outC; ++co)
+        for (int ci = 0; ci < inC; ++ci)
+            for (int t = 0; t < taps; ++t) {
+                size_t texel = (size_t(co) * inC4 + ci / 4) * taps + t;
+                packed[texel * 4 + (ci & 3)] = w[(size_t(co) * inC + ci) * taps + t];
+            }
+    return packed;
+}
+
+std::vector<float> packBias(const std::vector<float>& bias, int outC) {
+    std::vector<float> packed(size_t(channelTexels(outC)) * 4, 0.0f);
+    for (size_t i = 0; i < bias.size() && i < packed.size(); ++i) packed[i] = bias[i];
+    return packed;
+}
+
+void recordConv(Recorder& r, const ConvGeometry& g, const ConvTile& tile, const ConvBindings& b, bool hasBias,
+                bool relu) {
+    const Shape4& in = b.input.shape;
+    const Shape4& out = b.output.shape;
+    shaders::ConvParams p{};
+    p.batch = in[0];
+    p.inC4 = channelTexels(in[1]);
+    p.inH = in[2];
+    p.inW = in[3];
+    p.outC4 = channelTexels(out[1]);
+    p.outH = out[2];
+    p.outW = out[3];
+    p.padTop = g.padBegin[0];
+    p.padLeft = g.padBegin[1];
+    p.hasBias = hasBias ? 1 : 0;
+    p.hasResidual = b.residual ? 1 : 0;
+    p.relu = relu ? 1 : 0;
+    p.inC = in[1];
+    p.outC = out[1];
+    p.groups = g.group;
+
+    const bool padded = g.padBegin[0] || g.padBegin[1] || g.padEnd[0] || g.padEnd[1];
+    std::vector<int32_t> spec = {static_cast<int32_t>(r.localSize), g.kernel[0], g.kernel[1], g.stride[0],
+                                 g.stride[1], g.dilation[0], g.dilation[1]};
+    const vk::BufferSlice residual = b.residual ? b.residual->slice : b.input.slice;
+    const std::vector<vk::BufferSlice> inputs = {b.input.slice, b.weights, b.bias, residual};
+
+    if (g.group != 1) {
+        vk::KernelKey key{shaders::ShaderId::conv_grouped, spec, 4, sizeof p};
+        r.stream.dispatch(key, b.output.slice, inputs, &p, flatGrid(texelCount(out), r.localSize));
+        return;
+    }
+    spec.push_back(padded ? 1 : 0);
+    vk::KernelKey key{tileShader(tile), spec, 4, sizeof p};
+    const int64_t pixelTiles = (int64_t(out[0]) * out[2] * out[3] + tile.pixels - 1) / tile.pixels;
+    const uint32_t groupsX = static_cast<uint32_t>((pixelTiles + r.localSize - 1) / r.localSize);
+    const uint32_t groupsY = static_cast<uint32_t>((p.outC4 + tile.outTexels - 1) / tile.outTexels);
+    if (groupsX > 65535 || groupsY > 65535) throw std::runtime_error("convolution too large for one dispatch");
+    r.stream.dispatch(key, b.output.slice, inputs, &p, {groupsX, groupsY, 1});
+}
+
+}  // namespace resvk::ops

@@ -1,0 +1,44 @@
+#pragma once
+// Convolution (and Gemm, recorded as a 1x1 convolution over (N, K, 1, 1)).
+#include <vector>
+
+#include "ops/tensor.h"
+
+namespace resvk::ops {
+
+struct ConvGeometry {
+    int kernel[2] = {1, 1};
+    int stride[2] = {1, 1};
+    int dilation[2] = {1, 1};
+    int padBegin[2] = {0, 0};
+    int padEnd[2] = {0, 0};
+    int group = 1;
+};
+
+// Register tile of the implicit-GEMM kernel: output texels x pixels per invocation.
+struct ConvTile {
+    int outTexels = 2;
+    int pixels = 4;
+};
+
+// Picks the tile for a layer on a device: enough invocations to fill the
+// device first, then the largest tile (more FMAs per fetched texel).
+ConvTile chooseConvTile(const ConvGeometry& g, const Shape4& out, bool cpuDevice);
+
+// ONNX weights [Cout, Cin/group, KH, KW] in the layout the chosen kernel reads.
+std::vector<float> packConvWeights(const std::vector<float>& weights, int outC, int inC, const ConvGeometry& g);
+// Bias padded to whole texels (zeros when absent).
+std::vector<float> packBias(const std::vector<float>& bias, int outC);
+
+struct ConvBindings {
+    Tensor input;
+    vk::BufferSlice weights;
+    vk::BufferSlice bias;           // packBias() data (always present)
+    const Tensor* residual = nullptr;
+    Tensor output;
+};
+
+void recordConv(Recorder& r, const ConvGeometry& g, const ConvTile& tile, const ConvBindings& b, bool hasBias,
+                bool relu);
+
+}  // namespace resvk::ops

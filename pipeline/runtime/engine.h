@@ -1,0 +1,59 @@
+#pragma once
+// A model running on the GPU: compiles a plan per set of input shapes (so the
+// batch size is free), uploads weights once, replays a recorded command buffer.
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "model/model.h"
+#include "vk/context.h"
+#include "vk/kernel.h"
+
+namespace resvk::runtime {
+
+struct LayerTiming {
+    std::string name;      // layer (first fused ONNX node) name
+    std::string kind;      // e.g. "Conv+Add+Relu"
+    std::string shape;     // output shape
+    double ms = 0.0;       // GPU time from timestamp queries
+    double gflop = 0.0;    // floating-point work (2 * MACs) / 1e9
+};
+
+struct PlanStats {
+    int64_t activationBytes = 0;  // after liveness-based reuse
+    int64_t weightBytes = 0;
+    int64_t layerCount = 0;
+};
+
+class Plan;
+
+class Engine {
+public:
+    Engine(vk::Context& context, const model::Model& model);
+    ~Engine();
+    Engine(const Engine&) = delete;
+    Engine& operator=(const Engine&) = delete;
+
+    // Runs on host tensors (NCHW floats, shapes as the model's inputs with the
+    // batch filled in). Throws model::Error for a wrong input count or shape.
+    std::vector<model::HostTensor> run(const std::vector<model::HostTensor>& inputs);
+
+    void setProfiling(bool on) { profiling_ = on; }
+    // Per-layer GPU times of the last run(); empty unless profiling is on.
+    const std::vector<LayerTiming>& lastProfile() const { return profile_; }
+
+    PlanStats stats(const std::vector<model::Shape>& inputShapes);
+
+private:
+    Plan& planFor(const std::vector<model::Shape>& inputShapes);
+
+    vk::Context& context_;
+    const model::Model& model_;
+    std::unique_ptr<vk::KernelCache> kernels_;
+    std::map<std::vector<model::Shape>, std::unique_ptr<Plan>> plans_;
+    bool profiling_ = false;
+    std::vector<LayerTiming> profile_;
+};
+
+}  // namespace resvk::runtime

@@ -1,0 +1,292 @@
+#include "runtime/plan.h"
+
+#include <climits>
+
+#include "ops/conv.h"
+#include "ops/elementwise.h"
+#include "ops/movement.h"
+#include "ops/pool.h"
+#include "ops/softmax.h"
+#include "runtime/memory_plan.h"
+
+namespace resvk::runtime {
+
+namespace {
+
+constexpr int64_t kAlignment = 256;  // >= every device's texel/storage offset alignment
+
+bool isBinary(model::LayerKind k) { return k == model::LayerKind::Add || k == model::LayerKind::Mul; }
+bool hasWeights(model::LayerKind k) {
+    return k == model::LayerKind::Conv || k == model::LayerKind::Gemm || k == model::LayerKind::BatchNorm;
+}
+
+// numpy broadcasting aligns trailing dims: prepend 1s up to `rank`.
+model::Shape alignRank(const model::Shape& s, size_t rank) {
+    model::Shape out(rank - std::min(rank, s.size()), 1);
+    out.insert(out.end(), s.begin(), s.end());
+    return out;
+}
+
+ops::ConvGeometry geometryOf(const model::Layer& l) {
+    ops::ConvGeometry g;
+    if (l.kind == model::LayerKind::Gemm) return g;  // a 1x1 convolution over (N, K, 1, 1)
+    for (int d = 0; d < 2; ++d) {
+        g.kernel[d] = l.window.kernel[d];
+        g.stride[d] = l.window.stride[d];
+        g.dilation[d] = l.window.dilation[d];
+        g.padBegin[d] = l.window.padBegin[d];
+        g.padEnd[d] = l.window.padEnd[d];
+    }
+    g.group = l.group;
+    return g;
+}
+
+ops::Shape4 extend(const std::vector<int64_t>& v, int fill) {
+    ops::Shape4 s{fill, fill, fill, fill};
+    for (size_t d = 0; d < v.size() && d < 4; ++d) s[d] = static_cast<int>(v[d]);
+    return s;
+}
+
+std::string kindLabel(const model::Layer& l) {
+    std::string s;
+    for (const auto& op : l.fusedOps) s += (s.empty() ? "" : "+") + op;
+    return s.empty() ? model::toString(l.kind) : s;
+}
+
+}  // namespace
+
+Plan::Plan(vk::Context& context, vk::KernelCache& kernels, model::Program program)
+    : context_(context), program_(std::move(program)) {
+    for (const auto& v : program_.values)
+        if (v.shape.size() > 4) throw model::Error("tensor '" + v.name + "' has rank > 4, which resvk does not run");
+    placeActivations();
+    uploadConstants();
+    stream_ = std::make_unique<vk::CommandStream>(context, kernels, true);
+    ops::Recorder recorder{*stream_, context.isCpuDevice() ? 8u : 64u};
+    for (size_t i = 0; i < program_.layers.size(); ++i) {
+        const size_t begin = stream_->dispatchCount();
+        recordLayer(recorder, program_.layers[i], i);
+        layerDispatches_.push_back({begin, stream_->dispatchCount()});
+    }
+    stream_->finish();
+    stats_.layerCount = static_cast<int64_t>(program_.layers.size());
+}
+
+Plan::~Plan() = default;
+
+void Plan::placeActivations() {
+    const auto& values = program_.values;
+    std::vector<Lifetime> lifetimes(values.size());
+    for (size_t v = 0; v < values.size(); ++v) {
+        valueShapes_.push_back(ops::view4(values[v].shape));
+        lifetimes[v] = {ops::packedBytes(valueShapes_[v]), INT_MAX, -1};
+    }
+    for (int v : program_.inputs) lifetimes[v].first = -1;
+    scratchOf_.assign(program_.layers.size(), -1);
+    for (size_t i = 0; i < program_.layers.size(); ++i) {
+        const auto& l = program_.layers[i];
+        const int step = static_cast<int>(i);
+        auto& out = lifetimes[l.output];
+        out.first = std::min(out.first, step);
+        out.last = std::max(out.last, step);
+        auto reads = l.inputs;
+        if (l.residual >= 0) reads.push_back(l.residual);
+        for (int v : reads) lifetimes[v].last = std::max(lifetimes[v].last, step);
+        // Operands of lower rank are reshaped into scratch tensors living for this layer only.
+        if (!isBinary(l.kind)) continue;
+        for (int v : l.inputs) {
+            if (values[v].shape.size() == values[l.output].shape.size()) continue;
+            if (scratchOf_[i] < 0) scratchOf_[i] = static_cast<int>(valueShapes_.size());
+            valueShapes_.push_back(ops::view4(alignRank(values[v].shape, values[l.output].shape.size())));
+            lifetimes.push_back({ops::packedBytes(valueShapes_.back()), step, step});
+        }
+    }
+    for (int v : program_.outputs) lifetimes[v].last = INT_MAX;
+    for (auto& t : lifetimes) {
+        if (t.first == INT_MAX) t.first = -1;  // never written: an unused input
+        if (t.last < t.first) t.last = t.first;
+    }
+    MemoryPlan plan = planMemory(lifetimes, kAlignment);
+    valueOffsets_ = plan.offsets;
+    stats_.activationBytes = plan.arenaBytes;
+    arena_ = vk::Buffer(context_, plan.arenaBytes, vk::Buffer::Kind::Compute);
+}
+
+void Plan::uploadConstants() {
+    // Pack every layer's constants into one host array, then one buffer, one upload.
+    std::vector<float> host;
+    std::vector<std::pair<size_t, size_t>> ranges;  // float offset, float count
+    auto append = [&](const std::vector<float>& data) {
+        ranges.push_back({host.size(), data.size()});
+        host.insert(host.end(), data.begin(), data.end());
+        host.resize((host.size() * sizeof(float) + kAlignment - 1) / kAlignment * kAlignment / sizeof(float));
+    };
+    for (const auto& l : program_.layers) {
+        if (!hasWeights(l.kind)) continue;
+        const int outC = static_cast<int>(l.weightShape.at(0));
+        if (l.kind == model::LayerKind::BatchNorm) {
+            append(ops::packBias(l.weights, outC));
+            append(ops::packBias(l.bias, outC));
+            continue;
+        }
+        const ops::ConvGeometry g = geometryOf(l);
+        const int inC = valueShapes_[l.inputs.at(0)][1];
+        append(ops::packConvWeights(l.weights, outC, inC, g));
+        append(ops::packBias(l.bias, outC));
+    }
+    weights_ = vk::Buffer(context_, std::max<size_t>(host.size() * sizeof(float), 16), vk::Buffer::Kind::Compute);
+    weights_.write(0, host.data(), host.size() * sizeof(float));
+    stats_.weightBytes = static_cast<int64_t>(host.size() * sizeof(float));
+    size_t next = 0;
+    constants_.assign(program_.layers.size(), {});
+    for (size_t i = 0; i < program_.layers.size(); ++i) {
+        if (!hasWeights(program_.layers[i].kind)) continue;
+        auto slice = [&](std::pair<size_t, size_t> r) {
+            return weights_.slice(r.first * sizeof(float), (r.second + 3) / 4 * 16);
+        };
+        constants_[i] = {slice(ranges[next]), slice(ranges[next + 1])};
+        next += 2;
+    }
+}
+
+ops::Tensor Plan::tensorOf(int value) const {
+    const ops::Shape4& s = valueShapes_[value];
+    return {arena_.slice(valueOffsets_[value], ops::packedBytes(s)), s};
+}
+
+ops::Tensor Plan::broadcastView(ops::Recorder& r, int value, size_t rank, int scratch) {
+    ops::Tensor t = tensorOf(value);
+    if (program_.values[value].shape.size() == rank) return t;
+    ops::Tensor view = tensorOf(scratch);
+    ops::recordReshape(r, t, view);
+    return view;
+}
+
+void Plan::recordLayer(ops::Recorder& r, const model::Layer& l, size_t index) {
+    using model::LayerKind;
+    const ops::Tensor out = tensorOf(l.output);
+    const ops::Tensor in = tensorOf(l.inputs.at(0));
+    const LayerConstants& c = constants_[index];
+    switch (l.kind) {
+        case LayerKind::Conv:
+        case LayerKind::Gemm: {
+            const ops::ConvGeometry g = geometryOf(l);
+            ops::ConvBindings b{in, c.weights, c.bias, nullptr, out};
+            ops::Tensor residual;
+            if (l.residual >= 0) {
+                residual = tensorOf(l.residual);
+                b.residual = &residual;
+            }
+            ops::recordConv(r, g, ops::chooseConvTile(g, out.shape, context_.isCpuDevice()), b, !l.bias.empty(),
+                            l.relu);
+            break;
+        }
+        case LayerKind::BatchNorm:
+            ops::recordAffine(r, in, c.weights, c.bias, l.relu, out);
+            break;
+        case LayerKind::Add:
+        case LayerKind::Mul: {
+            const size_t rank = program_.values[l.output].shape.size();
+            int scratch = scratchOf_[index];
+            const ops::Tensor a = broadcastView(r, l.inputs[0], rank, scratch);
+            if (program_.values[l.inputs[0]].shape.size() != rank) ++scratch;
+            const ops::Tensor b = broadcastView(r, l.inputs.at(1), rank, scratch);
+            ops::recordBinary(r, l.kind == LayerKind::Add ? ops::BinaryOp::Add : ops::BinaryOp::Mul, a, b, l.relu,
+                              out);
+            break;
+        }
+        case LayerKind::Relu:
+            ops::recordRelu(r, in, out);
+            break;
+        case LayerKind::MaxPool:
+        case LayerKind::AveragePool:
+            ops::recordPool(r, l.kind == LayerKind::MaxPool ? ops::PoolKind::Max : ops::PoolKind::Average,
+                            geometryOf(l), l.countIncludePad, in, out);
+            break;
+        case LayerKind::GlobalAveragePool:
+            ops::recordGlobalAveragePool(r, in, out);
+            break;
+        case LayerKind::Softmax:
+            ops::recordSoftmax(r, in, l.axis, out);
+            break;
+        case LayerKind::Pad: {
+            ops::Shape4 start = extend(l.starts, 0);
+            for (int& s : start) s = -s;
+            ops::recordStridedCopy(r, in, start, {1, 1, 1, 1}, l.padValue, out);
+            break;
+        }
+        case LayerKind::Slice:
+            ops::recordStridedCopy(r, in, extend(l.starts, 0), extend(l.steps, 1), 0.0f, out);
+            break;
+        case LayerKind::Concat: {
+            std::vector<ops::Tensor> inputs;
+            for (int v : l.inputs) inputs.push_back(tensorOf(v));
+            ops::recordConcat(r, inputs, l.axis, out);
+            break;
+        }
+        case LayerKind::Reshape:
+            ops::recordReshape(r, in, out);
+            break;
+        case LayerKind::Transpose: {
+            ops::Shape4 perm{0, 1, 2, 3};
+            for (size_t d = 0; d < l.perm.size() && d < 4; ++d) perm[d] = static_cast<int>(l.perm[d]);
+            ops::recordTranspose(r, in, perm, out);
+            break;
+        }
+    }
+}
+
+std::vector<model::HostTensor> Plan::run(const std::vector<model::HostTensor>& inputs) {
+    if (inputs.size() != program_.inputs.size())
+        throw model::Error("the model takes " + std::to_string(program_.inputs.size()) + " input(s), got " +
+                           std::to_string(inputs.size()));
+    for (size_t i = 0; i < inputs.size(); ++i) {
+        const int v = program_.inputs[i];
+        const auto& want = program_.values[v].shape;
+        if (inputs[i].shape != want || int64_t(inputs[i].data.size()) != model::elementCount(want))
+            throw model::Error("input '" + program_.values[v].name + "' must be " + model::toString(want) +
+                               ", got " + model::toString(inputs[i].shape));
+        const auto packed = ops::pack4(inputs[i].data.data(), valueShapes_[v]);
+        arena_.write(valueOffsets_[v], packed.data(), packed.size() * sizeof(float));
+    }
+    stream_->submitAndWait();
+    std::vector<model::HostTensor> outputs;
+    for (int v : program_.outputs) {
+        model::HostTensor t{program_.values[v].name, program_.values[v].shape, {}};
+        t.data.resize(static_cast<size_t>(model::elementCount(t.shape)));
+        bool constant = false;
+        for (const auto& co : program_.constOutputs)
+            if (co.value == v) {
+                t.data = co.data;
+                constant = true;
+            }
+        if (!constant) {
+            std::vector<float> packed(static_cast<size_t>(ops::texelCount(valueShapes_[v]) * 4));
+            arena_.read(valueOffsets_[v], packed.data(), packed.size() * sizeof(float));
+            ops::unpack4(packed.data(), valueShapes_[v], t.data.data());
+        }
+        outputs.push_back(std::move(t));
+    }
+    return outputs;
+}
+
+std::vector<LayerTiming> Plan::profile() const {
+    const auto ms = stream_->dispatchMilliseconds();
+    std::vector<LayerTiming> out;
+    for (size_t i = 0; i < program_.layers.size(); ++i) {
+        const auto& l = program_.layers[i];
+        LayerTiming t{l.name, kindLabel(l), model::toString(program_.values[l.output].shape), 0.0, 0.0};
+        for (size_t d = layerDispatches_[i].first; d < layerDispatches_[i].second && d < ms.size(); ++d)
+            t.ms += ms[d];
+        if (l.kind == model::LayerKind::Conv || l.kind == model::LayerKind::Gemm) {
+            model::Program one;
+            one.values = program_.values;
+            one.layers = {l};
+            t.gflop = 2.0 * double(model::computeStats(one).macs) / 1e9;
+        }
+        out.push_back(t);
+    }
+    return out;
+}
+
+}  // namespace resvk::runtime

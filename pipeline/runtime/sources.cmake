@@ -1,0 +1,4 @@
+set(RESVK_RUNTIME_SOURCES
+  ${CMAKE_CURRENT_LIST_DIR}/memory_plan.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/plan.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/engine.cpp)

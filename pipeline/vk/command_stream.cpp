@@ -1,0 +1,175 @@
+#include "vk/command_stream.h"
+
+#include <algorithm>
+
+namespace resvk::vk {
+
+namespace {
+constexpr uint32_t kSetsPerPool = 128;
+constexpr uint32_t kMaxInputsPerKernel = 8;
+constexpr uint32_t kMaxTimedDispatches = 4096;
+
+bool anyOverlap(const BufferSlice& s, const std::vector<BufferSlice>& list) {
+    return std::any_of(list.begin(), list.end(), [&](const BufferSlice& o) { return s.overlaps(o); });
+}
+}  // namespace
+
+CommandStream::CommandStream(Context& context, KernelCache& kernels, bool timestamps)
+    : context_(context), kernels_(kernels), pool_(context), fence_(context) {
+    cmd_ = pool_.allocate();
+    if (timestamps && context.properties().limits.timestampComputeAndGraphics) {
+        VkQueryPoolCreateInfo info{VK_STRUCTURE_TYPE_QUERY_POOL_CREATE_INFO};
+        info.queryType = VK_QUERY_TYPE_TIMESTAMP;
+        info.queryCount = kMaxTimedDispatches + 1;
+        VkQueryPool pool;
+        RESVK_VK(vkCreateQueryPool(context.device(), &info, nullptr, &pool));
+        queries_ = {context.device(), pool};
+        queryCapacity_ = info.queryCount;
+    }
+}
+
+CommandStream::~CommandStream() = default;
+
+VkDescriptorSet CommandStream::allocateSet(VkDescriptorSetLayout layout) {
+    if (setsLeftInPool_ == 0) {
+        VkDescriptorPoolSize sizes[] = {
+            {VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, kSetsPerPool},
+            {VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER, kSetsPerPool * kMaxInputsPerKernel},
+        };
+        VkDescriptorPoolCreateInfo info{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO};
+        info.maxSets = kSetsPerPool;
+        info.poolSizeCount = 2;
+        info.pPoolSizes = sizes;
+        VkDescriptorPool pool;
+        RESVK_VK(vkCreateDescriptorPool(context_.device(), &info, nullptr, &pool));
+        descriptorPools_.emplace_back(context_.device(), pool);
+        setsLeftInPool_ = kSetsPerPool;
+    }
+    --setsLeftInPool_;
+    VkDescriptorSetAllocateInfo info{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO};
+    info.descriptorPool = descriptorPools_.back().get();
+    info.descriptorSetCount = 1;
+    info.pSetLayouts = &layout;
+    VkDescriptorSet set;
+    RESVK_VK(vkAllocateDescriptorSets(context_.device(), &info, &set));
+    return set;
+}
+
+VkBufferView CommandStream::texelView(const BufferSlice& slice) {
+    auto key = std::make_tuple(slice.buffer, slice.offset, slice.size);
+    auto it = views_.find(key);
+    if (it != views_.end()) return it->second.get();
+    VkBufferViewCreateInfo info{VK_STRUCTURE_TYPE_BUFFER_VIEW_CREATE_INFO};
+    info.buffer = slice.buffer;
+    info.format = VK_FORMAT_R32G32B32A32_SFLOAT;
+    info.offset = slice.offset;
+    info.range = slice.size;
+    VkBufferView view;
+    RESVK_VK(vkCreateBufferView(context_.device(), &info, nullptr, &view));
+    return views_.emplace(key, OwnedBufferView(context_.device(), view)).first->second.get();
+}
+
+void CommandStream::barrierIfNeeded(const BufferSlice& output, const std::vector<BufferSlice>& inputs) {
+    bool hazard = anyOverlap(output, writtenSinceBarrier_) || anyOverlap(output, readSinceBarrier_);
+    for (const auto& in : inputs) hazard = hazard || anyOverlap(in, writtenSinceBarrier_);
+    if (hazard) {
+        VkMemoryBarrier barrier{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
+        barrier.srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT | VK_ACCESS_SHADER_READ_BIT;
+        barrier.dstAccessMask = VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT;
+        vkCmdPipelineBarrier(cmd_, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, 0,
+                             1, &barrier, 0, nullptr, 0, nullptr);
+        writtenSinceBarrier_.clear();
+        readSinceBarrier_.clear();
+    }
+    writtenSinceBarrier_.push_back(output);
+    readSinceBarrier_.insert(readSinceBarrier_.end(), inputs.begin(), inputs.end());
+}
+
+size_t CommandStream::dispatch(const KernelKey& key, const BufferSlice& output,
+                               const std::vector<BufferSlice>& inputs, const void* push,
+                               std::array<uint32_t, 3> groups) {
+    if (finished_) throw Error("CommandStream::dispatch after finish()");
+    if (inputs.size() != key.inputs || inputs.size() > kMaxInputsPerKernel)
+        throw Error("CommandStream::dispatch: input count does not match the kernel");
+    if (!recording_) {
+        VkCommandBufferBeginInfo begin{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
+        RESVK_VK(vkBeginCommandBuffer(cmd_, &begin));
+        recording_ = true;
+        if (queryCapacity_) {
+            vkCmdResetQueryPool(cmd_, queries_.get(), 0, queryCapacity_);
+            vkCmdWriteTimestamp(cmd_, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, queries_.get(), 0);
+        }
+    }
+    Kernel& kernel = kernels_.get(key);
+    VkDescriptorSet set = allocateSet(kernel.setLayout());
+
+    VkDescriptorBufferInfo outInfo{output.buffer, output.offset, output.size};
+    std::vector<VkBufferView> views;
+    for (const auto& in : inputs) views.push_back(texelView(in));
+    std::vector<VkWriteDescriptorSet> writes(1 + inputs.size(), {VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET});
+    for (uint32_t i = 0; i < writes.size(); ++i) {
+        writes[i].dstSet = set;
+        writes[i].dstBinding = i;
+        writes[i].descriptorCount = 1;
+        if (i == 0) {
+            writes[i].descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
+            writes[i].pBufferInfo = &outInfo;
+        } else {
+            writes[i].descriptorType = VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER;
+            writes[i].pTexelBufferView = &views[i - 1];
+        }
+    }
+    vkUpdateDescriptorSets(context_.device(), static_cast<uint32_t>(writes.size()), writes.data(), 0, nullptr);
+
+    barrierIfNeeded(output, inputs);
+    vkCmdBindPipeline(cmd_, VK_PIPELINE_BIND_POINT_COMPUTE, kernel.pipeline());
+    vkCmdBindDescriptorSets(cmd_, VK_PIPELINE_BIND_POINT_COMPUTE, kernel.layout(), 0, 1, &set, 0, nullptr);
+    if (key.pushBytes)
+        vkCmdPushConstants(cmd_, kernel.layout(), VK_SHADER_STAGE_COMPUTE_BIT, 0, key.pushBytes, push);
+    vkCmdDispatch(cmd_, groups[0], groups[1], groups[2]);
+    ++dispatches_;
+    if (queryCapacity_ && dispatches_ < queryCapacity_)
+        vkCmdWriteTimestamp(cmd_, VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT, queries_.get(),
+                            static_cast<uint32_t>(dispatches_));
+    return dispatches_ - 1;
+}
+
+void CommandStream::finish() {
+    if (finished_) return;
+    if (!recording_) {
+        VkCommandBufferBeginInfo begin{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
+        RESVK_VK(vkBeginCommandBuffer(cmd_, &begin));
+    }
+    // Results are read on the host after the fence: make the shader writes visible there.
+    VkMemoryBarrier barrier{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
+    barrier.srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT;
+    barrier.dstAccessMask = VK_ACCESS_HOST_READ_BIT | VK_ACCESS_TRANSFER_READ_BIT;
+    vkCmdPipelineBarrier(cmd_, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
+                         VK_PIPELINE_STAGE_HOST_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT, 0, 1, &barrier, 0, nullptr,
+                         0, nullptr);
+    RESVK_VK(vkEndCommandBuffer(cmd_));
+    finished_ = true;
+}
+
+void CommandStream::submitAndWait() {
+    finish();
+    VkSubmitInfo submit{VK_STRUCTURE_TYPE_SUBMIT_INFO};
+    submit.commandBufferCount = 1;
+    submit.pCommandBuffers = &cmd_;
+    RESVK_VK(vkQueueSubmit(context_.queue(), 1, &submit, fence_.handle()));
+    fence_.wait();
+}
+
+std::vector<double> CommandStream::dispatchMilliseconds() const {
+    if (!queryCapacity_ || dispatches_ == 0) return {};
+    const uint32_t count = static_cast<uint32_t>(std::min<size_t>(dispatches_ + 1, queryCapacity_));
+    std::vector<uint64_t> stamps(count);
+    RESVK_VK(vkGetQueryPoolResults(context_.device(), queries_.get(), 0, count, count * sizeof(uint64_t),
+                                   stamps.data(), sizeof(uint64_t), VK_QUERY_RESULT_64_BIT));
+    const double period = context_.properties().limits.timestampPeriod * 1e-6;
+    std::vector<double> ms(dispatches_, 0.0);
+    for (uint32_t i = 1; i < count; ++i) ms[i - 1] = static_cast<double>(stamps[i] - stamps[i - 1]) * period;
+    return ms;
+}
+
+}  // namespace resvk::vk

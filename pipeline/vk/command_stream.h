@@ -1,0 +1,62 @@
+#pragma once
+// A recorded, replayable sequence of compute dispatches. Ops describe what they
+// read and write; the stream inserts a barrier only where a dispatch touches
+// memory that an earlier one wrote (or overwrites memory still being read), and
+// optionally brackets every dispatch with timestamps for per-layer profiles.
+#include <array>
+#include <map>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "vk/buffer.h"
+#include "vk/handles.h"
+#include "vk/kernel.h"
+
+namespace resvk::vk {
+
+class CommandStream {
+public:
+    CommandStream(Context& context, KernelCache& kernels, bool timestamps);
+    ~CommandStream();
+    CommandStream(const CommandStream&) = delete;
+    CommandStream& operator=(const CommandStream&) = delete;
+
+    // Records one dispatch of `groups` workgroups. `inputs` are bound as RGBA32F
+    // texel buffers at bindings 1.., `output` as a storage buffer at binding 0.
+    // Returns the dispatch's index (for timings).
+    size_t dispatch(const KernelKey& key, const BufferSlice& output, const std::vector<BufferSlice>& inputs,
+                    const void* push, std::array<uint32_t, 3> groups);
+
+    // Ends recording; after this the stream can be submitted any number of times.
+    void finish();
+    // Runs the recorded work and waits for it (readback follows directly).
+    void submitAndWait();
+
+    size_t dispatchCount() const { return dispatches_; }
+    // GPU milliseconds of each dispatch in the last submission (timestamps on).
+    std::vector<double> dispatchMilliseconds() const;
+
+private:
+    VkDescriptorSet allocateSet(VkDescriptorSetLayout layout);
+    VkBufferView texelView(const BufferSlice& slice);
+    void barrierIfNeeded(const BufferSlice& output, const std::vector<BufferSlice>& inputs);
+
+    Context& context_;
+    KernelCache& kernels_;
+    CommandPool pool_;
+    VkCommandBuffer cmd_ = VK_NULL_HANDLE;
+    Fence fence_;
+    bool recording_ = false;
+    bool finished_ = false;
+    size_t dispatches_ = 0;
+    std::vector<OwnedDescriptorPool> descriptorPools_;
+    uint32_t setsLeftInPool_ = 0;
+    std::map<std::tuple<VkBuffer, VkDeviceSize, VkDeviceSize>, OwnedBufferView> views_;
+    std::vector<BufferSlice> writtenSinceBarrier_;
+    std::vector<BufferSlice> readSinceBarrier_;
+    OwnedQueryPool queries_;
+    uint32_t queryCapacity_ = 0;
+};
+
+}  // namespace resvk::vk

@@ -1,0 +1,209 @@
+#include "vk/context.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+namespace resvk::vk {
+
+namespace {
+
+const char* resultName(VkResult r) {
+    switch (r) {
+        case VK_ERROR_OUT_OF_HOST_MEMORY: return "VK_ERROR_OUT_OF_HOST_MEMORY";
+        case VK_ERROR_OUT_OF_DEVICE_MEMORY: return "VK_ERROR_OUT_OF_DEVICE_MEMORY";
+        case VK_ERROR_INITIALIZATION_FAILED: return "VK_ERROR_INITIALIZATION_FAILED";
+        case VK_ERROR_DEVICE_LOST: return "VK_ERROR_DEVICE_LOST";
+        case VK_ERROR_LAYER_NOT_PRESENT: return "VK_ERROR_LAYER_NOT_PRESENT";
+        case VK_ERROR_EXTENSION_NOT_PRESENT: return "VK_ERROR_EXTENSION_NOT_PRESENT";
+        case VK_ERROR_INCOMPATIBLE_DRIVER: return "VK_ERROR_INCOMPATIBLE_DRIVER";
+        case VK_ERROR_FEATURE_NOT_PRESENT: return "VK_ERROR_FEATURE_NOT_PRESENT";
+        case VK_TIMEOUT: return "VK_TIMEOUT";
+        default: return "VkResult error";
+    }
+}
+
+bool envFlag(const char* name) {
+    const char* v = std::getenv(name);
+    return v && *v && std::strcmp(v, "0") != 0;
+}
+
+std::string deviceTypeName(VkPhysicalDeviceType type) {
+    switch (type) {
+        case VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU: return "discrete GPU";
+        case VK_PHYSICAL_DEVICE_TYPE_INTEGRATED_GPU: return "integrated GPU";
+        case VK_PHYSICAL_DEVICE_TYPE_VIRTUAL_GPU: return "virtual GPU";
+        case VK_PHYSICAL_DEVICE_TYPE_CPU: return "CPU";
+        default: return "other";
+    }
+}
+
+int computeQueueFamily(VkPhysicalDevice device) {
+    uint32_t count = 0;
+    vkGetPhysicalDeviceQueueFamilyProperties(device, &count, nullptr);
+    std::vector<VkQueueFamilyProperties> families(count);
+    vkGetPhysicalDeviceQueueFamilyProperties(device, &count, families.data());
+    for (uint32_t i = 0; i < count; ++i)
+        if (families[i].queueFlags & VK_QUEUE_COMPUTE_BIT) return static_cast<int>(i);
+    return -1;
+}
+
+DeviceInfo describe(VkPhysicalDevice device, int index) {
+    VkPhysicalDeviceDriverProperties driver{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_DRIVER_PROPERTIES};
+    VkPhysicalDeviceProperties2 props{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2, &driver};
+    vkGetPhysicalDeviceProperties2(device, &props);
+    DeviceInfo info;
+    info.index = index;
+    info.name = props.properties.deviceName;
+    info.type = deviceTypeName(props.properties.deviceType);
+    info.driver = std::string(driver.driverName) + " " + driver.driverInfo;
+    info.apiVersion = props.properties.apiVersion;
+    info.usable = props.properties.apiVersion >= VK_API_VERSION_1_2 && computeQueueFamily(device) >= 0;
+    return info;
+}
+
+VkInstance createInstance(bool validation, bool debugUtils) {
+    VkApplicationInfo app{VK_STRUCTURE_TYPE_APPLICATION_INFO};
+    app.pApplicationName = "resvk";
+    app.apiVersion = VK_API_VERSION_1_2;
+    const char* layer = "VK_LAYER_KHRONOS_validation";
+    const char* ext = VK_EXT_DEBUG_UTILS_EXTENSION_NAME;
+    VkInstanceCreateInfo info{VK_STRUCTURE_TYPE_INSTANCE_CREATE_INFO};
+    info.pApplicationInfo = &app;
+    info.enabledLayerCount = validation ? 1 : 0;
+    info.ppEnabledLayerNames = &layer;
+    info.enabledExtensionCount = debugUtils ? 1 : 0;
+    info.ppEnabledExtensionNames = &ext;
+    VkInstance instance = VK_NULL_HANDLE;
+    VkResult r = vkCreateInstance(&info, nullptr, &instance);
+    if (r == VK_ERROR_LAYER_NOT_PRESENT)
+        throw Error("Vulkan validation layer not installed (apt install vulkan-validationlayers)");
+    if (r == VK_ERROR_INCOMPATIBLE_DRIVER)
+        throw Error("no Vulkan driver found (install your GPU's Vulkan driver, or mesa-vulkan-drivers)");
+    check(r, "vkCreateInstance", __FILE__, __LINE__);
+    return instance;
+}
+
+std::vector<VkPhysicalDevice> physicalDevices(VkInstance instance) {
+    uint32_t count = 0;
+    RESVK_VK(vkEnumeratePhysicalDevices(instance, &count, nullptr));
+    std::vector<VkPhysicalDevice> devices(count);
+    RESVK_VK(vkEnumeratePhysicalDevices(instance, &count, devices.data()));
+    return devices;
+}
+
+int pickDevice(const std::vector<DeviceInfo>& infos) {
+    for (const char* wanted : {"discrete GPU", "integrated GPU"})
+        for (const auto& d : infos)
+            if (d.usable && d.type == wanted) return d.index;
+    for (const auto& d : infos)
+        if (d.usable) return d.index;
+    return -1;
+}
+
+}  // namespace
+
+void check(VkResult result, const char* call, const char* file, int line) {
+    if (result == VK_SUCCESS) return;
+    char msg[512];
+    std::snprintf(msg, sizeof msg, "Vulkan call failed: %s returned %s (%d) at %s:%d", call,
+                  resultName(result), static_cast<int>(result), file, line);
+    throw Error(msg);
+}
+
+std::vector<DeviceInfo> Context::listDevices() {
+    VkInstance instance = createInstance(false, false);
+    std::vector<DeviceInfo> infos;
+    try {
+        auto devices = physicalDevices(instance);
+        for (size_t i = 0; i < devices.size(); ++i)
+            infos.push_back(describe(devices[i], static_cast<int>(i)));
+    } catch (...) {
+        vkDestroyInstance(instance, nullptr);
+        throw;
+    }
+    vkDestroyInstance(instance, nullptr);
+    return infos;
+}
+
+Context::Context(const ContextOptions& options) {
+    fatalValidation_ = envFlag("RESVK_VALIDATION");
+    const bool validation = options.validation || fatalValidation_;
+    instance_ = createInstance(validation, validation);
+    try {
+        if (validation) {
+            VkDebugUtilsMessengerCreateInfoEXT info{VK_STRUCTURE_TYPE_DEBUG_UTILS_MESSENGER_CREATE_INFO_EXT};
+            info.messageSeverity = VK_DEBUG_UTILS_MESSAGE_SEVERITY_WARNING_BIT_EXT |
+                                   VK_DEBUG_UTILS_MESSAGE_SEVERITY_ERROR_BIT_EXT;
+            info.messageType = VK_DEBUG_UTILS_MESSAGE_TYPE_VALIDATION_BIT_EXT |
+                               VK_DEBUG_UTILS_MESSAGE_TYPE_GENERAL_BIT_EXT;
+            info.pfnUserCallback = &Context::onDebugMessage;
+            info.pUserData = this;
+            auto create = reinterpret_cast<PFN_vkCreateDebugUtilsMessengerEXT>(
+                vkGetInstanceProcAddr(instance_, "vkCreateDebugUtilsMessengerEXT"));
+            if (create) RESVK_VK(create(instance_, &info, nullptr, &messenger_));
+        }
+        auto devices = physicalDevices(instance_);
+        std::vector<DeviceInfo> infos;
+        for (size_t i = 0; i < devices.size(); ++i)
+            infos.push_back(describe(devices[i], static_cast<int>(i)));
+        int index = options.deviceIndex;
+        if (devices.empty()) throw Error("no Vulkan device found (see `resvk devices`)");
+        if (index >= static_cast<int>(devices.size()))
+            throw Error("no Vulkan device " + std::to_string(index) + " (there are " +
+                        std::to_string(devices.size()) + "; see `resvk devices`)");
+        if (index < 0) index = pickDevice(infos);
+        if (index < 0 || !infos[index].usable)
+            throw Error("no usable Vulkan device: need Vulkan 1.2 with a compute queue (see `resvk devices`)");
+        physical_ = devices[index];
+        info_ = infos[index];
+        vkGetPhysicalDeviceProperties(physical_, &properties_);
+        vkGetPhysicalDeviceMemoryProperties(physical_, &memory_);
+        queueFamily_ = static_cast<uint32_t>(computeQueueFamily(physical_));
+
+        float priority = 1.0f;
+        VkDeviceQueueCreateInfo queueInfo{VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO};
+        queueInfo.queueFamilyIndex = queueFamily_;
+        queueInfo.queueCount = 1;
+        queueInfo.pQueuePriorities = &priority;
+        VkPhysicalDeviceVulkan12Features features12{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES};
+        features12.timelineSemaphore = VK_TRUE;
+        VkDeviceCreateInfo deviceInfo{VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO};
+        deviceInfo.pNext = &features12;
+        deviceInfo.queueCreateInfoCount = 1;
+        deviceInfo.pQueueCreateInfos = &queueInfo;
+        RESVK_VK(vkCreateDevice(physical_, &deviceInfo, nullptr, &device_));
+        vkGetDeviceQueue(device_, queueFamily_, 0, &queue_);
+    } catch (...) {
+        this->~Context();
+        throw;
+    }
+}
+
+Context::~Context() {
+    if (device_) vkDestroyDevice(device_, nullptr);
+    device_ = VK_NULL_HANDLE;
+    if (messenger_) {
+        auto destroy = reinterpret_cast<PFN_vkDestroyDebugUtilsMessengerEXT>(
+            vkGetInstanceProcAddr(instance_, "vkDestroyDebugUtilsMessengerEXT"));
+        if (destroy) destroy(instance_, messenger_, nullptr);
+        messenger_ = VK_NULL_HANDLE;
+    }
+    if (instance_) vkDestroyInstance(instance_, nullptr);
+    instance_ = VK_NULL_HANDLE;
+}
+
+VKAPI_ATTR VkBool32 VKAPI_CALL Context::onDebugMessage(VkDebugUtilsMessageSeverityFlagBitsEXT severity,
+                                                       VkDebugUtilsMessageTypeFlagsEXT,
+                                                       const VkDebugUtilsMessengerCallbackDataEXT* data,
+                                                       void* user) {
+    auto* self = static_cast<Context*>(user);
+    ++self->validationMessages_;
+    const char* level = severity >= VK_DEBUG_UTILS_MESSAGE_SEVERITY_ERROR_BIT_EXT ? "error" : "warning";
+    std::fprintf(stderr, "vulkan validation %s: %s\n", level, data->pMessage);
+    // Tests set RESVK_VALIDATION=1: any message is a defect, so stop right here.
+    if (self->fatalValidation_) std::abort();
+    return VK_FALSE;
+}
+
+}  // namespace resvk::vk

@@ -1,0 +1,23 @@
+#include "vk/one_shot.h"
+
+#include "vk/handles.h"
+
+namespace resvk::vk {
+
+void runOneShot(Context& context, const std::function<void(VkCommandBuffer)>& record) {
+    CommandPool pool(context);
+    VkCommandBuffer cmd = pool.allocate();
+    VkCommandBufferBeginInfo begin{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
+    begin.flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT;
+    RESVK_VK(vkBeginCommandBuffer(cmd, &begin));
+    record(cmd);
+    RESVK_VK(vkEndCommandBuffer(cmd));
+    Fence fence(context);
+    VkSubmitInfo submit{VK_STRUCTURE_TYPE_SUBMIT_INFO};
+    submit.commandBufferCount = 1;
+    submit.pCommandBuffers = &cmd;
+    RESVK_VK(vkQueueSubmit(context.queue(), 1, &submit, fence.handle()));
+    fence.wait();
+}
+
+}  // namespace resvk::vk

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs everything resvk needs to build and test on a bare Debian 12 machine.
+# Idempotent: apt skips what is already there.
+set -euo pipefail
+packages=(
+  cmake g++ make pkg-config
+  libvulkan-dev glslc glslang-tools spirv-tools
+  mesa-vulkan-drivers vulkan-validationlayers vulkan-tools
+  libavformat-dev libavcodec-dev libavdevice-dev libavfilter-dev libavutil-dev libswscale-dev ffmpeg
+  libglfw3-dev libimgui-dev
+  libonnx-dev libprotobuf-dev protobuf-compiler libonnx-testdata
+  catch2 xvfb xdotool
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo_cmd=""
+  [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi

@@ -1,0 +1,36 @@
+// Pack4 tensor layout shared by every kernel: channels are grouped in fours, and
+// texel (n, c4, y, x) sits at ((n * C4 + c4) * H + y) * W + x, each texel holding
+// channels 4*c4 .. 4*c4+3. Lanes past the real channel count are kept at zero.
+#ifndef RESVK_TENSOR_GLSL
+#define RESVK_TENSOR_GLSL
+
+int c4Of(int channels) { return (channels + 3) / 4; }
+
+int texelCount(ivec4 shape) { return shape.x * c4Of(shape.y) * shape.z * shape.w; }
+
+int texelIndex(ivec4 shape, int n, int c4, int y, int x) {
+    return ((n * c4Of(shape.y) + c4) * shape.z + y) * shape.w + x;
+}
+
+// (n, c4, y, x) of a texel index.
+ivec4 texelCoord(ivec4 shape, int index) {
+    int x = index % shape.w;
+    index /= shape.w;
+    int y = index % shape.z;
+    index /= shape.z;
+    int c4s = c4Of(shape.y);
+    return ivec4(index / c4s, index % c4s, y, x);
+}
+
+// One scalar element at logical coordinates (n, c, y, x).
+float fetchScalar(samplerBuffer t, ivec4 shape, ivec4 coord) {
+    vec4 v = texelFetch(t, texelIndex(shape, coord.x, coord.y / 4, coord.z, coord.w));
+    return v[coord.y & 3];
+}
+
+// Flat invocation index over a 2-D grid (one dimension caps at 65535 groups).
+int flatInvocation() {
+    return int(gl_GlobalInvocationID.y * gl_NumWorkGroups.x * gl_WorkGroupSize.x + gl_GlobalInvocationID.x);
+}
+
+#endif
