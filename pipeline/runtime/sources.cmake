@@ -1,4 +1,5 @@
 set(RESVK_RUNTIME_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/memory_plan.cpp
   ${CMAKE_CURRENT_LIST_DIR}/plan.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/engine.cpp)
+  ${CMAKE_CURRENT_LIST_DIR}/engine.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/test_case.cpp)
