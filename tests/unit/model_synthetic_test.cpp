@@ -1,0 +1,305 @@
+// Small models built with the protobuf API: BatchNorm folding checked
+// numerically against the unfolded math, Gemm/MatMul lowering, unsupported ops
+// and external data.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+
+#ifndef ONNX_ML
+#define ONNX_ML 1
+#endif
+#ifndef ONNX_NAMESPACE
+#define ONNX_NAMESPACE onnx
+#endif
+#include <onnx/onnx_pb.h>
+
+#include "model/model.h"
+#include "support/test_paths.h"
+
+using namespace resvk::model;
+
+namespace {
+
+struct Builder {
+    onnx::ModelProto model;
+    onnx::GraphProto* g;
+    explicit Builder(int opset = 13) {
+        model.set_ir_version(8);
+        model.add_opset_import()->set_version(opset);
+        g = model.mutable_graph();
+        g->set_name("synthetic");
+    }
+    onnx::TensorProto* init(const std::string& name, const Shape& dims, const std::vector<float>& v) {
+        auto* t = g->add_initializer();
+        t->set_name(name);
+        t->set_data_type(onnx::TensorProto::FLOAT);
+        for (int64_t d : dims) t->add_dims(d);
+        for (float x : v) t->add_float_data(x);
+        return t;
+    }
+    onnx::NodeProto* node(const std::string& op, const std::string& name,
+                          std::vector<std::string> in, std::vector<std::string> out) {
+        auto* n = g->add_node();
+        n->set_op_type(op);
+        n->set_name(name);
+        for (auto& s : in) n->add_input(s);
+        for (auto& s : out) n->add_output(s);
+        return n;
+    }
+    void io(onnx::ValueInfoProto* v, const std::string& name, const Shape& dims) {
+        v->set_name(name);
+        auto* tt = v->mutable_type()->mutable_tensor_type();
+        tt->set_elem_type(onnx::TensorProto::FLOAT);
+        for (int64_t d : dims) {
+            if (d < 0) tt->mutable_shape()->add_dim()->set_dim_param("N");
+            else tt->mutable_shape()->add_dim()->set_dim_value(d);
+        }
+    }
+    void input(const std::string& name, const Shape& dims) { io(g->add_input(), name, dims); }
+    void output(const std::string& name, const Shape& dims) { io(g->add_output(), name, dims); }
+    std::string save(const std::string& dir, const std::string& file = "model.onnx") {
+        const std::string path = dir + "/" + file;
+        std::ofstream f(path, std::ios::binary);
+        REQUIRE(model.SerializeToOstream(&f));
+        return path;
+    }
+};
+
+void attrInts(onnx::NodeProto* n, const std::string& name, std::vector<int64_t> v) {
+    auto* a = n->add_attribute();
+    a->set_name(name);
+    a->set_type(onnx::AttributeProto::INTS);
+    for (int64_t x : v) a->add_ints(x);
+}
+void attrInt(onnx::NodeProto* n, const std::string& name, int64_t v) {
+    auto* a = n->add_attribute();
+    a->set_name(name);
+    a->set_type(onnx::AttributeProto::INT);
+    a->set_i(v);
+}
+void attrFloat(onnx::NodeProto* n, const std::string& name, float v) {
+    auto* a = n->add_attribute();
+    a->set_name(name);
+    a->set_type(onnx::AttributeProto::FLOAT);
+    a->set_f(v);
+}
+
+std::vector<float> ramp(size_t n, float scale, float offset) {
+    std::vector<float> v(n);
+    for (size_t k = 0; k < n; ++k) v[k] = std::sin(static_cast<float>(k) * 1.7f + offset) * scale;
+    return v;
+}
+
+// Naive NCHW convolution with symmetric padding (stride 1, group 1).
+std::vector<float> conv(const std::vector<float>& x, const Shape& xs, const std::vector<float>& w,
+                        const Shape& ws, const std::vector<float>& b, int pad) {
+    const int64_t n = xs[0], c = xs[1], h = xs[2], wd = xs[3], co = ws[0], kh = ws[2], kw = ws[3];
+    const int64_t oh = h + 2 * pad - kh + 1, ow = wd + 2 * pad - kw + 1;
+    std::vector<float> y(static_cast<size_t>(n * co * oh * ow));
+    for (int64_t in = 0; in < n; ++in)
+        for (int64_t o = 0; o < co; ++o)
+            for (int64_t i = 0; i < oh; ++i)
+                for (int64_t j = 0; j < ow; ++j) {
+                    double acc = b.empty() ? 0.0 : b[static_cast<size_t>(o)];
+                    for (int64_t ci = 0; ci < c; ++ci)
+                        for (int64_t a = 0; a < kh; ++a)
+                            for (int64_t bb = 0; bb < kw; ++bb) {
+                                const int64_t yy = i + a - pad, xx = j + bb - pad;
+                                if (yy < 0 || yy >= h || xx < 0 || xx >= wd) continue;
+                                acc += x[static_cast<size_t>(((in * c + ci) * h + yy) * wd + xx)] *
+                                       w[static_cast<size_t>(((o * c + ci) * kh + a) * kw + bb)];
+                            }
+                    y[static_cast<size_t>(((in * co + o) * oh + i) * ow + j)] = static_cast<float>(acc);
+                }
+    return y;
+}
+
+struct Bn { std::vector<float> gamma, beta, mean, var; float eps; };
+
+std::vector<float> batchNorm(std::vector<float> x, const Shape& s, const Bn& bn) {
+    const int64_t plane = s[2] * s[3];
+    for (size_t e = 0; e < x.size(); ++e) {
+        const auto c = static_cast<size_t>((static_cast<int64_t>(e) / plane) % s[1]);
+        x[e] = (x[e] - bn.mean[c]) / std::sqrt(bn.var[c] + bn.eps) * bn.gamma[c] + bn.beta[c];
+    }
+    return x;
+}
+
+void addBn(Builder& b, const std::string& prefix, const Bn& bn, const std::string& in,
+           const std::string& out) {
+    const auto c = static_cast<int64_t>(bn.gamma.size());
+    b.init(prefix + "_g", {c}, bn.gamma);
+    b.init(prefix + "_b", {c}, bn.beta);
+    b.init(prefix + "_m", {c}, bn.mean);
+    b.init(prefix + "_v", {c}, bn.var);
+    auto* n = b.node("BatchNormalization", prefix, {in, prefix + "_g", prefix + "_b", prefix + "_m", prefix + "_v"}, {out});
+    attrFloat(n, "epsilon", bn.eps);
+}
+
+Bn makeBn(size_t c, float seed) {
+    Bn bn{ramp(c, 0.5f, seed), ramp(c, 0.3f, seed + 1), ramp(c, 0.2f, seed + 2), ramp(c, 0.4f, seed + 3), 1e-3f};
+    for (float& g : bn.gamma) g += 1.0f;
+    for (float& v : bn.var) v = std::fabs(v) + 0.1f;
+    return bn;
+}
+
+}  // namespace
+
+TEST_CASE("BatchNorm folds into Conv; a pre-activation BN stays standalone", "[model]") {
+    const Shape xs{2, 2, 5, 5}, ws{3, 2, 3, 3};
+    const Bn pre = makeBn(2, 0.1f), post = makeBn(3, 0.7f);
+    const auto w = ramp(static_cast<size_t>(elementCount(ws)), 0.4f, 0.3f);
+    const auto bias = ramp(3, 0.2f, 2.0f);
+    Builder b;
+    b.input("x", {-1, 2, 5, 5});
+    addBn(b, "bn0", pre, "x", "a");
+    b.init("W", ws, w);
+    b.init("B", {3}, bias);
+    auto* c = b.node("Conv", "conv", {"a", "W", "B"}, {"c"});
+    attrInts(c, "pads", {1, 1, 1, 1});
+    attrInts(c, "kernel_shape", {3, 3});
+    addBn(b, "bn1", post, "c", "d");
+    b.node("Relu", "", {"d"}, {"y"});
+    b.output("y", {-1, 3, 5, 5});
+    const std::string dir = resvk::test::tempDir();
+    const Model m = Model::load(b.save(dir));
+    const Program p = m.compile({xs});
+    REQUIRE(p.layers.size() == 2);
+    const Layer& l0 = p.layers[0];
+    const Layer& l1 = p.layers[1];
+    CHECK(l0.kind == LayerKind::BatchNorm);
+    CHECK(l0.name == "bn0");
+    CHECK(l1.kind == LayerKind::Conv);
+    CHECK(l1.name == "conv");
+    CHECK(l1.fusedOps == std::vector<std::string>{"Conv", "BatchNormalization", "Relu"});
+    CHECK(l1.relu);
+    CHECK(l1.window.padBegin[0] == 1);
+    CHECK(l1.window.padEnd[1] == 1);
+    CHECK(p.values[static_cast<size_t>(p.outputs[0])].shape == Shape{2, 3, 5, 5});
+
+    const auto x = ramp(static_cast<size_t>(elementCount(xs)), 1.0f, 0.0f);
+    // unfolded reference
+    auto ref = batchNorm(conv(batchNorm(x, xs, pre), xs, w, ws, bias, 1), {2, 3, 5, 5}, post);
+    for (float& v : ref) v = std::max(v, 0.0f);
+    // what the runtime will compute from the Program
+    std::vector<float> a = x;
+    for (size_t e = 0; e < a.size(); ++e) {
+        const size_t ch = (e / 25) % 2;
+        a[e] = a[e] * l0.weights[ch] + l0.bias[ch];
+    }
+    auto got = conv(a, xs, l1.weights, l1.weightShape, l1.bias, 1);
+    for (float& v : got) v = std::max(v, 0.0f);
+    REQUIRE(got.size() == ref.size());
+    for (size_t e = 0; e < got.size(); ++e) CHECK(got[e] == Approx(ref[e]).margin(1e-5));
+}
+
+TEST_CASE("BN after a Conv whose output is also a graph output is not folded", "[model]") {
+    Builder b;
+    b.input("x", {1, 1, 3, 3});
+    b.init("W", {1, 1, 1, 1}, {2.0f});
+    b.node("Conv", "conv", {"x", "W"}, {"c"});
+    addBn(b, "bn", makeBn(1, 0.2f), "c", "d");
+    b.output("c", {1, 1, 3, 3});
+    b.output("d", {1, 1, 3, 3});
+    const Model m = Model::load(b.save(resvk::test::tempDir()));
+    const Program p = m.compile({{1, 1, 3, 3}});
+    REQUIRE(p.layers.size() == 2);
+    CHECK(p.layers[1].kind == LayerKind::BatchNorm);
+    CHECK(p.outputs.size() == 2);
+}
+
+TEST_CASE("Gemm and MatMul fold alpha, beta, transB and a bias Add", "[model]") {
+    Builder b(11);
+    b.input("x", {-1, 3});
+    b.init("B", {3, 2}, {1, 2, 3, 4, 5, 6});  // [K, M], transB = 0
+    b.init("C", {2}, {10, 20});
+    auto* g = b.node("Gemm", "gemm", {"x", "B", "C"}, {"g"});
+    attrFloat(g, "alpha", 2.0f);
+    attrFloat(g, "beta", 0.5f);
+    b.node("Relu", "relu", {"g"}, {"r"});
+    b.init("M", {2, 2}, {1, 0, 0, 1});
+    b.node("MatMul", "mm", {"r", "M"}, {"m"});
+    b.init("bias", {2}, {1, -1});
+    b.node("Add", "add", {"m", "bias"}, {"y"});
+    b.output("y", {-1, 2});
+    const Model m = Model::load(b.save(resvk::test::tempDir()));
+    const Program p = m.compile({{4, 3}});
+    REQUIRE(p.layers.size() == 2);
+    const Layer& l = p.layers[0];
+    CHECK(l.kind == LayerKind::Gemm);
+    CHECK(l.relu);
+    CHECK(l.weightShape == Shape{2, 3});
+    CHECK(l.weights == std::vector<float>{2, 6, 10, 4, 8, 12});
+    CHECK(l.bias == std::vector<float>{5, 10});
+    const Layer& l2 = p.layers[1];
+    CHECK(l2.kind == LayerKind::Gemm);
+    CHECK(l2.fusedOps == std::vector<std::string>{"MatMul", "Add"});
+    CHECK(l2.bias == std::vector<float>{1, -1});
+    CHECK(p.values[static_cast<size_t>(p.outputs[0])].shape == Shape{4, 2});
+}
+
+TEST_CASE("unsupported ops are listed or thrown, naming the node", "[model]") {
+    Builder b;
+    b.input("x", {1, 4});
+    b.node("Relu", "r", {"x"}, {"a"});
+    b.node("LeakyRelu", "leaky", {"a"}, {"y"});
+    b.output("y", {1, 4});
+    const Model m = Model::load(b.save(resvk::test::tempDir()));
+    std::vector<std::string> unsupported;
+    m.compile({{1, 4}}, &unsupported);
+    CHECK(unsupported == std::vector<std::string>{"LeakyRelu (node 'leaky')"});
+    CHECK_THROWS_WITH(m.compile({{1, 4}}), Catch::Contains("unsupported op LeakyRelu in node 'leaky'"));
+}
+
+TEST_CASE("softmax, opset 11 semantics, and constant graph outputs", "[model]") {
+    Builder b(11);
+    b.input("x", {1, 5, 1, 1});
+    auto* s = b.node("Softmax", "sm", {"x"}, {"y"});
+    attrInt(s, "axis", 1);
+    b.init("k", {2}, {1, 2});
+    b.node("Mul", "mulconst", {"k", "k"}, {"kk"});
+    b.output("y", {1, 5, 1, 1});
+    b.output("kk", {2});
+    const Model m = Model::load(b.save(resvk::test::tempDir()));
+    const Program p = m.compile({{1, 5, 1, 1}});
+    REQUIRE(p.layers.size() == 1);
+    CHECK(p.layers[0].kind == LayerKind::Softmax);
+    CHECK(p.layers[0].axis == 1);
+    REQUIRE(p.constOutputs.size() == 1);
+    CHECK(p.constOutputs[0].data == std::vector<float>{1, 4});
+    CHECK(p.outputs.size() == 2);
+}
+
+TEST_CASE("external data is read relative to the model, and missing data is an error", "[model]") {
+    const std::string dir = resvk::test::tempDir();
+    Builder b;
+    b.input("x", {1, 1, 2, 2});
+    auto* t = b.g->add_initializer();
+    t->set_name("W");
+    t->set_data_type(onnx::TensorProto::FLOAT);
+    for (int k = 0; k < 4; ++k) t->add_dims(1);
+    t->set_data_location(onnx::TensorProto::EXTERNAL);
+    auto kv = [&](const char* key, const std::string& value) {
+        auto* e = t->add_external_data();
+        e->set_key(key);
+        e->set_value(value);
+    };
+    kv("location", "weights.bin");
+    kv("offset", "4");
+    kv("length", "4");
+    b.node("Conv", "conv", {"x", "W"}, {"y"});
+    b.output("y", {1, 1, 2, 2});
+    const std::string path = b.save(dir);
+    CHECK_THROWS_WITH(Model::load(path), Catch::Contains("external data") && Catch::Contains("weights.bin") &&
+                                             Catch::Contains("not found"));
+    {
+        std::ofstream f(dir + "/weights.bin", std::ios::binary);
+        const float v[2] = {7.0f, 3.5f};
+        f.write(reinterpret_cast<const char*>(v), sizeof v);
+    }
+    const Program p = Model::load(path).compile({{1, 1, 2, 2}});
+    REQUIRE(p.layers.size() == 1);
+    CHECK(p.layers[0].weights == std::vector<float>{3.5f});
+}
