@@ -19,7 +19,9 @@ void checkInputShapes(const std::string& ctx, const std::vector<TensorInfo>& inp
             if (got[d] <= 0) ok = false;
             if (ok && !want.empty() && want[d] > 0 && want[d] != got[d]) ok = false;
         }
-        if (got.empty() || got.size() > 4) ok = false;
+        if (got.empty() || got.size() > 4)
+            throw Error(ctx + ": input '" + inputs[k].name + "' has shape " + toString(got) +
+                        "; resvk runs tensors of rank 1 to 4 only");
         if (!ok)
             throw Error(ctx + ": input '" + inputs[k].name + "' expects shape " +
                         (want.empty() ? std::string("of rank 1 to 4") : toString(want)) + ", got " +

@@ -106,7 +106,7 @@ Tensor transpose(const Node& n, const Tensor& data) {
 Tensor pad(const Node& n, int opset, const ConstInputs& in) {
     const Tensor& data = *in[0];
     const PadSpec p = padSpec(n, opset, in, data.shape);
-    if (p.mode != "constant") badNode(n, "only constant padding can be folded");
+    if (p.mode != "constant") unsupported("pad mode '" + p.mode + "'");
     Tensor out = Tensor::zeros(data.type, p.out);
     const auto strides = stridesOf(data.shape);
     forEachIndex(p.out, [&](const std::vector<int64_t>& idx, size_t e) {
@@ -171,6 +171,7 @@ bool elementwise(const Node& n, const ConstInputs& in, Tensor& out) {
                 });
             }
         } else if (op == "Pow") out = binary(n, a, b, a.type, [](double x, double y) { return std::pow(x, y); });
+        else if (op == "Mod" && n.attrInt("fmod", 0) != 0) out = binary(n, a, b, a.type, [](double x, double y) { return std::fmod(x, y); });
         else if (op == "Mod") out = binary(n, a, b, a.type, [](double x, double y) { return y == 0 ? 0 : x - y * std::floor(x / y); });
         else if (op == "Equal") out = binary(n, a, b, DType::Bool, [](double x, double y) { return x == y; });
         else if (op == "Less") out = binary(n, a, b, DType::Bool, [](double x, double y) { return x < y; });
@@ -207,6 +208,7 @@ Tensor reduce(const Node& n, int opset, const ConstInputs& in) {
     std::vector<int64_t> axes = n.attrInts("axes");
     if (n.op == "ReduceSum" && opset >= 13 && in.size() > 1 && in[1]) axes = in[1]->ints();
     const bool keep = n.attrInt("keepdims", 1) != 0;
+    if (axes.empty() && n.attrInt("noop_with_empty_axes", 0) != 0) return data;
     const auto rank = static_cast<int64_t>(data.shape.size());
     std::vector<bool> reduced(data.shape.size(), axes.empty());
     for (int64_t a : axes) reduced[static_cast<size_t>(normAxis(n, a, rank))] = true;
@@ -257,7 +259,8 @@ Tensor constantNode(const Node& n) {
 
 DType castTarget(const Node& n) {
     switch (n.attrInt("to", 1)) {
-        case 1: case 10: case 11: case 16: return DType::Float;
+        case 1: case 11: return DType::Float;
+        case 10: case 16: unsupported("casting to a 16-bit float type");
         case 9: return DType::Bool;
         case 2: case 3: case 4: case 5: case 6: case 7: case 12: case 13: return DType::Int;
         default: badNode(n, "unsupported cast target");
@@ -276,6 +279,7 @@ bool foldNode(const Node& n, int opset, const ConstInputs& in, std::vector<Tenso
     } else if (op == "Identity") {
         out.push_back(arg(0));
     } else if (op == "Dropout") {
+        if (in.size() > 2 && in[2] && in[2]->size() > 0 && in[2]->get(0) != 0) unsupported("training mode");
         out.push_back(arg(0));
         if (n.outputs.size() > 1) {
             Tensor mask = Tensor::zeros(DType::Bool, arg(0).shape);

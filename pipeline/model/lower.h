@@ -11,12 +11,6 @@
 
 namespace resvk::model {
 
-// Thrown inside lowering when the GPU runtime cannot run a node.
-struct Unsupported {
-    std::string why;
-};
-[[noreturn]] inline void unsupported(const std::string& why) { throw Unsupported{why}; }
-
 struct Lowering {
     const Graph& graph;
     Program prog;

@@ -167,6 +167,10 @@ bool lowerTensorOp(Lowering& L, const Node& n) {
     const int opset = L.graph.opset;
     if (op == "Identity" || op == "Dropout") {
         L.requireOnlyFirstOutput(n);
+        if (op == "Dropout" && !n.input(2).empty()) {
+            const Tensor* training = L.constant(n.input(2));
+            if (!training || (training->size() > 0 && training->get(0) != 0)) unsupported("training mode");
+        }
         L.alias(n, x);
     } else if (op == "Shape" || op == "Size") {
         const auto rank = static_cast<int64_t>(in.size());

@@ -8,9 +8,9 @@ void badNode(const Node& n, const std::string& msg) {
     throw Error("node '" + n.displayName() + "' (" + n.op + "): " + msg);
 }
 
-const Tensor& constInput(const Node& n, const ConstInputs& in, size_t k) {
+const Tensor& constInput(const Node& /*n*/, const ConstInputs& in, size_t k) {
     if (k >= in.size() || !in[k])
-        badNode(n, "input " + std::to_string(k) + " must be a constant");
+        unsupported("input " + std::to_string(k) + " is not a constant");
     return *in[k];
 }
 

@@ -11,6 +11,13 @@ namespace resvk::model {
 
 using ConstInputs = std::vector<const Tensor*>;
 
+// Thrown when a node is valid ONNX that resvk cannot run (or fold); compile()
+// lists it instead of failing.
+struct Unsupported {
+    std::string why;
+};
+[[noreturn]] inline void unsupported(const std::string& why) { throw Unsupported{why}; }
+
 struct SliceSpec {
     std::vector<int64_t> starts;  // per dim of the input, clamped
     std::vector<int64_t> steps;   // per dim, never 0
@@ -37,7 +44,7 @@ Shape permute(const Shape& s, const std::vector<int64_t>& perm);
 int64_t normAxis(const Node& n, int64_t axis, int64_t rank);
 // Throws Error("node '<name>' (<op>): <msg>").
 [[noreturn]] void badNode(const Node& n, const std::string& msg);
-// The constant input k, or a thrown Error when it is not constant.
+// The constant input k; throws Unsupported when it is computed at run time.
 const Tensor& constInput(const Node& n, const ConstInputs& in, size_t k);
 
 }  // namespace resvk::model

@@ -122,6 +122,19 @@ Tensor tensorFromProto(const onnx::TensorProto& proto, const std::string& baseDi
             for (uint16_t x : h) t.f.push_back(halfToFloat(x));
             break;
         }
+        case TP::BFLOAT16: {
+            t.type = DType::Float;
+            std::vector<uint16_t> h;
+            if (useRaw) h = fromRaw<uint16_t>(raw, n, what);
+            else for (int32_t x : proto.int32_data()) h.push_back(static_cast<uint16_t>(x));
+            for (uint16_t x : h) {
+                const uint32_t bits = static_cast<uint32_t>(x) << 16;
+                float f;
+                std::memcpy(&f, &bits, 4);
+                t.f.push_back(f);
+            }
+            break;
+        }
         case TP::INT64:
             t.type = DType::Int;
             t.i = intsFrom(proto.int64_data(), int64_t{});

@@ -303,3 +303,39 @@ TEST_CASE("external data is read relative to the model, and missing data is an e
     REQUIRE(p.layers.size() == 1);
     CHECK(p.layers[0].weights == std::vector<float>{3.5f});
 }
+
+TEST_CASE("pooling windows resolve auto_pad, ceil_mode and dilations", "[model]") {
+    Builder b(12);
+    b.input("x", {1, 1, 6, 6});
+    auto* m1 = b.node("MaxPool", "ceil", {"x"}, {"a"});
+    attrInts(m1, "kernel_shape", {2, 2});
+    attrInts(m1, "strides", {2, 2});
+    attrInts(m1, "pads", {0, 0, 1, 1});
+    attrInt(m1, "ceil_mode", 1);
+    auto* m2 = b.node("AveragePool", "lower", {"x"}, {"c"});
+    attrInts(m2, "kernel_shape", {3, 3});
+    attrInts(m2, "strides", {2, 2});
+    attrInt(m2, "count_include_pad", 1);
+    auto* ap = m2->add_attribute();
+    ap->set_name("auto_pad");
+    ap->set_type(onnx::AttributeProto::STRING);
+    ap->set_s("SAME_LOWER");
+    auto* m3 = b.node("MaxPool", "dilated", {"x"}, {"d"});
+    attrInts(m3, "kernel_shape", {2, 2});
+    attrInts(m3, "dilations", {2, 2});
+    b.output("a", {});
+    b.output("c", {});
+    b.output("d", {});
+    const Model m = Model::load(b.save(resvk::test::tempDir()));
+    const Program p = m.compile({{1, 1, 6, 6}});
+    REQUIRE(p.layers.size() == 3);
+    auto shape = [&](int k) { return p.values[static_cast<size_t>(p.layers[static_cast<size_t>(k)].output)].shape; };
+    // ceil((6 + 1 - 2) / 2) + 1 = 4, but the 4th window would start in the end padding
+    CHECK(shape(0) == Shape{1, 1, 3, 3});
+    CHECK(shape(1) == Shape{1, 1, 3, 3});
+    CHECK(p.layers[1].window.padBegin[0] == 1);
+    CHECK(p.layers[1].window.padEnd[0] == 0);
+    CHECK(p.layers[1].countIncludePad);
+    CHECK(shape(2) == Shape{1, 1, 4, 4});
+    CHECK(p.layers[2].window.dilation[1] == 2);
+}
