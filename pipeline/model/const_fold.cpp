@@ -263,7 +263,7 @@ DType castTarget(const Node& n) {
         case 10: case 16: unsupported("casting to a 16-bit float type");
         case 9: return DType::Bool;
         case 2: case 3: case 4: case 5: case 6: case 7: case 12: case 13: return DType::Int;
-        default: badNode(n, "unsupported cast target");
+        default: unsupported("cast target type " + std::to_string(n.attrInt("to", 1)));
     }
 }
 

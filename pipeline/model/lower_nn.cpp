@@ -132,7 +132,7 @@ void lowerBatchNorm(Lowering& L, const Node& n) {
     const auto& var = weight(L, n, 4, "var").f;
     const auto c = static_cast<size_t>(in[1]);
     if (gamma.size() != c || beta.size() != c || mean.size() != c || var.size() != c)
-        badNode(n, "parameter sizes do not match " + std::to_string(c) + " channels");
+        unsupported("parameters that are not per-channel (" + std::to_string(c) + " channels)");
     const float eps = n.attrFloat("epsilon", 1e-5f);
     Layer& l = L.emit(n, LayerKind::BatchNorm, {x}, in);
     l.weights.resize(c);

@@ -65,7 +65,7 @@ void lowerAffine(Lowering& L, const Node& n, int x, size_t xPos, const Tensor& c
     for (size_t k = 0; k < channels; ++k) cv[k] = static_cast<float>(c.get(perChannel ? k : 0));
     std::vector<float> scale(channels, 1.0f), shift(channels, 0.0f);
     for (size_t k = 0; k < channels; ++k) {
-        if (n.op == "Add") shift[k] = cv[k];
+        if (n.op == "Add" || n.op == "Sum") shift[k] = cv[k];
         else if (n.op == "Mul") scale[k] = cv[k];
         else if (n.op == "Sub" && xPos == 0) shift[k] = -cv[k];
         else if (n.op == "Sub") { scale[k] = -1.0f; shift[k] = cv[k]; }
@@ -82,11 +82,11 @@ void lowerElementwise(Lowering& L, const Node& n) {
     if (n.inputs.size() != 2) unsupported("expected two inputs");
     const int a = L.activation(n.input(0)), b = L.activation(n.input(1));
     if (a >= 0 && b >= 0) {
-        if (n.op != "Add" && n.op != "Mul") unsupported(n.op + " of two activations");
+        if (n.op != "Add" && n.op != "Sum" && n.op != "Mul") unsupported(n.op + " of two activations");
         Shape out;
         if (!broadcastShapes(L.shapeOf(a), L.shapeOf(b), out))
             badNode(n, "cannot broadcast " + toString(L.shapeOf(a)) + " with " + toString(L.shapeOf(b)));
-        L.emit(n, n.op == "Add" ? LayerKind::Add : LayerKind::Mul, {a, b}, out);
+        L.emit(n, n.op == "Mul" ? LayerKind::Mul : LayerKind::Add, {a, b}, out);
         return;
     }
     const Tensor* c = L.constant(n.input(a >= 0 ? 1 : 0));
@@ -152,7 +152,13 @@ ConstInputs constInputs(const Lowering& L, const Node& n) {
 
 bool lowerTensorOp(Lowering& L, const Node& n) {
     const std::string& op = n.op;
-    if (op == "Add" || op == "Sub" || op == "Mul" || op == "Div") {
+    if (op == "Sum" && n.inputs.size() == 1) {
+        const int v = L.activation(n.input(0));
+        if (v < 0) unsupported("the input is not an activation");
+        L.alias(n, v);
+        return true;
+    }
+    if (op == "Add" || op == "Sub" || op == "Mul" || op == "Div" || (op == "Sum" && n.inputs.size() == 2)) {
         lowerElementwise(L, n);
         return true;
     }
