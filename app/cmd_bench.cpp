@@ -1,0 +1,148 @@
+// resvk bench: how fast a model runs on the chosen device.
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <iostream>
+#include <numeric>
+#include <random>
+
+#include "common.h"
+#include "json.h"
+#include "runtime/engine.h"
+
+namespace resvk::app {
+
+const CommandSpec& benchSpec() {
+    static const CommandSpec spec{
+        "bench",
+        "--model MODEL.onnx [options]",
+        "Times a model on random input (fixed seed) of its input shape: a few warm-up runs, then\n"
+        "timed runs measured with a wall clock around each Engine::run (upload, GPU work and\n"
+        "download included). Prints ms per batch (min and median), ms per image, images/s and the\n"
+        "effective GFLOP/s (2 * MACs / median time).",
+        "",
+        0,
+        {{"model", "MODEL.onnx", "the model to time (required)", ""},
+         {"batch", "N", "images per run", "1"},
+         {"iters", "N", "timed runs", "10"},
+         {"warmup", "N", "untimed runs first (plan compilation, caches)", "2"},
+         {"profile", "", "after timing, one run with GPU timestamps: a per-layer table and the 5 slowest", ""},
+         {"json", "", "print one JSON object instead of text", ""},
+         deviceOption()},
+        {"resvk bench --model ../shared/models/cifar10/resnet20_cifar10.onnx --batch 32",
+         "resvk bench --model ../shared/models/reference/torchvision_resnet18/model.onnx --iters 5 --profile",
+         "resvk bench --model ../shared/models/cifar10/resnet56_cifar10.onnx --json"},
+        "Symbolic spatial dimensions are run as 224. Progress goes to stderr, only on a terminal."};
+    return spec;
+}
+
+int runBench(const Args& args) {
+    if (!args.has("model")) args.fail("missing --model MODEL.onnx");
+    const std::string path = *args.value("model");
+    const int batch = args.integer("batch", 1, 1, 4096);
+    const int iters = args.integer("iters", 10, 1, 1000000);
+    const int warmup = args.integer("warmup", 2, 0, 1000000);
+    const bool json = args.has("json"), profile = args.has("profile");
+    const bool progress = isatty(STDERR_FILENO);
+
+    model::Model m = loadModel(path);
+    std::vector<model::HostTensor> inputs;
+    std::vector<model::Shape> shapes;
+    std::mt19937 rng(1234);
+    std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
+    for (const auto& in : m.inputs()) {
+        model::HostTensor t{in.name, concreteShape(in, batch), {}};
+        t.data.resize(static_cast<size_t>(model::elementCount(t.shape)));
+        for (float& v : t.data) v = dist(rng);
+        shapes.push_back(t.shape);
+        inputs.push_back(std::move(t));
+    }
+    const model::ProgramStats stats = model::computeStats(m.compile(shapes));
+
+    auto context = openDevice(args);
+    runtime::Engine engine(*context, m);
+    using Clock = std::chrono::steady_clock;
+    for (int i = 0; i < warmup; ++i) {
+        if (progress) std::cerr << "\rwarm-up " << i + 1 << "/" << warmup << std::flush;
+        engine.run(inputs);
+    }
+    std::vector<double> ms;
+    for (int i = 0; i < iters; ++i) {
+        if (progress) std::cerr << "\rtimed run " << i + 1 << "/" << iters << "   " << std::flush;
+        auto t0 = Clock::now();
+        engine.run(inputs);
+        ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+    }
+    std::vector<runtime::LayerTiming> layers;
+    if (profile) {
+        if (progress) std::cerr << "\rprofiling run          " << std::flush;
+        engine.setProfiling(true);
+        engine.run(inputs);
+        layers = engine.lastProfile();
+    }
+    if (progress) std::cerr << "\r                         \r" << std::flush;
+
+    std::vector<double> sorted = ms;
+    std::sort(sorted.begin(), sorted.end());
+    const double minMs = sorted.front();
+    const double median = sorted.size() % 2 ? sorted[sorted.size() / 2]
+                                            : (sorted[sorted.size() / 2 - 1] + sorted[sorted.size() / 2]) / 2;
+    const double imagesPerS = batch * 1000.0 / median;
+    const double gflops = 2.0 * stats.macs / (median / 1000.0) / 1e9;
+    double profileTotal = 0;
+    for (const auto& l : layers) profileTotal += l.ms;
+    auto layerGflops = [](const runtime::LayerTiming& l) { return l.ms > 0 ? l.gflop / (l.ms / 1000.0) : 0.0; };
+    std::vector<size_t> slowest(layers.size());
+    std::iota(slowest.begin(), slowest.end(), 0);
+    std::stable_sort(slowest.begin(), slowest.end(), [&](size_t a, size_t b) { return layers[a].ms > layers[b].ms; });
+    if (slowest.size() > 5) slowest.resize(5);
+
+    if (json) {
+        Json j;
+        j.beginObject().key("model").value(path).key("device").value(context->info().name)
+            .key("input_shape").value(model::toString(shapes[0])).key("batch").value(batch)
+            .key("warmup").value(warmup).key("iters").value(iters).key("ms_per_batch_min").value(minMs)
+            .key("ms_per_batch_median").value(median).key("ms_per_image").value(median / batch)
+            .key("images_per_s").value(imagesPerS).key("gmacs_per_batch").value(stats.macs / 1e9)
+            .key("gflops").value(gflops).key("runs_ms").beginArray();
+        for (double t : ms) j.value(t);
+        j.endArray();
+        if (profile) {
+            j.key("profile").beginArray();
+            for (const auto& l : layers)
+                j.beginObject().key("name").value(l.name).key("kind").value(l.kind).key("shape").value(l.shape)
+                    .key("ms").value(l.ms).key("percent").value(profileTotal > 0 ? 100 * l.ms / profileTotal : 0.0)
+                    .key("gflops").value(layerGflops(l)).endObject();
+            j.endArray().key("profile_total_ms").value(profileTotal);
+        }
+        j.endObject();
+        std::cout << j.str() << "\n";
+        return 0;
+    }
+    std::cout << "model:        " << path << "\ndevice:       " << describe(context->info()) << "\n"
+              << "input:        " << model::toString(shapes[0]) << "  (" << warmup << " warm-up, " << iters
+              << " timed runs)\n"
+              << format("ms/batch:     min %.3f  median %.3f\n", minMs, median)
+              << format("ms/image:     %.3f\n", median / batch) << format("images/s:     %.1f\n", imagesPerS)
+              << format("GFLOP/s:      %.2f  (%.4f GMACs per batch)\n", gflops, stats.macs / 1e9);
+    if (profile) {
+        auto row = [&](size_t i, const runtime::LayerTiming& l) {
+            std::cout << format("%5zu  %-28s %-30s %-16s %9.3f %6.1f%% %9.2f\n", i, l.name.c_str(), l.kind.c_str(),
+                                l.shape.c_str(), l.ms, profileTotal > 0 ? 100 * l.ms / profileTotal : 0.0,
+                                layerGflops(l));
+        };
+        auto header = [] {
+            std::cout << format("%5s  %-28s %-30s %-16s %9s %7s %9s\n", "#", "name", "kind", "shape", "ms", "%", "GFLOP/s");
+        };
+        std::cout << format("\nper-layer GPU time (one profiled run, %.3f ms in layers):\n", profileTotal);
+        header();
+        for (size_t i = 0; i < layers.size(); ++i) row(i, layers[i]);
+        std::cout << "\nslowest layers:\n";
+        header();
+        for (size_t i : slowest) row(i, layers[i]);
+    }
+    return 0;
+}
+
+}  // namespace resvk::app

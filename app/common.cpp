@@ -1,0 +1,67 @@
+#include "common.h"
+
+#include <cstdarg>
+#include <cstdio>
+
+namespace resvk::app {
+
+OptionSpec deviceOption() {
+    return {"device", "N", "Vulkan device index from `resvk devices`", "the first discrete GPU, else integrated, else any"};
+}
+
+std::unique_ptr<vk::Context> openDevice(const Args& args) {
+    vk::ContextOptions options;
+    options.deviceIndex = args.integer("device", -1, 0, 1 << 20);  // the Context checks the range
+    return std::make_unique<vk::Context>(options);
+}
+
+model::Shape concreteShape(const model::TensorInfo& input, int batch, int spatial) {
+    model::Shape shape = input.shape;
+    for (size_t i = 0; i < shape.size(); ++i) {
+        if (shape[i] >= 0) continue;
+        shape[i] = i == 0 ? batch : (shape.size() == 4 && i >= 2 ? spatial : 1);
+    }
+    if (!shape.empty() && shape[0] != batch)
+        throw model::Error(format("model input '%s' has a fixed batch of %lld: use --batch %lld",
+                                  input.name.c_str(), static_cast<long long>(shape[0]),
+                                  static_cast<long long>(shape[0])));
+    return shape;
+}
+
+model::Model loadModel(const std::string& path) {
+    model::Model m = model::Model::load(path);
+    if (m.inputs().empty()) throw model::Error("model " + path + " has no inputs");
+    return m;
+}
+
+std::string shapeText(const model::Shape& shape) {
+    std::string s;
+    for (size_t i = 0; i < shape.size(); ++i) {
+        if (i) s += "x";
+        s += shape[i] < 0 ? "N" : std::to_string(shape[i]);
+    }
+    return s.empty() ? "scalar" : s;
+}
+
+std::string format(const char* fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    va_list copy;
+    va_copy(copy, ap);
+    int n = std::vsnprintf(nullptr, 0, fmt, copy);
+    va_end(copy);
+    std::string out(n > 0 ? n : 0, '\0');
+    if (n > 0) std::vsnprintf(out.data(), out.size() + 1, fmt, ap);
+    va_end(ap);
+    return out;
+}
+
+std::string vulkanVersion(uint32_t v) {
+    return format("%u.%u.%u", VK_API_VERSION_MAJOR(v), VK_API_VERSION_MINOR(v), VK_API_VERSION_PATCH(v));
+}
+
+std::string describe(const vk::DeviceInfo& info) {
+    return format("%s (%s, Vulkan %s)", info.name.c_str(), info.type.c_str(), vulkanVersion(info.apiVersion).c_str());
+}
+
+}  // namespace resvk::app

@@ -1,0 +1,67 @@
+#include "json.h"
+
+#include <cmath>
+#include <cstdio>
+
+namespace resvk::app {
+
+std::string jsonString(const std::string& text) {
+    std::string out = "\"";
+    for (unsigned char c : text) {
+        switch (c) {
+            case '"': out += "\\\""; break;
+            case '\\': out += "\\\\"; break;
+            case '\n': out += "\\n"; break;
+            case '\r': out += "\\r"; break;
+            case '\t': out += "\\t"; break;
+            case '\b': out += "\\b"; break;
+            case '\f': out += "\\f"; break;
+            default:
+                if (c < 0x20) {
+                    char buf[8];
+                    std::snprintf(buf, sizeof buf, "\\u%04x", c);
+                    out += buf;
+                } else {
+                    out += static_cast<char>(c);
+                }
+        }
+    }
+    return out + "\"";
+}
+
+void Json::separate() {
+    if (afterKey_) { afterKey_ = false; return; }
+    if (!first_.empty()) {
+        if (!first_.back()) out_ += ",";
+        first_.back() = false;
+    }
+}
+
+Json& Json::beginObject() { separate(); out_ += "{"; first_.push_back(true); return *this; }
+Json& Json::endObject() { out_ += "}"; first_.pop_back(); return *this; }
+Json& Json::beginArray() { separate(); out_ += "["; first_.push_back(true); return *this; }
+Json& Json::endArray() { out_ += "]"; first_.pop_back(); return *this; }
+
+Json& Json::key(const std::string& name) {
+    separate();
+    out_ += jsonString(name) + ":";
+    afterKey_ = true;
+    return *this;
+}
+
+Json& Json::value(const std::string& text) { separate(); out_ += jsonString(text); return *this; }
+
+Json& Json::value(double number) {
+    separate();
+    if (!std::isfinite(number)) { out_ += "null"; return *this; }
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.9g", number);
+    out_ += buf;
+    return *this;
+}
+
+Json& Json::value(int64_t number) { separate(); out_ += std::to_string(number); return *this; }
+Json& Json::value(bool flag) { separate(); out_ += flag ? "true" : "false"; return *this; }
+Json& Json::null() { separate(); out_ += "null"; return *this; }
+
+}  // namespace resvk::app

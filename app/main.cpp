@@ -1,0 +1,105 @@
+// resvk: command-line front end. Dispatches to one file per subcommand; every
+// failure ends as one line on stderr ("resvk: error: ...") and a non-zero exit.
+#include <cstdio>
+#include <exception>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "common.h"
+#include "video/image_decoder.h"
+
+using namespace resvk;
+using namespace resvk::app;
+
+namespace {
+
+const std::vector<std::pair<std::string, Command>>& commands() {
+    static const std::vector<std::pair<std::string, Command>> table = {
+        {"classify", {classifySpec, runClassify}},
+        {"check", {checkSpec, runCheck}},
+        {"info", {infoSpec, runInfo}},
+        {"bench", {benchSpec, runBench}},
+        {"devices", {devicesSpec, runDevices}},
+    };
+    return table;
+}
+
+const Command* find(const std::string& name) {
+    for (const auto& [n, c] : commands())
+        if (n == name) return &c;
+    return nullptr;
+}
+
+std::string topHelp() {
+    std::string s =
+        "Usage: resvk <command> [options]\n\n"
+        "Runs ResNet image classifiers from ONNX files on a Vulkan compute device.\n\nCommands:\n";
+    s += "  classify  top-K classes of photos with an ONNX classifier\n"
+         "  check     run ONNX backend-test folders and compare with their reference outputs\n"
+         "  info      inputs, outputs, fused layers, parameters, GMACs, memory, unsupported ops\n"
+         "  bench     time a model: ms per batch, images/s, GFLOP/s, per-layer profile\n"
+         "  devices   list the Vulkan devices and the one used by default\n"
+         "\n`resvk help <command>` or `resvk <command> --help` explains each one.\n";
+    s += "\nGlobal options:\n"
+         "  -h, --help        show this help (or `resvk help <command>`, `resvk <command> --help`)\n"
+         "  --version         print the version and exit\n\n"
+         "Examples:\n"
+         "  resvk classify ../shared/media/squirrel_cls.jpg --model ../shared/models/cifar10/resnet20_cifar10.onnx"
+         " --resize 32 --no-crop\n"
+         "  resvk check ../shared/models/reference/cifar_resnet20\n"
+         "  resvk info ../shared/models/cifar10/resnet20_cifar10.onnx\n";
+    return s;
+}
+
+int usageError(const std::string& what, const std::string& command) {
+    std::cerr << "resvk: error: " << what << " (see `resvk " << (command.empty() ? "" : command + " ")
+              << "--help`)\n";
+    return 2;
+}
+
+int dispatch(int argc, char** argv) {
+    if (argc < 2) {
+        std::cerr << topHelp();
+        return 2;
+    }
+    const std::string cmd = argv[1];
+    if (cmd == "--help" || cmd == "-h") { std::cout << topHelp(); return 0; }
+    if (cmd == "--version") { std::cout << "resvk " << RESVK_VERSION << "\n"; return 0; }
+    if (cmd == "help") {
+        if (argc < 3) { std::cout << topHelp(); return 0; }
+        const Command* c = find(argv[2]);
+        if (!c) return usageError(std::string("unknown command '") + argv[2] + "'", "");
+        std::cout << helpText(c->spec());
+        return 0;
+    }
+    const Command* c = find(cmd);
+    if (!c) {
+        if (!cmd.empty() && cmd[0] == '-') return usageError("unknown option '" + cmd + "'", "");
+        return usageError("unknown command '" + cmd + "'", "");
+    }
+    Args args(c->spec(), std::vector<std::string>(argv + 2, argv + argc));
+    if (args.helpRequested()) { std::cout << helpText(c->spec()); return 0; }
+    return c->run(args);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    try {
+        return dispatch(argc, argv);
+    } catch (const UsageError& e) {
+        return usageError(e.what(), e.command);
+    } catch (const std::exception& e) {
+        std::string what = e.what();
+        while (!what.empty() && (what.back() == '\n' || what.back() == ' ')) what.pop_back();
+        for (char& ch : what)
+            if (ch == '\n') ch = ' ';
+        std::cout.flush();
+        std::cerr << "resvk: error: " << what << "\n";
+        return 1;
+    } catch (...) {
+        std::cerr << "resvk: error: unexpected failure\n";
+        return 1;
+    }
+}
