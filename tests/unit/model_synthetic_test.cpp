@@ -339,3 +339,51 @@ TEST_CASE("pooling windows resolve auto_pad, ceil_mode and dilations", "[model]"
     CHECK(shape(2) == Shape{1, 1, 4, 4});
     CHECK(p.layers[2].window.dilation[1] == 2);
 }
+
+TEST_CASE("opset 9 attribute forms of Pad, Slice, Squeeze, Unsqueeze, Flatten and Softmax", "[model]") {
+    Builder b(9);
+    b.input("x", {-1, 2, 4, 4});
+    auto* pad = b.node("Pad", "pad", {"x"}, {"p"});
+    attrInts(pad, "pads", {0, 0, 1, -1, 0, 0, 2, 0});
+    attrFloat(pad, "value", 1.5f);
+    auto* sl = b.node("Slice", "slice", {"p"}, {"s"});
+    attrInts(sl, "starts", {1, 1});
+    attrInts(sl, "ends", {-1, 100});
+    attrInts(sl, "axes", {2, 3});
+    auto* st = b.node("Slice", "neg", {"s"}, {"s2"});
+    attrInts(st, "starts", {0});
+    attrInts(st, "ends", {1});
+    attrInts(st, "axes", {-3});
+    auto* sq = b.node("Squeeze", "sq", {"s2"}, {"q"});
+    attrInts(sq, "axes", {1});
+    auto* un = b.node("Unsqueeze", "unsq", {"q"}, {"u"});
+    attrInts(un, "axes", {1});
+    b.node("Flatten", "flat", {"u"}, {"f"});
+    b.node("Softmax", "", {"f"}, {"y"});
+    b.output("y", {});
+    const Model m = Model::load(b.save(resvk::test::tempDir()));
+    std::vector<std::string> unsupported;
+    const Program p = m.compile({{2, 2, 4, 4}}, &unsupported);
+    CAPTURE(unsupported);
+    CHECK(unsupported.empty());
+    REQUIRE(p.layers.size() == 7);
+    auto shape = [&](size_t k) { return p.values[static_cast<size_t>(p.layers[k].output)].shape; };
+    const Layer& l0 = p.layers[0];
+    CHECK(l0.kind == LayerKind::Pad);
+    CHECK(l0.starts == std::vector<int64_t>{0, 0, 1, -1});
+    CHECK(l0.steps == std::vector<int64_t>{0, 0, 2, 0});
+    CHECK(l0.padValue == 1.5f);
+    CHECK(shape(0) == Shape{2, 2, 7, 3});
+    CHECK(p.layers[1].kind == LayerKind::Slice);
+    CHECK(p.layers[1].starts == std::vector<int64_t>{0, 0, 1, 1});
+    CHECK(p.layers[1].steps == std::vector<int64_t>{1, 1, 1, 1});
+    CHECK(shape(1) == Shape{2, 2, 5, 2});
+    CHECK(shape(2) == Shape{2, 1, 5, 2});
+    CHECK(p.layers[3].kind == LayerKind::Reshape);
+    CHECK(shape(3) == Shape{2, 5, 2});
+    CHECK(shape(4) == Shape{2, 1, 5, 2});
+    CHECK(shape(5) == Shape{2, 10});
+    CHECK(p.layers[6].kind == LayerKind::Softmax);
+    CHECK(p.layers[6].axis == 1);
+    CHECK(p.layers[6].name == "Softmax_6");  // unnamed: op type and node index
+}
