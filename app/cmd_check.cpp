@@ -55,6 +55,8 @@ int runCheck(const Args& args) {
         if (!result.error.empty()) {
             ++failed;
             if (!json) std::cout << "FAIL " << caseName << "  " << result.error << "\n";
+            std::cout.flush();
+            std::cerr << "resvk: error: " << result.error << "\n";
         } else if (result.sets.empty()) {
             ++failed;
             if (!json) std::cout << "FAIL " << caseName << "  no test_data_set_* folders\n";

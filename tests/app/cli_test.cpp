@@ -1,0 +1,268 @@
+// End-to-end tests of the resvk command line: runs the built binary (RESVK_BIN)
+// on the shared CIFAR ResNet-20 and on small broken or unsupported models.
+#include <catch2/catch.hpp>
+
+#include <sys/wait.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#ifndef ONNX_ML
+#define ONNX_ML 1
+#endif
+#ifndef ONNX_NAMESPACE
+#define ONNX_NAMESPACE onnx
+#endif
+#include <onnx/onnx_pb.h>
+
+#include "support/test_paths.h"
+
+using namespace resvk::test;
+
+namespace {
+
+struct Result {
+    int code = -1;          // exit status; -1 when killed by a signal
+    std::string out, err;
+};
+
+std::string quote(const std::string& s) {
+    std::string q = "'";
+    for (char c : s) {
+        if (c == '\'') q.append("'\\''");
+        else q.push_back(c);
+    }
+    q.push_back('\'');
+    return q;
+}
+
+std::string slurp(const std::string& path) {
+    std::ifstream f(path, std::ios::binary);
+    std::stringstream ss;
+    ss << f.rdbuf();
+    return ss.str();
+}
+
+Result run(const std::vector<std::string>& args) {
+    static const std::string dir = tempDir();
+    std::string cmd = quote(resvkBinary());
+    for (const auto& a : args) cmd.append(" ").append(quote(a));
+    cmd.append(" >").append(quote(dir + "/out")).append(" 2>").append(quote(dir + "/err")).append(" </dev/null");
+    const int status = std::system(cmd.c_str());
+    Result r;
+    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    r.out = slurp(dir + "/out");
+    r.err = slurp(dir + "/err");
+    INFO("command: " << cmd << "\nstdout:\n" << r.out << "\nstderr:\n" << r.err);
+    CHECK(r.code < 128);  // the shell reports a crash as 128 + signal
+    return r;
+}
+
+// Runs a command that must succeed; on failure the message shows its output.
+Result ok(const std::vector<std::string>& args) {
+    Result r = run(args);
+    INFO("resvk exited " << r.code << "\nstdout:\n" << r.out << "\nstderr:\n" << r.err);
+    REQUIRE(r.code == 0);
+    return r;
+}
+
+int countLines(const std::string& s) {
+    int n = 0;
+    for (char c : s) n += c == '\n';
+    return n;
+}
+
+// One line "resvk: error: ..." on stderr, a failing exit code, no crash.
+void requireCleanError(const Result& r, const std::string& mention = "") {
+    INFO("exit " << r.code << "\nstdout:\n" << r.out << "\nstderr:\n" << r.err);
+    CHECK((r.code == 1 || r.code == 2));
+    CHECK(countLines(r.err) == 1);
+    CHECK(r.err.rfind("resvk: error: ", 0) == 0);
+    if (!mention.empty()) CHECK(r.err.find(mention) != std::string::npos);
+}
+
+std::string cifarModel() { return sharedPath("models/cifar10/resnet20_cifar10.onnx"); }
+std::string photo(const std::string& name) { return sharedPath("media/" + name); }
+
+bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+
+// A one-node model: input [N, channels, 8, 8] -> op -> output.
+std::string writeOneNodeModel(const std::string& path, const std::string& op, int channels) {
+    onnx::ModelProto model;
+    model.set_ir_version(8);
+    model.add_opset_import()->set_version(13);
+    auto* g = model.mutable_graph();
+    g->set_name("one_node");
+    auto* n = g->add_node();
+    n->set_op_type(op);
+    n->set_name("the_" + op);
+    n->add_input("x");
+    n->add_output("y");
+    for (auto* v : {g->add_input(), g->add_output()}) {
+        v->set_name(v == &g->input(0) ? "x" : "y");
+        auto* tt = v->mutable_type()->mutable_tensor_type();
+        tt->set_elem_type(onnx::TensorProto::FLOAT);
+        tt->mutable_shape()->add_dim()->set_dim_param("N");
+        for (int d : {channels, 8, 8}) tt->mutable_shape()->add_dim()->set_dim_value(d);
+    }
+    std::ofstream f(path, std::ios::binary);
+    REQUIRE(model.SerializeToOstream(&f));
+    return path;
+}
+
+// The "prob" values of a --json classify document, per image.
+std::vector<std::vector<double>> probsPerImage(const std::string& json) {
+    std::vector<std::vector<double>> images;
+    size_t pos = 0;
+    while ((pos = json.find("\"image\":", pos)) != std::string::npos) {
+        const size_t next = json.find("\"image\":", pos + 1);
+        std::vector<double> probs;
+        for (size_t p = json.find("\"prob\":", pos); p < next; p = json.find("\"prob\":", p + 1))
+            probs.push_back(std::strtod(json.c_str() + p + 7, nullptr));
+        images.push_back(probs);
+        pos += 1;
+    }
+    return images;
+}
+
+}  // namespace
+
+TEST_CASE("cli: help and version", "[cli]") {
+    auto r = run({"classify", "--help"});
+    CHECK(r.code == 0);
+    CHECK(contains(r.out, "--top"));
+    CHECK(contains(r.out, "../shared/"));
+    r = run({"--help"});
+    CHECK(r.code == 0);
+    CHECK(contains(r.out, "classify"));
+    CHECK(contains(r.out, "bench"));
+    r = run({"help", "info"});
+    CHECK(r.code == 0);
+    CHECK(contains(r.out, "--batch"));
+    r = run({"--version"});
+    CHECK(r.code == 0);
+    CHECK(contains(r.out, "resvk "));
+}
+
+TEST_CASE("cli: classify two photos with the CIFAR ResNet-20", "[cli]") {
+    const std::vector<std::string> base = {"classify", photo("squirrel_cls.jpg"), photo("orange.jpg"), "--model", cifarModel(),
+                                           "--resize", "32", "--no-crop"};
+    auto r = ok(base);
+    CHECK(r.err.empty());
+    CHECK(contains(r.out, "squirrel_cls.jpg\n"));
+    CHECK(contains(r.out, "orange.jpg\n"));
+    // 2 names + 2 x 5 predictions + 1 blank line; labels come from labels.txt next to the model
+    CHECK(countLines(r.out) == 13);
+    const std::string labels = slurp(sharedPath("models/cifar10/labels.txt"));
+    const size_t firstPred = r.out.find("\n  ") + 3;
+    const std::string line = r.out.substr(firstPred, r.out.find('\n', firstPred) - firstPred);
+    const std::string label = line.substr(7, line.rfind(" (") - 7);
+    CHECK(contains(labels, label));
+
+    auto args = base;
+    args.insert(args.end(), {"--json", "--top", "3", "--batch", "1"});
+    r = ok(args);
+    CHECK(r.out.front() == '{');
+    CHECK(contains(r.out, "\"model\":"));
+    CHECK(contains(r.out, "\"device\":"));
+    CHECK(contains(r.out, "\"results\":["));
+    CHECK(contains(r.out, "\"label\":"));
+    CHECK(contains(r.out, "\"index\":"));
+    const auto images = probsPerImage(r.out);
+    REQUIRE(images.size() == 2);
+    for (const auto& probs : images) {
+        CHECK(probs.size() == 3);
+        double sum = 0;
+        for (size_t i = 0; i < probs.size(); ++i) {
+            CHECK(probs[i] >= 0.0);
+            if (i) CHECK(probs[i] <= probs[i - 1]);
+            sum += probs[i];
+        }
+        CHECK(sum <= 1.0 + 1e-5);
+        CHECK(sum > 0.3);
+    }
+}
+
+TEST_CASE("cli: check the CIFAR ResNet-20 reference", "[cli]") {
+    const std::string dir = sharedPath("models/reference/cifar_resnet20");
+    auto r = run({"check", dir});
+    CHECK(r.code == 0);
+    CHECK(contains(r.out, "PASS cifar_resnet20/test_data_set_0"));
+    CHECK(contains(r.out, " passed, 0 failed"));
+    r = run({"check", dir, "--atol", "0", "--rtol", "0"});
+    CHECK(r.code == 1);
+    CHECK(contains(r.out, "FAIL "));
+    CHECK(contains(r.out, "mismatches"));
+}
+
+TEST_CASE("cli: info on ResNet-20", "[cli]") {
+    auto r = ok({"info", cifarModel()});
+    CHECK(contains(r.out, "Conv+Add+Relu"));
+    CHECK(contains(r.out, "Nx3x32x32"));
+    CHECK(contains(r.out, "GMACs per image:  0.041"));
+    CHECK(contains(r.out, "unsupported ops:  none"));
+    CHECK(contains(r.out, "activations"));
+    r = ok({"info", cifarModel(), "--json", "--batch=2"});
+    CHECK(contains(r.out, "\"gmacs_per_image\":0.04"));
+    CHECK(contains(r.out, "\"unsupported\":[]"));
+}
+
+TEST_CASE("cli: bench and devices", "[cli]") {
+    auto r = ok({"bench", "--model", cifarModel(), "--iters", "2", "--warmup", "1", "--profile"});
+    CHECK(contains(r.out, "images/s:"));
+    CHECK(contains(r.out, "slowest layers"));
+    r = run({"devices"});
+    CHECK(r.code == 0);
+    CHECK(contains(r.out, "llvmpipe"));
+    r = run({"devices", "--json"});
+    CHECK(r.code == 0);
+    CHECK(contains(r.out, "\"usable\":true"));
+}
+
+TEST_CASE("cli: errors are one line and a non-zero exit", "[cli]") {
+    const std::string tmp = tempDir();
+    const std::string text = tmp + "/notes.txt";
+    std::ofstream(text) << "not a model, not an image\n";
+    const std::string truncated = tmp + "/truncated.onnx";
+    {
+        std::string bytes = slurp(cifarModel()).substr(0, 1000);
+        std::ofstream(truncated, std::ios::binary) << bytes;
+    }
+    const std::string img = photo("orange.jpg");
+    const std::string model = cifarModel();
+
+    requireCleanError(run({"classify", img, "--model", tmp + "/missing.onnx"}), "missing.onnx");
+    requireCleanError(run({"classify", img, "--model", text}), "notes.txt");
+    requireCleanError(run({"classify", img, "--model", truncated}), "truncated.onnx");
+    requireCleanError(run({"info", truncated}), "truncated.onnx");
+    requireCleanError(run({"classify", tmp + "/nope.jpg", "--model", model}), "nope.jpg");
+    requireCleanError(run({"classify", img, text, "--model", model}), "notes.txt");
+    requireCleanError(run({"classify", img, "--model", model, "--top", "0"}), "--top");
+    requireCleanError(run({"classify", img, "--model", model, "--top", "many"}), "--top");
+    requireCleanError(run({"classify", img, "--model", model, "--frobnicate"}), "--frobnicate");
+    requireCleanError(run({"classify", img, "--model"}), "--model");
+    requireCleanError(run({"classify", img}), "--model");
+    requireCleanError(run({"frobnicate"}), "frobnicate");
+    requireCleanError(run({"check", tmp}), "model.onnx");
+    auto r = run({"classify", img, "--model", model, "--bogus"});
+    CHECK(r.code == 2);
+    CHECK(contains(r.err, "--help"));
+    CHECK(r.out.empty());
+}
+
+TEST_CASE("cli: unsupported ops and non-image models", "[cli]") {
+    const std::string tmp = tempDir();
+    const std::string celu = writeOneNodeModel(tmp + "/celu.onnx", "Celu", 3);
+    auto r = run({"info", celu});
+    CHECK(r.code == 1);
+    CHECK(contains(r.out, "Celu (node 'the_Celu')"));
+    requireCleanError(r, "Celu");
+    requireCleanError(run({"classify", photo("orange.jpg"), "--model", celu}), "Celu");
+
+    const std::string gray = writeOneNodeModel(tmp + "/gray.onnx", "Relu", 1);
+    requireCleanError(run({"classify", photo("orange.jpg"), "--model", gray}), "3-channel");
+}
