@@ -17,9 +17,14 @@ std::string readExternal(const onnx::TensorProto& proto, const std::string& base
     int64_t offset = 0;
     int64_t length = -1;
     for (const auto& kv : proto.external_data()) {
-        if (kv.key() == "location") location = kv.value();
-        else if (kv.key() == "offset") offset = std::stoll(kv.value());
-        else if (kv.key() == "length") length = std::stoll(kv.value());
+        try {
+            if (kv.key() == "location") location = kv.value();
+            else if (kv.key() == "offset") offset = std::stoll(kv.value());
+            else if (kv.key() == "length") length = std::stoll(kv.value());
+        } catch (const std::exception&) {
+            throw Error(context + ": tensor '" + tensorLabel(proto) + "' has an invalid external data " +
+                        kv.key() + " '" + kv.value() + "'");
+        }
     }
     if (location.empty())
         throw Error(context + ": tensor '" + tensorLabel(proto) +
