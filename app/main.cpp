@@ -59,10 +59,7 @@ int usageError(const std::string& what, const std::string& command) {
 }
 
 int dispatch(int argc, char** argv) {
-    if (argc < 2) {
-        std::cerr << topHelp();
-        return 2;
-    }
+    if (argc < 2) return usageError("missing command: classify, check, info, bench or devices", "");
     const std::string cmd = argv[1];
     if (cmd == "--help" || cmd == "-h") { std::cout << topHelp(); return 0; }
     if (cmd == "--version") { std::cout << "resvk " << RESVK_VERSION << "\n"; return 0; }

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -19,6 +20,8 @@
 #endif
 #include <onnx/onnx_pb.h>
 
+#include "classify/topk.h"
+#include "model/model.h"
 #include "support/test_paths.h"
 
 using namespace resvk::test;
@@ -129,6 +132,24 @@ std::vector<std::vector<double>> probsPerImage(const std::string& json) {
     return images;
 }
 
+// index -> prob of each image in a --json classify document.
+std::vector<std::map<int, double>> indexedProbs(const std::string& json) {
+    std::vector<std::map<int, double>> images;
+    size_t pos = 0;
+    while ((pos = json.find("\"image\":", pos)) != std::string::npos) {
+        const size_t next = json.find("\"image\":", pos + 1);
+        std::map<int, double> probs;
+        for (size_t p = json.find("\"index\":", pos); p < next; p = json.find("\"index\":", p + 1)) {
+            const int index = std::atoi(json.c_str() + p + 8);
+            const size_t q = json.find("\"prob\":", p);
+            probs[index] = std::strtod(json.c_str() + q + 7, nullptr);
+        }
+        images.push_back(probs);
+        pos += 1;
+    }
+    return images;
+}
+
 }  // namespace
 
 TEST_CASE("cli: help and version", "[cli]") {
@@ -184,6 +205,32 @@ TEST_CASE("cli: classify two photos with the CIFAR ResNet-20", "[cli]") {
         }
         CHECK(sum <= 1.0 + 1e-5);
         CHECK(sum > 0.3);
+    }
+}
+
+TEST_CASE("cli: classify agrees with the PyTorch reference of the same photos", "[cli]") {
+    // cifar_resnet20's test_data_set_0 is squirrel_cls.jpg, set 3 orange.jpg, both resized to 32x32.
+    auto r = ok({"classify", photo("squirrel_cls.jpg"), photo("orange.jpg"), "--model", cifarModel(), "--no-crop",
+                 "--top", "10", "--json"});
+    const auto images = indexedProbs(r.out);
+    REQUIRE(images.size() == 2);
+    const int sets[] = {0, 3};
+    for (int i = 0; i < 2; ++i) {
+        const auto want = resvk::model::readTensorFile(sharedPath(
+            "models/reference/cifar_resnet20/test_data_set_" + std::to_string(sets[i]) + "/output_0.pb"));
+        REQUIRE(want.data.size() == 10);
+        const std::vector<float> probs = resvk::classify::softmax(want.data.data(), 10);
+        REQUIRE(images[i].size() == 10);
+        const int best = resvk::classify::topK(probs, 1)[0].index;
+        INFO("image " << i << ", reference top-1 " << best);
+        CHECK(images[i].begin()->first >= 0);
+        double gotBest = -1;
+        int gotIndex = -1;
+        for (const auto& [index, prob] : images[i]) {
+            CHECK(prob == Approx(probs[index]).margin(0.01));  // measured <= 0.0022: decoder/resize rounding
+            if (prob > gotBest) { gotBest = prob; gotIndex = index; }
+        }
+        CHECK(gotIndex == best);
     }
 }
 
