@@ -1,0 +1,157 @@
+// Conv and Gemm layers on the GPU against the naive CPU reference, on awkward
+// shapes: odd channel counts, every kernel size ResNets use and more, strides
+// 1-3, asymmetric padding, dilation, groups, depthwise, batch 3, fused
+// residual + ReLU, pixel counts that are not multiples of the register tile.
+#include <catch2/catch.hpp>
+
+#include "reference/op_harness.h"
+
+using namespace resvk;
+using namespace resvk::reference;
+
+namespace {
+
+struct ConvCase {
+    int64_t n, cin, h, w, cout;
+    int kh, kw;
+    int strideH, strideW;
+    int padT, padL, padB, padR;
+    int dilH, dilW;
+    int group;
+    bool bias, residual, relu;
+};
+
+std::string describe(const ConvCase& c) {
+    std::ostringstream s;
+    s << "x " << c.n << "x" << c.cin << "x" << c.h << "x" << c.w << " -> " << c.cout << ", kernel " << c.kh << "x"
+      << c.kw << ", stride " << c.strideH << "x" << c.strideW << ", pads (t,l,b,r) " << c.padT << "," << c.padL << ","
+      << c.padB << "," << c.padR << ", dilation " << c.dilH << "x" << c.dilW << ", group " << c.group
+      << (c.bias ? ", bias" : ", no bias") << (c.residual ? ", residual" : "") << (c.relu ? ", relu" : "");
+    return s.str();
+}
+
+struct Built {
+    model::Program program;
+    std::vector<Tensor> inputs;
+    Tensor expected;
+    int64_t k;
+};
+
+Built build(const ConvCase& c, uint32_t seed) {
+    model::Layer l;
+    l.kind = model::LayerKind::Conv;
+    l.window.kernel[0] = c.kh;
+    l.window.kernel[1] = c.kw;
+    l.window.stride[0] = c.strideH;
+    l.window.stride[1] = c.strideW;
+    l.window.dilation[0] = c.dilH;
+    l.window.dilation[1] = c.dilW;
+    l.window.padBegin[0] = c.padT;
+    l.window.padBegin[1] = c.padL;
+    l.window.padEnd[0] = c.padB;
+    l.window.padEnd[1] = c.padR;
+    l.group = c.group;
+    l.weightShape = {c.cout, c.cin / c.group, c.kh, c.kw};
+    l.weights = randomVector(size_t(c.cout * (c.cin / c.group) * c.kh * c.kw), seed + 1);
+    if (c.bias) l.bias = randomVector(size_t(c.cout), seed + 2);
+    l.relu = c.relu;
+    Tensor x = random({c.n, c.cin, c.h, c.w}, seed);
+    Tensor y = conv2d(x, l.weights, l.weightShape, l.bias, l.window, c.group);
+    std::vector<Tensor> inputs{x};
+    std::vector<model::Shape> shapes{x.shape};
+    if (c.residual) {
+        Tensor res = random(y.shape, seed + 3);
+        y = add(y, res);
+        inputs.push_back(res);
+        shapes.push_back(res.shape);
+    }
+    if (c.relu) y = relu(y);
+    const model::Shape outShape = y.shape;
+    return {oneLayer(l, shapes, outShape, c.residual), inputs, y, (c.cin / c.group) * c.kh * c.kw};
+}
+
+//                 n  cin  h   w cout kh kw sh sw  pt pl pb pr dh dw grp bias   res    relu
+const ConvCase kConvCases[] = {
+    {1, 1, 5, 5, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, true, false, false},         // 1x1, 1 channel
+    {1, 3, 11, 7, 5, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true, false, false},        // non-square, odd channels
+    {1, 3, 11, 7, 7, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, false, false, true},        // stride 2, no bias
+    {3, 5, 9, 13, 13, 5, 5, 1, 1, 2, 2, 2, 2, 1, 1, 1, true, false, false},       // batch 3, 5x5
+    {1, 3, 15, 15, 17, 7, 7, 2, 2, 3, 3, 3, 3, 1, 1, 1, true, false, true},       // stem-like 7x7/2
+    {1, 7, 10, 9, 5, 3, 3, 3, 3, 0, 1, 2, 1, 1, 1, 1, true, false, false},        // stride 3, asymmetric pads
+    {1, 13, 12, 11, 7, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2, 1, true, false, false},      // dilation 2
+    {1, 12, 8, 8, 6, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 3, true, false, false},        // group 3
+    {1, 10, 7, 9, 15, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 5, true, false, true},        // group 5, 2 in / 3 out
+    {1, 17, 9, 7, 17, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 17, true, false, false},      // depthwise, stride 2
+    {1, 5, 8, 6, 10, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 5, false, false, false},       // depthwise multiplier 2
+    {3, 13, 7, 7, 13, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true, true, true},         // residual + relu, batch 3
+    {1, 7, 6, 5, 7, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, false, true, false},         // residual without relu
+    {1, 33, 9, 9, 17, 1, 1, 2, 2, 0, 0, 0, 0, 1, 1, 1, false, false, false},      // 1x1/2 downsample
+    {1, 5, 3, 3, 7, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, true, false, false},         // 9 output pixels
+    {1, 3, 5, 7, 5, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true, false, false},         // 35 output pixels
+    {3, 4, 6, 10, 8, 1, 5, 1, 2, 0, 2, 0, 2, 1, 1, 1, true, false, true},         // 1x5 kernel, stride 1x2
+    {1, 6, 13, 8, 9, 3, 1, 2, 1, 1, 0, 0, 0, 2, 1, 1, true, false, false},        // 3x1, stride 2x1, dilation 2x1
+    {1, 32, 14, 14, 32, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true, true, true},       // 32 channels, residual
+    {1, 64, 28, 28, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true, false, true},      // the larger case
+};
+
+}  // namespace
+
+TEST_CASE("Conv matches the naive reference", "[ops][conv]") {
+    uint32_t seed = 100;
+    for (const ConvCase& c : kConvCases) {
+        seed += 10;
+        SECTION(describe(c)) {
+            INFO(describe(c));
+            Built b = build(c, seed);
+            const Tensor got = runOnGpu(std::move(b.program), b.inputs);
+            expectClose(got, b.expected, convTolerance(b.k));
+        }
+    }
+}
+
+TEST_CASE("the conv test detects a perturbed weight", "[ops][conv]") {
+    const ConvCase c{1, 5, 7, 6, 7, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true, false, false};
+    Built b = build(c, 7);
+    // The GPU gets one weight changed by 0.05; the reference keeps the original.
+    b.program.layers[0].weights[17] += 0.05f;
+    const Tensor got = runOnGpu(std::move(b.program), b.inputs);
+    const double err = maxAbsDiff(got.data, b.expected.data);
+    INFO("max abs error " << err);
+    CHECK(err > convTolerance(b.k));
+}
+
+namespace {
+
+struct GemmCase {
+    int64_t n, k, m;
+    bool bias, relu;
+};
+
+}  // namespace
+
+TEST_CASE("Gemm matches the naive reference", "[ops][gemm]") {
+    const GemmCase cases[] = {
+        {1, 1, 1, true, false},  {1, 3, 5, true, false},   {3, 7, 10, false, false}, {2, 13, 17, true, true},
+        {1, 33, 7, false, true}, {3, 65, 13, true, false}, {1, 512, 10, true, false}, {5, 6, 9, false, false},
+    };
+    uint32_t seed = 900;
+    for (const GemmCase& c : cases) {
+        seed += 10;
+        std::ostringstream name;
+        name << "N=" << c.n << " K=" << c.k << " M=" << c.m << (c.bias ? " bias" : " no bias") << (c.relu ? " relu" : "");
+        SECTION(name.str()) {
+            INFO(name.str());
+            model::Layer l;
+            l.kind = model::LayerKind::Gemm;
+            l.weightShape = {c.m, c.k};
+            l.weights = randomVector(size_t(c.m * c.k), seed + 1);
+            if (c.bias) l.bias = randomVector(size_t(c.m), seed + 2);
+            l.relu = c.relu;
+            const Tensor x = random({c.n, c.k}, seed);
+            Tensor want = gemm(x, l.weights, c.m, l.bias);
+            if (c.relu) want = relu(want);
+            const Tensor got = runOnGpu(oneLayer(l, {x.shape}, want.shape), {x});
+            expectClose(got, want, convTolerance(c.k));
+        }
+    }
+}
