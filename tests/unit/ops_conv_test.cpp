@@ -4,6 +4,8 @@
 // residual + ReLU, pixel counts that are not multiples of the register tile.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include "reference/op_harness.h"
 
 using namespace resvk;
@@ -107,6 +109,60 @@ TEST_CASE("Conv matches the naive reference", "[ops][conv]") {
             expectClose(got, b.expected, convTolerance(b.k));
         }
     }
+}
+
+TEST_CASE("Conv sweep: odd channels x kernel sizes x strides", "[ops][conv]") {
+    // Every combination of input channels, kernel and stride; the rest of the
+    // geometry (output channels, image size, padding, batch, group, dilation)
+    // rotates through awkward values so each appears with many of the others.
+    const int64_t channels[] = {1, 3, 5, 7, 13, 17, 33};
+    const int64_t outChannels[] = {5, 1, 7, 13, 3, 17, 33, 6};
+    const int kernels[] = {1, 3, 5, 7};
+    const int strides[] = {1, 2, 3};
+    const int64_t sizes[][2] = {{11, 7}, {9, 9}, {7, 12}, {13, 5}, {8, 10}};
+    uint32_t seed = 5000;
+    int i = 0;
+    for (int64_t cin : channels)
+        for (int k : kernels)
+            for (int stride : strides) {
+                ++i;
+                seed += 10;
+                ConvCase c{};
+                c.n = i % 4 == 0 ? 3 : 1;
+                c.cin = cin;
+                c.h = sizes[i % 5][0];
+                c.w = sizes[i % 5][1];
+                c.cout = outChannels[i % 8];
+                c.kh = c.kw = k;
+                c.strideH = c.strideW = stride;
+                c.dilH = c.dilW = (i % 7 == 3 && k <= 3) ? 2 : 1;
+                const int half = k / 2 * c.dilH;
+                if (i % 3 == 0) {  // asymmetric
+                    c.padT = half;
+                    c.padL = 0;
+                    c.padB = std::max(0, half - 1);
+                    c.padR = half + (k > 1 ? 1 : 0);
+                } else if (i % 3 == 1) {
+                    c.padT = c.padL = c.padB = c.padR = half;
+                }
+                c.group = 1;
+                if (i % 5 == 2) {  // depthwise, or grouped when the channels share a divisor
+                    c.group = int(cin);
+                    c.cout = cin * (i % 2 ? 1 : 2);
+                }
+                c.bias = i % 2 == 0;
+                c.residual = i % 6 == 1;
+                c.relu = i % 4 == 1;
+                // Images smaller than the dilated kernel need padding to give an output.
+                const int span = (k - 1) * c.dilH + 1;
+                if (c.h + c.padT + c.padB < span || c.w + c.padL + c.padR < span) continue;
+                SECTION(describe(c)) {
+                    INFO(describe(c));
+                    Built b = build(c, seed);
+                    const Tensor got = runOnGpu(std::move(b.program), b.inputs);
+                    expectClose(got, b.expected, convTolerance(b.k));
+                }
+            }
 }
 
 TEST_CASE("the conv test detects a perturbed weight", "[ops][conv]") {

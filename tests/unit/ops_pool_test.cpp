@@ -103,3 +103,39 @@ TEST_CASE("GlobalAveragePool matches the naive reference", "[ops][pool]") {
         }
     }
 }
+
+TEST_CASE("pool sweep: odd channels x kernel sizes x strides", "[ops][pool]") {
+    const int64_t channels[] = {1, 3, 5, 7, 13, 17, 33};
+    const int kernels[] = {2, 3, 5};
+    const int strides[] = {1, 2, 3};
+    const int64_t sizes[][2] = {{11, 7}, {9, 9}, {7, 12}, {13, 5}, {8, 10}};
+    uint32_t seed = 8000;
+    int i = 0;
+    for (int64_t c : channels)
+        for (int k : kernels)
+            for (int stride : strides) {
+                ++i;
+                seed += 10;
+                PoolCase p{i % 4 == 0 ? 3 : 1, c, sizes[i % 5][0], sizes[i % 5][1], k, k, stride, stride, 0, 0, 0, 0, 1};
+                const int half = (k - 1) / 2;  // pads stay below the kernel size
+                if (i % 3 == 1) p.padT = p.padL = p.padB = p.padR = half;
+                if (i % 3 == 2) {
+                    p.padT = half;
+                    p.padR = k - 1;
+                }
+                const bool max = i % 2 == 0;
+                const bool includePad = i % 4 == 1;
+                const std::string name =
+                    describe(max ? "MaxPool" : "AveragePool", p, includePad && !max ? ", count_include_pad" : "");
+                SECTION(name) {
+                    INFO(name);
+                    model::Layer l;
+                    l.kind = max ? model::LayerKind::MaxPool : model::LayerKind::AveragePool;
+                    l.window = windowOf(p);
+                    l.countIncludePad = includePad && !max;
+                    const Tensor x = random({p.n, p.c, p.h, p.w}, seed);
+                    const Tensor want = max ? maxPool2d(x, l.window) : averagePool2d(x, l.window, l.countIncludePad);
+                    expectClose(runOnGpu(oneLayer(l, {x.shape}, want.shape), {x}), want, kElementwiseTolerance);
+                }
+            }
+}
