@@ -5,6 +5,13 @@
 // grows the GEMM instead of repeating it. Weights are texels of four input
 // channels: w[((co * inC4 + ci4) * KH + ky) * KW + kx].
 // Bindings: 0 out (SSBO), 1 input, 2 weights, 3 bias (texel per c4), 4 residual.
+//
+// SUBGROUP_WEIGHTS: every lane of a subgroup needs the same weight texels, so
+// instead of each lane fetching all of them, lane l fetches rows l, l+SG, ...
+// and the others receive them with subgroupShuffle. On lavapipe a fetch is a
+// gather across the SIMD row while a shuffle is a register permute, so this
+// cuts the fetches per FMA several-fold. Needs local size == subgroup size and
+// OC a multiple of it, so every lane reaches every shuffle.
 #include "conv_params.h"
 #include "tensor.glsl"
 
@@ -15,6 +22,13 @@
 #define PIXELS 4
 #endif
 #define OC (OC_TEXELS * 4)
+
+#ifdef SUBGROUP_WEIGHTS
+#extension GL_KHR_shader_subgroup_shuffle : require
+#extension GL_KHR_shader_subgroup_basic : require
+layout(constant_id = 8) const int SG = 8;   // subgroup size
+const int ROWS_PER_LANE = OC / SG;
+#endif
 
 layout(local_size_x_id = 0) in;
 layout(constant_id = 1) const int KH = 3;
@@ -37,7 +51,9 @@ void main() {
     const int pixelsTotal = pc.batch * outPlane;
     const int p0 = int(gl_GlobalInvocationID.x) * PIXELS;
     const int co4First = int(gl_GlobalInvocationID.y) * OC_TEXELS;
+#ifndef SUBGROUP_WEIGHTS
     if (p0 >= pixelsTotal || co4First >= pc.outC4) return;
+#endif
 
     const int inPlane = pc.inH * pc.inW;
     int base[PIXELS];   // texel index of (n, 0, iy0, ix0), may point outside when padded
@@ -61,8 +77,15 @@ void main() {
 
     const int taps = KH * KW;
     const int weightRow = pc.inC4 * taps;
+#ifdef SUBGROUP_WEIGHTS
+    const int lane = int(gl_SubgroupInvocationID);
+    int weightBase[ROWS_PER_LANE];
+    for (int j = 0; j < ROWS_PER_LANE; ++j)
+        weightBase[j] = min(co4First * 4 + j * SG + lane, pc.outC4 * 4 - 1) * weightRow;
+#else
     int weightBase[OC];
     for (int o = 0; o < OC; ++o) weightBase[o] = min(co4First * 4 + o, pc.outC4 * 4 - 1) * weightRow;
+#endif
 
     for (int ci4 = 0; ci4 < pc.inC4; ++ci4) {
         const int planeOffset = ci4 * inPlane;
@@ -81,14 +104,24 @@ void main() {
                     }
                 }
                 const int wOffset = ci4 * taps + ky * KW + kx;
+#ifdef SUBGROUP_WEIGHTS
+                vec4 rows[ROWS_PER_LANE];
+                for (int j = 0; j < ROWS_PER_LANE; ++j) rows[j] = texelFetch(weightTex, weightBase[j] + wOffset);
+                for (int o = 0; o < OC; ++o) {
+                    vec4 w = subgroupShuffle(rows[o / SG], uint(o % SG));
+                    for (int p = 0; p < PIXELS; ++p) acc[o][p] += dot(w, x[p]);
+                }
+#else
                 for (int o = 0; o < OC; ++o) {
                     vec4 w = texelFetch(weightTex, weightBase[o] + wOffset);
                     for (int p = 0; p < PIXELS; ++p) acc[o][p] += dot(w, x[p]);
                 }
+#endif
             }
         }
     }
 
+    if (p0 >= pixelsTotal) return;
     for (int t = 0; t < OC_TEXELS; ++t) {
         const int co4 = co4First + t;
         if (co4 >= pc.outC4) break;

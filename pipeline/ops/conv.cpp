@@ -10,28 +10,38 @@ namespace {
 
 shaders::ShaderId tileShader(const ConvTile& t) {
     using shaders::ShaderId;
-    if (t.outTexels == 1) return ShaderId::conv2d_o1p4;
-    if (t.outTexels == 4) return ShaderId::conv2d_o4p4;
-    if (t.pixels == 8) return ShaderId::conv2d_o2p8;
-    return ShaderId::conv2d_o2p4;
+    const int key = t.outTexels * 100 + t.pixels * 10 + (t.subgroupWeights ? 1 : 0);
+    switch (key) {
+        case 441: return ShaderId::conv2d_sg_o4p4;
+        case 281: return ShaderId::conv2d_sg_o2p8;
+        case 241: return ShaderId::conv2d_sg_o2p4;
+        case 440: return ShaderId::conv2d_o4p4;
+        case 280: return ShaderId::conv2d_o2p8;
+        case 240: return ShaderId::conv2d_o2p4;
+        case 140: return ShaderId::conv2d_o1p4;
+        default: throw std::logic_error("no convolution kernel for this tile");
+    }
 }
 
 }  // namespace
 
-ConvTile chooseConvTile(const ConvGeometry& g, const Shape4& out, bool cpuDevice) {
+ConvTile chooseConvTile(const ConvGeometry& g, const Shape4& out, const Recorder& r, bool cpuDevice) {
     (void)g;
     const int64_t pixels = int64_t(out[0]) * out[2] * out[3];
     const int outC4 = channelTexels(out[1]);
     // Invocations a device needs in flight before bigger tiles pay off: a few
     // SIMD rows per core on a CPU, tens of thousands of lanes on a GPU.
     const int64_t wanted = cpuDevice ? 256 : 32768;
-    const ConvTile candidates[] = {{4, 4}, {2, 8}, {2, 4}, {1, 4}};
-    for (const ConvTile& t : candidates) {
+    const bool shuffle = cpuDevice && r.shuffleSubgroupSize > 0 && r.shuffleSubgroupSize == r.localSize;
+    const ConvTile candidates[] = {{4, 4, false}, {2, 8, false}, {2, 4, false}, {1, 4, false}};
+    for (ConvTile t : candidates) {
         if (t.outTexels > outC4) continue;
         const int64_t invocations = ((pixels + t.pixels - 1) / t.pixels) * ((outC4 + t.outTexels - 1) / t.outTexels);
-        if (invocations >= wanted) return t;
+        if (invocations < wanted) continue;
+        t.subgroupWeights = shuffle && (t.outTexels * 4) % int(r.shuffleSubgroupSize) == 0 && t.outTexels > 1;
+        return t;
     }
-    return outC4 >= 2 ? ConvTile{2, 4} : ConvTile{1, 4};
+    return outC4 >= 2 ? ConvTile{2, 4, false} : ConvTile{1, 4, false};
 }
 
 std::vector<float> packConvWeights(const std::vector<float>& w, int outC, int inC, const ConvGeometry& g) {
@@ -93,6 +103,7 @@ void recordConv(Recorder& r, const ConvGeometry& g, const ConvTile& tile, const 
         return;
     }
     spec.push_back(padded ? 1 : 0);
+    if (tile.subgroupWeights) spec.push_back(static_cast<int32_t>(r.shuffleSubgroupSize));
     vk::KernelKey key{tileShader(tile), spec, 4, sizeof p};
     const int64_t pixelTiles = (int64_t(out[0]) * out[2] * out[3] + tile.pixels - 1) / tile.pixels;
     const uint32_t groupsX = static_cast<uint32_t>((pixelTiles + r.localSize - 1) / r.localSize);

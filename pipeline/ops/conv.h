@@ -16,14 +16,17 @@ struct ConvGeometry {
 };
 
 // Register tile of the implicit-GEMM kernel: output texels x pixels per invocation.
+// subgroupWeights: lanes fetch different weight rows and shuffle them (see conv2d.comp).
 struct ConvTile {
     int outTexels = 2;
     int pixels = 4;
+    bool subgroupWeights = false;
 };
 
 // Picks the tile for a layer on a device: enough invocations to fill the
-// device first, then the largest tile (more FMAs per fetched texel).
-ConvTile chooseConvTile(const ConvGeometry& g, const Shape4& out, bool cpuDevice);
+// device first, then the tile with the fewest fetches per FMA that still
+// keeps its accumulators in registers (64 floats; more spill on lavapipe).
+ConvTile chooseConvTile(const ConvGeometry& g, const Shape4& out, const Recorder& r, bool cpuDevice);
 
 // ONNX weights [Cout, Cin/group, KH, KW] in the layout the chosen kernel reads.
 std::vector<float> packConvWeights(const std::vector<float>& weights, int outC, int inC, const ConvGeometry& g);

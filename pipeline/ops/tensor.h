@@ -27,11 +27,13 @@ struct Tensor {
 std::vector<float> pack4(const float* nchw, const Shape4& shape);
 void unpack4(const float* packed, const Shape4& shape, float* nchw);
 
-// What every op needs to record: the stream, and the device's preferred
-// workgroup width (8 = one SIMD row on lavapipe, 64 on real GPUs).
+// What every op needs to record: the stream, the device's preferred workgroup
+// width (one SIMD row = one subgroup on lavapipe, 64 on real GPUs) and whether
+// kernels may share fetched data across a subgroup (see conv2d.comp).
 struct Recorder {
     vk::CommandStream& stream;
     uint32_t localSize = 64;
+    uint32_t shuffleSubgroupSize = 0;  // 0: no subgroup sharing
 };
 
 // Workgroups for `invocations` one-dimensional invocations, folded into a 2-D

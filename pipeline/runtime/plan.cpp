@@ -62,7 +62,10 @@ Plan::Plan(vk::Context& context, vk::KernelCache& kernels, model::Program progra
     placeActivations();
     uploadConstants();
     stream_ = std::make_unique<vk::CommandStream>(context, kernels, true);
-    ops::Recorder recorder{*stream_, context.isCpuDevice() ? 8u : 64u};
+    // On a CPU device one workgroup is one SIMD row; wider ones only add loop overhead.
+    const uint32_t subgroup = context.shuffleSubgroupSize();
+    const uint32_t local = context.isCpuDevice() && subgroup ? subgroup : 64u;
+    ops::Recorder recorder{*stream_, local, subgroup};
     for (size_t i = 0; i < program_.layers.size(); ++i) {
         const size_t begin = stream_->dispatchCount();
         recordLayer(recorder, program_.layers[i], i);
@@ -177,7 +180,7 @@ void Plan::recordLayer(ops::Recorder& r, const model::Layer& l, size_t index) {
                 residual = tensorOf(l.residual);
                 b.residual = &residual;
             }
-            ops::recordConv(r, g, ops::chooseConvTile(g, out.shape, context_.isCpuDevice()), b, !l.bias.empty(),
+            ops::recordConv(r, g, ops::chooseConvTile(g, out.shape, r, context_.isCpuDevice()), b, !l.bias.empty(),
                             l.relu);
             break;
         }

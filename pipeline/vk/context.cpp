@@ -158,6 +158,12 @@ Context::Context(const ContextOptions& options) {
         physical_ = devices[index];
         info_ = infos[index];
         vkGetPhysicalDeviceProperties(physical_, &properties_);
+        VkPhysicalDeviceSubgroupProperties subgroup{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SUBGROUP_PROPERTIES};
+        VkPhysicalDeviceProperties2 props2{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2, &subgroup};
+        vkGetPhysicalDeviceProperties2(physical_, &props2);
+        if ((subgroup.supportedStages & VK_SHADER_STAGE_COMPUTE_BIT) &&
+            (subgroup.supportedOperations & VK_SUBGROUP_FEATURE_SHUFFLE_BIT))
+            shuffleSubgroupSize_ = subgroup.subgroupSize;
         vkGetPhysicalDeviceMemoryProperties(physical_, &memory_);
         queueFamily_ = static_cast<uint32_t>(computeQueueFamily(physical_));
 

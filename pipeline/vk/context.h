@@ -48,6 +48,8 @@ public:
     const VkPhysicalDeviceMemoryProperties& memoryProperties() const { return memory_; }
     const DeviceInfo& info() const { return info_; }
     bool isCpuDevice() const { return properties_.deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU; }
+    // Subgroup size when compute shaders may shuffle within a subgroup, else 0.
+    uint32_t shuffleSubgroupSize() const { return shuffleSubgroupSize_; }
 
     // Number of validation messages (warnings and errors) seen so far.
     int validationMessages() const { return validationMessages_; }
@@ -66,6 +68,7 @@ private:
     VkPhysicalDeviceProperties properties_{};
     VkPhysicalDeviceMemoryProperties memory_{};
     DeviceInfo info_;
+    uint32_t shuffleSubgroupSize_ = 0;
     bool fatalValidation_ = false;
     int validationMessages_ = 0;
 };
