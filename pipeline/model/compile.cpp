@@ -3,22 +3,61 @@
 #include "model/fuse.h"
 #include "model/lower.h"
 
+#include <map>
+#include <set>
+
 namespace resvk::model {
 namespace {
 
+// Whether input slot k of `n` carries an activation (the data operand) rather
+// than a parameter that the lowering needs as a constant. Ops not listed here
+// (elementwise, Concat, anything the GPU cannot run) read activations everywhere,
+// so a graph input is never folded into them on the CPU.
+bool isActivationSlot(const Node& n, size_t k) {
+    static const std::set<std::string> dataFirst = {
+        "Conv", "Gemm", "MatMul", "BatchNormalization", "MaxPool", "AveragePool",
+        "GlobalAveragePool", "Relu", "Softmax", "Flatten", "Reshape", "Squeeze", "Unsqueeze",
+        "Slice", "Pad", "Transpose", "Identity", "Dropout", "Shape", "Size"};
+    if (!n.domain.empty() || !dataFirst.count(n.op)) return true;
+    return k == 0;
+}
+
+std::vector<bool> parameterFlags(const Graph& g) {
+    std::map<std::string, size_t> index;
+    for (size_t k = 0; k < g.inputs.size(); ++k) index[g.inputs[k].name] = k;
+    std::vector<bool> param(g.inputs.size(), false), activation(g.inputs.size(), false);
+    for (const Node& n : g.nodes)
+        for (size_t s = 0; s < n.inputs.size(); ++s) {
+            auto it = index.find(n.inputs[s]);
+            if (it == index.end()) continue;
+            (isActivationSlot(n, s) ? activation : param)[it->second] = true;
+        }
+    for (const auto& o : g.outputs)
+        if (auto it = index.find(o.name); it != index.end()) activation[it->second] = true;
+    for (size_t k = 0; k < param.size(); ++k) param[k] = param[k] && !activation[k];
+    return param;
+}
+
+bool fits(const Shape& want, const Shape& got) {
+    bool ok = want.empty() || want.size() == got.size();
+    for (size_t d = 0; d < got.size(); ++d) {
+        if (got[d] <= 0) ok = false;
+        if (ok && !want.empty() && want[d] > 0 && want[d] != got[d]) ok = false;
+    }
+    return ok;
+}
+
+// `constant[k]`: input k is compiled as a constant (any rank, checked elsewhere).
 void checkInputShapes(const std::string& ctx, const std::vector<TensorInfo>& inputs,
-                      const std::vector<Shape>& shapes) {
+                      const std::vector<Shape>& shapes, const std::vector<bool>& constant) {
     if (shapes.size() != inputs.size())
         throw Error(ctx + " has " + std::to_string(inputs.size()) + " input(s), " +
                     std::to_string(shapes.size()) + " shape(s) given");
     for (size_t k = 0; k < inputs.size(); ++k) {
+        if (constant[k]) continue;
         const Shape& want = inputs[k].shape;
         const Shape& got = shapes[k];
-        bool ok = want.empty() || want.size() == got.size();
-        for (size_t d = 0; d < got.size(); ++d) {
-            if (got[d] <= 0) ok = false;
-            if (ok && !want.empty() && want[d] > 0 && want[d] != got[d]) ok = false;
-        }
+        const bool ok = fits(want, got);
         if (got.empty() || got.size() > 4)
             throw Error(ctx + ": input '" + inputs[k].name + "' has shape " + toString(got) +
                         "; resvk runs tensors of rank 1 to 4 only");
@@ -31,18 +70,45 @@ void checkInputShapes(const std::string& ctx, const std::vector<TensorInfo>& inp
 
 }  // namespace
 
-Program Model::compile(const std::vector<Shape>& inputShapes,
-                       std::vector<std::string>* unsupportedOps) const {
+std::vector<bool> Model::parameterInputs() const { return parameterFlags(impl_->graph); }
+
+Program Model::compile(const std::vector<Shape>& inputShapes, std::vector<std::string>* unsupportedOps,
+                       const std::vector<const HostTensor*>* inputValues) const {
     const Graph& g = impl_->graph;
     const std::string ctx = "model '" + impl_->path + "'";
-    checkInputShapes(ctx, g.inputs, inputShapes);
+    if (inputValues && inputValues->size() != g.inputs.size())
+        throw Error(ctx + " has " + std::to_string(g.inputs.size()) + " input(s), " +
+                    std::to_string(inputValues->size()) + " input value(s) given");
+    std::vector<bool> constant(g.inputs.size(), false);
+    if (inputValues) {
+        const auto param = parameterFlags(g);
+        for (size_t k = 0; k < g.inputs.size(); ++k) constant[k] = param[k] && (*inputValues)[k];
+    }
+    checkInputShapes(ctx, g.inputs, inputShapes, constant);
 
     Lowering L{g, {}, {}, {}, {}};
     for (const Node& n : g.nodes)
         for (const auto& name : n.inputs) L.used.insert(name);
     for (const auto& o : g.outputs) L.used.insert(o.name);
-    for (size_t k = 0; k < g.inputs.size(); ++k)
-        L.prog.inputs.push_back(L.addValue(g.inputs[k].name, inputShapes[k]));
+    for (size_t k = 0; k < g.inputs.size(); ++k) {
+        if (!constant[k]) {
+            L.prog.inputs.push_back(L.addValue(g.inputs[k].name, inputShapes[k]));
+            L.prog.graphInputOfProgramInput.push_back(static_cast<int>(k));
+            continue;
+        }
+        const HostTensor& v = *(*inputValues)[k];
+        const Shape& want = g.inputs[k].shape;
+        bool ok = v.shape == inputShapes[k] && (want.empty() || want.size() == v.shape.size()) &&
+                  static_cast<int64_t>(v.data.size()) == elementCount(v.shape);
+        for (size_t d = 0; d < v.shape.size(); ++d)  // empty dims are fine for parameters
+            ok = ok && v.shape[d] >= 0 && (want.empty() || want[d] <= 0 || want[d] == v.shape[d]);
+        if (!ok)
+            throw Error(ctx + ": the value of input '" + g.inputs[k].name + "' has shape " + toString(v.shape) +
+                        " and " + std::to_string(v.data.size()) + " element(s); expected " +
+                        toString(inputShapes[k]) +
+                        (g.inputs[k].shape.empty() ? std::string() : " fitting " + toString(g.inputs[k].shape)));
+        L.folded[g.inputs[k].name] = Tensor::ofFloats(v.data, v.shape);
+    }
 
     std::set<std::string> dead;  // outputs of nodes that could not be lowered
     for (const Node& n : g.nodes) {

@@ -45,8 +45,16 @@ void Tensor::set(size_t k, double v) {
 
 std::vector<int64_t> Tensor::ints() const {
     if (type != DType::Float) return i;
+    // saturating: int64 parameters that reached us as floats (INT64_MAX Slice
+    // ends in a graph input's value) must not overflow the conversion
     std::vector<int64_t> out(f.size());
-    for (size_t k = 0; k < f.size(); ++k) out[k] = static_cast<int64_t>(f[k]);
+    for (size_t k = 0; k < f.size(); ++k) {
+        const float v = f[k];
+        if (v >= 9.2233720368547758e18f) out[k] = INT64_MAX;
+        else if (v <= -9.2233720368547758e18f) out[k] = INT64_MIN;
+        else if (std::isnan(v)) out[k] = 0;
+        else out[k] = static_cast<int64_t>(v);
+    }
     return out;
 }
 

@@ -47,8 +47,26 @@ public:
     // Conv + bias + residual Add + ReLU. Ops the GPU runtime cannot run are
     // listed in *unsupported as "OpType (node 'name')"; when unsupported is null
     // the first one throws Error instead. Wrong input rank/shape throws Error.
+    //
+    // inputValues (null, or one entry per inputs(), entries may be null) gives
+    // the values of graph inputs known at compile time. A given input that is a
+    // parameter input (see parameterInputs()) is compiled as a constant and is
+    // not a Program input; every other given value is ignored. Parameter inputs
+    // may have any rank (the rank 1..4 rule applies to activations only); a
+    // value whose shape is not inputShapes[k] or does not fit the declared
+    // shape throws Error. Program::graphInputOfProgramInput says which graph
+    // input each Program input is.
     Program compile(const std::vector<Shape>& inputShapes,
-                    std::vector<std::string>* unsupported = nullptr) const;
+                    std::vector<std::string>* unsupported = nullptr,
+                    const std::vector<const HostTensor*>* inputValues = nullptr) const;
+
+    // Per inputs(): true for a graph input read only at parameter positions
+    // (Conv W/B, Gemm B/C, MatMul B, BatchNorm scale/B/mean/var, Reshape shape,
+    // Slice starts/ends/axes/steps, Pad pads/value, Squeeze/Unsqueeze axes...)
+    // and never as an activation (a data operand or a graph output). Such an
+    // input (ONNX backend node tests pass weights this way) runs only when its
+    // value is given to compile().
+    std::vector<bool> parameterInputs() const;
 
 private:
     struct Impl;

@@ -77,6 +77,10 @@ struct Layer {
 struct Program {
     std::vector<Value> values;
     std::vector<int> inputs;    // graph inputs, in ONNX order
+    // For each inputs[i], the index into Model::inputs() it came from. Equal to
+    // 0, 1, 2... unless compile() turned parameter inputs with given values into
+    // constants; those are absent here (feed the runtime only the listed ones).
+    std::vector<int> graphInputOfProgramInput;
     std::vector<int> outputs;   // graph outputs, in ONNX order
     std::vector<Layer> layers;  // topologically sorted
     // Graph outputs that folded to constants are returned as-is (rare; kept for conformance).
