@@ -1,6 +1,7 @@
 #pragma once
 // A model running on the GPU: compiles a plan per set of input shapes (so the
 // batch size is free), uploads weights once, replays a recorded command buffer.
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <string>
@@ -36,22 +37,41 @@ public:
     Engine& operator=(const Engine&) = delete;
 
     // Runs on host tensors (NCHW floats, shapes as the model's inputs with the
-    // batch filled in). Throws model::Error for a wrong input count or shape.
+    // batch filled in), one per Model::inputs(). Throws model::Error for a wrong
+    // input count or shape. Parameter inputs (Model::parameterInputs(): weights
+    // or op parameters passed as graph inputs) are compiled into the plan as
+    // constants; a plan is reused only for the same shapes and the same
+    // parameter values (a new value replaces the plan for those shapes).
     std::vector<model::HostTensor> run(const std::vector<model::HostTensor>& inputs);
 
     void setProfiling(bool on) { profiling_ = on; }
     // Per-layer GPU times of the last run(); empty unless profiling is on.
     const std::vector<LayerTiming>& lastProfile() const { return profile_; }
 
+    // Compiles without input values: throws for models with parameter inputs.
     PlanStats stats(const std::vector<model::Shape>& inputShapes);
 
 private:
-    Plan& planFor(const std::vector<model::Shape>& inputShapes);
+    struct PlanKey {
+        std::vector<model::Shape> shapes;
+        std::vector<uint32_t> paramBits;  // parameter inputs' data, bit for bit, in input order
+        bool operator<(const PlanKey& o) const {
+            return shapes != o.shapes ? shapes < o.shapes : paramBits < o.paramBits;
+        }
+    };
+    struct PlanEntry {
+        std::unique_ptr<Plan> plan;
+        std::vector<int> feed;  // Program::graphInputOfProgramInput
+    };
+    PlanEntry& planFor(const std::vector<model::Shape>& inputShapes,
+                       const std::vector<model::HostTensor>* inputs = nullptr);
 
     vk::Context& context_;
     const model::Model& model_;
+    std::vector<bool> parameterInputs_;  // model_.parameterInputs()
+    bool hasParameterInputs_ = false;
     std::unique_ptr<vk::KernelCache> kernels_;
-    std::map<std::vector<model::Shape>, std::unique_ptr<Plan>> plans_;
+    std::map<PlanKey, PlanEntry> plans_;
     bool profiling_ = false;
     std::vector<LayerTiming> profile_;
 };
