@@ -55,13 +55,13 @@ VkDescriptorSet CommandStream::allocateSet(VkDescriptorSetLayout layout) {
     return set;
 }
 
-VkBufferView CommandStream::texelView(const BufferSlice& slice) {
-    auto key = std::make_tuple(slice.buffer, slice.offset, slice.size);
+VkBufferView CommandStream::texelView(const BufferSlice& slice, VkFormat format) {
+    auto key = std::make_tuple(slice.buffer, slice.offset, slice.size, format);
     auto it = views_.find(key);
     if (it != views_.end()) return it->second.get();
     VkBufferViewCreateInfo info{VK_STRUCTURE_TYPE_BUFFER_VIEW_CREATE_INFO};
     info.buffer = slice.buffer;
-    info.format = VK_FORMAT_R32G32B32A32_SFLOAT;
+    info.format = format;
     info.offset = slice.offset;
     info.range = slice.size;
     VkBufferView view;
@@ -88,6 +88,18 @@ void CommandStream::barrierIfNeeded(const BufferSlice& output, const std::vector
 size_t CommandStream::dispatch(const KernelKey& key, const BufferSlice& output,
                                const std::vector<BufferSlice>& inputs, const void* push,
                                std::array<uint32_t, 3> groups) {
+    std::vector<TexelInput> typed;
+    typed.reserve(inputs.size());
+    for (const auto& in : inputs) typed.push_back({in});
+    return dispatch(key, output, typed, push, groups);
+}
+
+size_t CommandStream::dispatch(const KernelKey& key, const BufferSlice& output,
+                               const std::vector<TexelInput>& typedInputs, const void* push,
+                               std::array<uint32_t, 3> groups) {
+    std::vector<BufferSlice> inputs;
+    inputs.reserve(typedInputs.size());
+    for (const auto& in : typedInputs) inputs.push_back(in.slice);
     if (finished_) throw Error("CommandStream::dispatch after finish()");
     if (inputs.size() != key.inputs || inputs.size() > kMaxInputsPerKernel)
         throw Error("CommandStream::dispatch: input count does not match the kernel");
@@ -105,7 +117,7 @@ size_t CommandStream::dispatch(const KernelKey& key, const BufferSlice& output,
 
     VkDescriptorBufferInfo outInfo{output.buffer, output.offset, output.size};
     std::vector<VkBufferView> views;
-    for (const auto& in : inputs) views.push_back(texelView(in));
+    for (const auto& in : typedInputs) views.push_back(texelView(in.slice, in.format));
     std::vector<VkWriteDescriptorSet> writes(1 + inputs.size(), {VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET});
     for (uint32_t i = 0; i < writes.size(); ++i) {
         writes[i].dstSet = set;

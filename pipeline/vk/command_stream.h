@@ -15,6 +15,12 @@
 
 namespace resvk::vk {
 
+// A dispatch input viewed in a format other than the default RGBA32F.
+struct TexelInput {
+    BufferSlice slice;
+    VkFormat format = VK_FORMAT_R32G32B32A32_SFLOAT;
+};
+
 class CommandStream {
 public:
     CommandStream(Context& context, KernelCache& kernels, bool timestamps);
@@ -26,6 +32,10 @@ public:
     // texel buffers at bindings 1.., `output` as a storage buffer at binding 0.
     // Returns the dispatch's index (for timings).
     size_t dispatch(const KernelKey& key, const BufferSlice& output, const std::vector<BufferSlice>& inputs,
+                    const void* push, std::array<uint32_t, 3> groups);
+    // The same with a view format per input (e.g. VK_FORMAT_R8_UNORM over raw
+    // bytes); the format must support VK_FORMAT_FEATURE_UNIFORM_TEXEL_BUFFER_BIT.
+    size_t dispatch(const KernelKey& key, const BufferSlice& output, const std::vector<TexelInput>& inputs,
                     const void* push, std::array<uint32_t, 3> groups);
 
     // Ends recording; after this the stream can be submitted any number of times.
@@ -39,7 +49,7 @@ public:
 
 private:
     VkDescriptorSet allocateSet(VkDescriptorSetLayout layout);
-    VkBufferView texelView(const BufferSlice& slice);
+    VkBufferView texelView(const BufferSlice& slice, VkFormat format);
     void barrierIfNeeded(const BufferSlice& output, const std::vector<BufferSlice>& inputs);
 
     Context& context_;
@@ -52,7 +62,7 @@ private:
     size_t dispatches_ = 0;
     std::vector<OwnedDescriptorPool> descriptorPools_;
     uint32_t setsLeftInPool_ = 0;
-    std::map<std::tuple<VkBuffer, VkDeviceSize, VkDeviceSize>, OwnedBufferView> views_;
+    std::map<std::tuple<VkBuffer, VkDeviceSize, VkDeviceSize, VkFormat>, OwnedBufferView> views_;
     std::vector<BufferSlice> writtenSinceBarrier_;
     std::vector<BufferSlice> readSinceBarrier_;
     OwnedQueryPool queries_;

@@ -1,0 +1,366 @@
+#include "video/preprocess_gpu.h"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstring>
+#include <stdexcept>
+#include <string>
+
+extern "C" {
+#include <libavutil/imgutils.h>
+#include <libavutil/pixdesc.h>
+#include <libswscale/swscale.h>
+}
+
+#include "preprocess_params.h"
+#include "vk/buffer.h"
+
+namespace resvk::video {
+
+namespace {
+
+constexpr VkFormat kPlaneFormat = VK_FORMAT_R8_UNORM;
+
+// What the kernel's addressing can read: every used component 8 bits wide in
+// whole bytes, no palette / bitstream / hardware / float / Bayer layouts.
+bool gpuReadable(const AVPixFmtDescriptor* d) {
+    if (!d) return false;
+    const uint64_t unsupported = AV_PIX_FMT_FLAG_PAL | AV_PIX_FMT_FLAG_BITSTREAM | AV_PIX_FMT_FLAG_HWACCEL |
+                                 AV_PIX_FMT_FLAG_FLOAT | AV_PIX_FMT_FLAG_BAYER;
+    if (d->flags & unsupported) return false;
+    const bool rgb = d->flags & AV_PIX_FMT_FLAG_RGB;
+    const int colourComps = rgb || d->nb_components >= 3 ? 3 : 1;
+    if (rgb && d->nb_components < 3) return false;
+    for (int c = 0; c < colourComps; ++c)
+        if (d->comp[c].depth != 8 || d->comp[c].shift != 0) return false;
+    return true;
+}
+
+double triangle(double x) {
+    x = std::fabs(x);
+    return x < 1.0 ? 1.0 - x : 0.0;
+}
+
+// One output axis of the table: per output position the first source index, the
+// tap count and the normalised weights; Pillow's ImagingResample coefficients
+// (classify/preprocess.cpp) for the resized position `position + cropOffset`.
+struct Axis {
+    std::vector<int> first, count;
+    std::vector<std::vector<float>> weights;
+};
+
+Axis makeAxis(int inSize, int resizedSize, int outSize, int cropOffset) {
+    Axis a;
+    a.first.assign(outSize, 0);
+    a.count.assign(outSize, 0);
+    a.weights.resize(outSize);
+    const double scale = static_cast<double>(inSize) / resizedSize;
+    const double filterScale = std::max(scale, 1.0);
+    const double support = filterScale;
+    for (int o = 0; o < outSize; ++o) {
+        const int xx = o + cropOffset;
+        if (xx < 0 || xx >= resizedSize) continue;  // zero padding
+        if (inSize == resizedSize) {  // Pillow skips this pass
+            a.first[o] = xx;
+            a.count[o] = 1;
+            a.weights[o] = {1.0f};
+            continue;
+        }
+        const double center = (xx + 0.5) * scale;
+        const int xmin = std::max(static_cast<int>(center - support + 0.5), 0);
+        const int xmax = std::min(static_cast<int>(center + support + 0.5), inSize) - xmin;
+        std::vector<double> k(std::max(xmax, 0));
+        double sum = 0.0;
+        for (int x = 0; x < xmax; ++x) sum += k[x] = triangle((x + xmin - center + 0.5) / filterScale);
+        a.first[o] = xmin;
+        a.count[o] = std::max(xmax, 0);
+        for (int x = 0; x < xmax; ++x) a.weights[o].push_back(static_cast<float>(sum != 0.0 ? k[x] / sum : k[x]));
+    }
+    return a;
+}
+
+struct Geometry {
+    int resizedW, resizedH, left, top;
+};
+
+// classify::preprocess's resize + crop arithmetic, to the letter.
+Geometry geometryFor(const classify::PreprocessOptions& o, int width, int height) {
+    if (!o.centerCrop) return {o.inputWidth, o.inputHeight, 0, 0};
+    const int shortTarget = o.resizeShort > 0 ? o.resizeShort : static_cast<int>(std::lround(256.0 * o.inputHeight / 224.0));
+    const bool wide = width > height;
+    const int shortSide = wide ? height : width, longSide = wide ? width : height;
+    const int longTarget = static_cast<int>(std::lround(static_cast<double>(shortTarget) * longSide / shortSide));
+    Geometry g{wide ? longTarget : shortTarget, wide ? shortTarget : longTarget, 0, 0};
+    auto offset = [](int size, int crop) { return crop > size ? -((crop - size) / 2) : (size - crop) / 2; };
+    g.left = offset(g.resizedW, o.inputWidth);
+    g.top = offset(g.resizedH, o.inputHeight);
+    return g;
+}
+
+void matrixCoefficients(ColourMatrix m, double& kr, double& kb) {
+    switch (m) {
+        case ColourMatrix::Bt709: kr = 0.2126, kb = 0.0722; break;
+        case ColourMatrix::Bt2020: kr = 0.2627, kb = 0.0593; break;
+        case ColourMatrix::Smpte240m: kr = 0.212, kb = 0.087; break;
+        default: kr = 0.299, kb = 0.114; break;
+    }
+}
+
+// Rows (m0, m1, m2, offset): RGB in [0, 255] from the three components in [0, 1].
+std::array<float, 12> colourRows(bool rgb, bool gray, const ColourInfo& colour) {
+    std::array<float, 12> rows{};
+    if (rgb || gray) {
+        for (int r = 0; r < 3; ++r) rows[r * 4 + (gray ? 0 : r)] = 255.0f;
+        return rows;
+    }
+    double kr, kb;
+    matrixCoefficients(colour.matrix, kr, kb);
+    const double kg = 1.0 - kr - kb;
+    auto rgbOf = [&](double y8, double u8, double v8, double out[3]) {
+        const double y = colour.fullRange ? y8 : (y8 - 16.0) * 255.0 / 219.0;
+        const double u = (u8 - 128.0) * (colour.fullRange ? 1.0 : 255.0 / 224.0);
+        const double v = (v8 - 128.0) * (colour.fullRange ? 1.0 : 255.0 / 224.0);
+        out[0] = y + 2.0 * (1.0 - kr) * v;
+        out[1] = y - 2.0 * kr * (1.0 - kr) / kg * v - 2.0 * kb * (1.0 - kb) / kg * u;
+        out[2] = y + 2.0 * (1.0 - kb) * u;
+    };
+    double base[3];
+    rgbOf(0, 0, 0, base);
+    for (int c = 0; c < 3; ++c) {
+        double unit[3];
+        rgbOf(c == 0 ? 255 : 0, c == 1 ? 255 : 0, c == 2 ? 255 : 0, unit);
+        for (int r = 0; r < 3; ++r) rows[r * 4 + c] = static_cast<float>(unit[r] - base[r]);
+    }
+    for (int r = 0; r < 3; ++r) rows[r * 4 + 3] = static_cast<float>(base[r]);
+    return rows;
+}
+
+int swsColourspace(ColourMatrix m) {
+    switch (m) {
+        case ColourMatrix::Bt709: return SWS_CS_ITU709;
+        case ColourMatrix::Bt2020: return SWS_CS_BT2020;
+        case ColourMatrix::Smpte240m: return SWS_CS_SMPTE240M;
+        default: return SWS_CS_ITU601;
+    }
+}
+
+}  // namespace
+
+ColourInfo colourInfoOf(const AVFrame& frame) {
+    ColourInfo info;
+    switch (frame.colorspace) {
+        case AVCOL_SPC_BT709: info.matrix = ColourMatrix::Bt709; break;
+        case AVCOL_SPC_BT470BG:
+        case AVCOL_SPC_SMPTE170M:
+        case AVCOL_SPC_FCC: info.matrix = ColourMatrix::Bt601; break;
+        case AVCOL_SPC_BT2020_NCL:
+        case AVCOL_SPC_BT2020_CL: info.matrix = ColourMatrix::Bt2020; break;
+        case AVCOL_SPC_SMPTE240M: info.matrix = ColourMatrix::Smpte240m; break;
+        default: info.matrix = frame.height < 720 ? ColourMatrix::Bt601 : ColourMatrix::Bt709; break;
+    }
+    const auto f = static_cast<AVPixelFormat>(frame.format);
+    info.fullRange = frame.color_range == AVCOL_RANGE_JPEG || f == AV_PIX_FMT_YUVJ420P || f == AV_PIX_FMT_YUVJ422P ||
+                     f == AV_PIX_FMT_YUVJ444P || f == AV_PIX_FMT_YUVJ440P || f == AV_PIX_FMT_YUVJ411P;
+    return info;
+}
+
+struct GpuPreprocessor::Slot {
+    vk::Buffer planes, table;
+    shaders::PreprocessParams params{};
+    bool uploaded = false;
+    bool recorded = false;
+    bool stale = false;  // params or buffers changed since record()
+    std::vector<float> tableData;
+};
+
+GpuPreprocessor::GpuPreprocessor(vk::Context& context, vk::KernelCache& kernels,
+                                 const classify::PreprocessOptions& options, int slots)
+    : context_(context), kernels_(kernels), options_(options) {
+    if (options.inputHeight <= 0 || options.inputWidth <= 0)
+        throw std::invalid_argument("GpuPreprocessor: input size must be positive");
+    if (slots <= 0) throw std::invalid_argument("GpuPreprocessor: needs at least one slot");
+    VkFormatProperties props;
+    vkGetPhysicalDeviceFormatProperties(context.physicalDevice(), kPlaneFormat, &props);
+    if (!(props.bufferFeatures & VK_FORMAT_FEATURE_UNIFORM_TEXEL_BUFFER_BIT))
+        throw vk::Error("the Vulkan device cannot read R8_UNORM texel buffers (needed for video preprocessing)");
+    for (int i = 0; i < slots; ++i) slots_.push_back(std::make_unique<Slot>());
+}
+
+GpuPreprocessor::~GpuPreprocessor() { sws_freeContext(sws_); }
+
+bool GpuPreprocessor::upload(const AVFrame& frame, int slot) {
+    if (slot < 0 || slot >= slots()) throw std::out_of_range("GpuPreprocessor::upload: no slot " + std::to_string(slot));
+    if (frame.width <= 0 || frame.height <= 0) throw std::invalid_argument("GpuPreprocessor::upload: empty frame");
+    Slot& s = *slots_[slot];
+    ColourInfo colour = colourInfoOf(frame);
+    if (forcedMatrix_ >= 0) colour.matrix = static_cast<ColourMatrix>(forcedMatrix_);
+    const auto format = static_cast<AVPixelFormat>(frame.format);
+    if (gpuReadable(av_pix_fmt_desc_get(format))) {
+        uploadLayout(s, frame, format, colour);
+        return true;
+    }
+    // Anything else: libswscale to RGB24 here, then the RGB path on the GPU.
+    sws_ = sws_getCachedContext(sws_, frame.width, frame.height, format, frame.width, frame.height,
+                                AV_PIX_FMT_RGB24, SWS_BILINEAR | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INT, nullptr,
+                                nullptr, nullptr);
+    if (!sws_)
+        throw std::runtime_error(std::string("cannot convert video frames of pixel format ") +
+                                 (av_get_pix_fmt_name(format) ? av_get_pix_fmt_name(format) : "?"));
+    const int* table = sws_getCoefficients(swsColourspace(colour.matrix));
+    sws_setColorspaceDetails(sws_, table, colour.fullRange ? 1 : 0, table, 1, 0, 1 << 16, 1 << 16);
+    AVFrame rgb{};
+    rgb.width = frame.width;
+    rgb.height = frame.height;
+    rgb.format = AV_PIX_FMT_RGB24;
+    rgbScratch_.resize(static_cast<size_t>(frame.width) * frame.height * 3);
+    rgb.data[0] = rgbScratch_.data();
+    rgb.linesize[0] = frame.width * 3;
+    sws_scale(sws_, frame.data, frame.linesize, 0, frame.height, rgb.data, rgb.linesize);
+    usedCpuFallback_ = true;
+    uploadLayout(s, rgb, AV_PIX_FMT_RGB24, colour);
+    return false;
+}
+
+void GpuPreprocessor::uploadLayout(Slot& s, const AVFrame& frame, int formatValue, const ColourInfo& colour) {
+    const auto format = static_cast<AVPixelFormat>(formatValue);
+    const AVPixFmtDescriptor* d = av_pix_fmt_desc_get(format);
+    const int w = frame.width, h = frame.height;
+    const bool rgb = d->flags & AV_PIX_FMT_FLAG_RGB;
+    const bool gray = !rgb && d->nb_components < 3;
+
+    // Planes packed tightly, each starting at a multiple of 4 bytes.
+    int linesizes[4] = {};
+    if (av_image_fill_linesizes(linesizes, format, w) < 0) throw std::runtime_error("bad frame layout");
+    const int planeCount = av_pix_fmt_count_planes(format);
+    size_t offsets[4] = {}, total = 0;
+    int rows[4] = {};
+    for (int p = 0; p < planeCount; ++p) {
+        rows[p] = (p == 1 || p == 2) ? AV_CEIL_RSHIFT(h, d->log2_chroma_h) : h;
+        offsets[p] = total;
+        total += (static_cast<size_t>(linesizes[p]) * rows[p] + 3) & ~size_t{3};
+    }
+    if (total > context_.properties().limits.maxTexelBufferElements)
+        throw std::runtime_error("video frame too large for a texel buffer (" + std::to_string(w) + "x" +
+                                 std::to_string(h) + ")");
+
+    shaders::PreprocessParams p{};
+    const int comps = gray ? 1 : 3;
+    for (int c = 0; c < 3; ++c) {
+        const AVComponentDescriptor& cd = d->comp[c < comps ? c : 0];
+        p.compStart[c] = static_cast<int>(offsets[cd.plane]) + cd.offset;
+        p.compStride[c] = linesizes[cd.plane];
+        p.compStep[c] = cd.step;
+    }
+    p.srcWidth = w;
+    p.srcHeight = h;
+    p.chromaShiftX = gray ? 0 : d->log2_chroma_w;
+    p.chromaShiftY = gray ? 0 : d->log2_chroma_h;
+    p.chromaWidth = AV_CEIL_RSHIFT(w, p.chromaShiftX);
+    p.chromaHeight = AV_CEIL_RSHIFT(h, p.chromaShiftY);
+    p.flags = (gray ? PREPROCESS_GRAY : 0) | (p.chromaShiftX || p.chromaShiftY ? PREPROCESS_CHROMA_BILINEAR : 0);
+    // Chroma samples sit at the centre of the luma pixels they cover, which is
+    // what libswscale assumes when not told otherwise (frame.chroma_location is
+    // ignored on purpose: the CPU path, and so the networks' references, ignore it).
+    p.chromaSiteX = static_cast<float>(1 << p.chromaShiftX) / 2;
+    p.chromaSiteY = static_cast<float>(1 << p.chromaShiftY) / 2;
+    p.outWidth = options_.inputWidth;
+    p.outHeight = options_.inputHeight;
+    p.yHeaders = PREPROCESS_X_HEADERS + options_.inputWidth;
+
+    // The table: colour rows, scale, bias, per-axis headers, then the weights.
+    const Geometry g = geometryFor(options_, w, h);
+    const Axis ax = makeAxis(w, g.resizedW, options_.inputWidth, g.left);
+    const Axis ay = makeAxis(h, g.resizedH, options_.inputHeight, g.top);
+    std::vector<float>& t = s.tableData;
+    t.assign(static_cast<size_t>(p.yHeaders + options_.inputHeight) * 4, 0.0f);
+    const auto rowsRgb = colourRows(rgb, gray, colour);
+    std::copy(rowsRgb.begin(), rowsRgb.end(), t.begin());
+    for (int c = 0; c < 3; ++c) {
+        t[12 + c] = options_.scale / options_.std[c];
+        t[16 + c] = -options_.mean[c] / options_.std[c];
+    }
+    auto appendAxis = [&](const Axis& a, int headerTexel) {
+        for (size_t o = 0; o < a.first.size(); ++o) {
+            const size_t weightTexel = t.size() / 4;
+            float* header = &t[(headerTexel + o) * 4];
+            header[0] = static_cast<float>(a.first[o]);
+            header[1] = static_cast<float>(a.count[o]);
+            header[2] = static_cast<float>(weightTexel);
+            std::vector<float> padded = a.weights[o];
+            padded.resize((padded.size() + 3) & ~size_t{3}, 0.0f);
+            t.insert(t.end(), padded.begin(), padded.end());
+        }
+    };
+    appendAxis(ax, PREPROCESS_X_HEADERS);
+    appendAxis(ay, p.yHeaders);
+
+    // Buffers grow only; a new one invalidates recorded streams.
+    const size_t tableBytes = t.size() * sizeof(float);
+    if (s.planes.size() < total) {
+        s.planes = vk::Buffer(context_, total, vk::Buffer::Kind::Compute);
+        s.stale = true;
+    }
+    if (s.table.size() < tableBytes) {
+        s.table = vk::Buffer(context_, tableBytes, vk::Buffer::Kind::Compute);
+        s.stale = true;
+    }
+    if (std::memcmp(&p, &s.params, sizeof p) != 0) s.stale = true;
+    s.params = p;
+    s.table.write(0, t.data(), tableBytes);
+
+    auto copyPlanes = [&](uint8_t* dst) {
+        for (int pl = 0; pl < planeCount; ++pl) {
+            const size_t bytes = static_cast<size_t>(linesizes[pl]);
+            for (int y = 0; y < rows[pl]; ++y)
+                std::memcpy(dst + offsets[pl] + bytes * y, frame.data[pl] + static_cast<ptrdiff_t>(frame.linesize[pl]) * y,
+                            bytes);
+        }
+    };
+    if (s.planes.mapped()) {
+        copyPlanes(static_cast<uint8_t*>(s.planes.mapped()));
+    } else {
+        std::vector<uint8_t> host(total);
+        copyPlanes(host.data());
+        s.planes.write(0, host.data(), total);
+    }
+    s.uploaded = true;
+}
+
+void GpuPreprocessor::record(ops::Recorder& r, int slot, const ops::Tensor& dst, int batchIndex) {
+    if (slot < 0 || slot >= slots()) throw std::out_of_range("GpuPreprocessor::record: no slot " + std::to_string(slot));
+    Slot& s = *slots_[slot];
+    if (!s.uploaded) throw std::logic_error("GpuPreprocessor::record before any upload into the slot");
+    const ops::Shape4 want{dst.shape[0], 3, options_.inputHeight, options_.inputWidth};
+    if (dst.shape != want || batchIndex < 0 || batchIndex >= dst.shape[0])
+        throw std::invalid_argument("GpuPreprocessor::record: the tensor is not N x 3 x " +
+                                    std::to_string(options_.inputHeight) + " x " + std::to_string(options_.inputWidth) +
+                                    " or the batch index is out of range");
+    const int64_t pixels = static_cast<int64_t>(options_.inputHeight) * options_.inputWidth;
+    const VkDeviceSize itemBytes = static_cast<VkDeviceSize>(pixels) * 16;
+    shaders::PreprocessParams p = s.params;
+    // Bind only this item (two items of one tensor then need no barrier between
+    // them) where the device's offset alignment allows.
+    vk::BufferSlice out = dst.slice;
+    const VkDeviceSize itemOffset = dst.slice.offset + itemBytes * batchIndex;
+    if (itemOffset % context_.properties().limits.minStorageBufferOffsetAlignment == 0) {
+        out = {dst.slice.buffer, itemOffset, itemBytes};
+        p.dstBase = 0;
+    } else {
+        p.dstBase = static_cast<int>(pixels * batchIndex);
+    }
+    const std::vector<vk::TexelInput> inputs = {
+        {s.planes.slice(0, s.planes.size()), kPlaneFormat},
+        {s.table.slice(0, s.table.size()), VK_FORMAT_R32G32B32A32_SFLOAT},
+    };
+    vk::KernelKey key{shaders::ShaderId::preprocess, {static_cast<int32_t>(r.localSize)}, 2, sizeof p};
+    r.stream.dispatch(key, out, inputs, &p, ops::flatGrid(pixels, r.localSize));
+    s.recorded = true;
+    s.stale = false;
+}
+
+bool GpuPreprocessor::needsRerecord() const {
+    return std::any_of(slots_.begin(), slots_.end(), [](const auto& s) { return s->recorded && s->stale; });
+}
+
+}  // namespace resvk::video

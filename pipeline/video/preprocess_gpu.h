@@ -1,0 +1,84 @@
+#pragma once
+// GPU preprocessing of decoded video frames: the frame's raw 8-bit planes are
+// copied (memcpy only) into a slot's buffer, and one compute kernel converts,
+// resizes, crops and normalises them straight into a batch item of the network's
+// input tensor. It gives the same tensor as classify::preprocess on the RGB
+// picture libswscale would make of the frame (within rounding noise).
+//
+// Slots let several frames be in flight: upload() into slot k while the GPU reads
+// slot j. A command stream records record(slot) once and is replayed for every
+// frame uploaded into that slot, as long as needsRerecord() is false: a frame of
+// a different size, pixel format or chroma siting changes the recorded push
+// constants (and may re-create the slot's buffers), and then the stream must be
+// recorded again before it is submitted.
+#include <memory>
+#include <vector>
+
+extern "C" {
+#include <libavutil/frame.h>
+}
+
+#include "classify/preprocess.h"
+#include "ops/tensor.h"
+#include "vk/context.h"
+#include "vk/kernel.h"
+
+struct SwsContext;
+
+namespace resvk::video {
+
+// The YUV -> RGB conversion a frame asks for (exposed for tests and --verbose).
+enum class ColourMatrix { Bt601, Bt709, Bt2020, Smpte240m };
+struct ColourInfo {
+    ColourMatrix matrix = ColourMatrix::Bt601;
+    bool fullRange = false;
+};
+// frame.colorspace / color_range; unspecified matrix: BT.601 below 720 lines,
+// BT.709 from 720 up; YUVJ formats and AVCOL_RANGE_JPEG are full range.
+ColourInfo colourInfoOf(const AVFrame& frame);
+
+class GpuPreprocessor {
+public:
+    GpuPreprocessor(vk::Context& context, vk::KernelCache& kernels, const classify::PreprocessOptions& options,
+                    int slots = 2);
+    ~GpuPreprocessor();
+    GpuPreprocessor(const GpuPreprocessor&) = delete;
+    GpuPreprocessor& operator=(const GpuPreprocessor&) = delete;
+
+    // Copies the frame's planes into slot `slot`. Returns true when the GPU reads
+    // the frame's own pixel format (any 8-bit planar/semi-planar/packed YUV, RGB
+    // or grey layout, e.g. YUV420P, NV12, YUV422P, YUV444P, YUYV422, RGB24, BGRA,
+    // GRAY8); false when it was converted to RGB24 by libswscale on the CPU first
+    // (10-bit, palette, ... formats). Overrides the frame's colour matrix when
+    // forceMatrix() was called (tests).
+    bool upload(const AVFrame& frame, int slot);
+
+    // Records the kernel that writes batch item `batchIndex` of `dst` (pack4,
+    // N x 3 x inputHeight x inputWidth) from the slot's current upload.
+    void record(ops::Recorder& r, int slot, const ops::Tensor& dst, int batchIndex);
+
+    // True when some slot's upload no longer matches what record() captured.
+    bool needsRerecord() const;
+    // True once any frame took the CPU (libswscale) route.
+    bool usedCpuFallback() const { return usedCpuFallback_; }
+    int slots() const { return static_cast<int>(slots_.size()); }
+    const classify::PreprocessOptions& options() const { return options_; }
+
+    // Ignore the frame's own matrix (to check that the matrix matters).
+    void forceMatrix(ColourMatrix matrix) { forcedMatrix_ = static_cast<int>(matrix); }
+
+private:
+    struct Slot;
+    void uploadLayout(Slot& s, const AVFrame& frame, int format, const ColourInfo& colour);
+
+    vk::Context& context_;
+    vk::KernelCache& kernels_;
+    classify::PreprocessOptions options_;
+    std::vector<std::unique_ptr<Slot>> slots_;
+    SwsContext* sws_ = nullptr;
+    std::vector<uint8_t> rgbScratch_;
+    bool usedCpuFallback_ = false;
+    int forcedMatrix_ = -1;
+};
+
+}  // namespace resvk::video

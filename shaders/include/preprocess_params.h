@@ -1,0 +1,34 @@
+#ifndef RESVK_PREPROCESS_PARAMS_H
+#define RESVK_PREPROCESS_PARAMS_H
+#include "params_macros.h"
+#ifdef __cplusplus
+namespace resvk::shaders {
+#endif
+// preprocess.comp: one decoded frame (raw 8-bit planes, binding 1 as R8_UNORM)
+// -> one batch item of a pack4 N x 3 x H x W tensor. Component c (Y,U,V or
+// R,G,B) of source pixel (x, y) is byte compStart[c] + (y >> shiftY) * compStride[c]
+// + (x >> shiftX) * compStep[c] (shifts only for c = 1, 2): any 8-bit layout that
+// FFmpeg's AVPixFmtDescriptor can describe. The resampling weights, colour matrix
+// and normalisation live in a table (binding 2, RGBA32F), see preprocess_gpu.cpp.
+RESVK_PARAMS(PreprocessParams) {
+    int compStart[3];
+    int compStride[3];
+    int compStep[3];
+    int srcWidth, srcHeight;
+    int chromaWidth, chromaHeight;
+    int chromaShiftX, chromaShiftY;
+    int flags;        // PREPROCESS_GRAY, PREPROCESS_CHROMA_BILINEAR
+    int outWidth, outHeight;
+    int dstBase;      // texel index of the batch item's first pixel in the output binding
+    int yHeaders;     // table texel of output row 0's vertical header (columns start at 5)
+    float chromaSiteX, chromaSiteY;  // luma coordinate of chroma sample 0's centre
+} RESVK_PARAMS_END(PreprocessParams);
+#ifdef __cplusplus
+}
+#endif
+#define PREPROCESS_GRAY 1
+#define PREPROCESS_CHROMA_BILINEAR 2
+// Table texels 0..2: colour matrix rows (m0, m1, m2, offset) mapping the three
+// components in [0, 1] to RGB in [0, 255]; 3: per-channel scale, 4: per-channel bias.
+#define PREPROCESS_X_HEADERS 5
+#endif
