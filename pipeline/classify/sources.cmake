@@ -4,4 +4,6 @@ set(RESVK_CLASSIFY_SOURCES
     ${CMAKE_CURRENT_LIST_DIR}/preprocess.cpp
     ${CMAKE_CURRENT_LIST_DIR}/labels.cpp
     ${CMAKE_CURRENT_LIST_DIR}/topk.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/smoothing.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/result_sink.cpp
 )

@@ -1,0 +1,98 @@
+#pragma once
+// Machine-readable results: one record per classified frame, as JSON Lines or CSV,
+// plus a run summary. Meant for `--output-format jsonl|csv` style options: the
+// stream is flushed after every record so a consumer (jq, a pipe, tail -f) sees
+// results as they happen.
+#include <cstdint>
+#include <mutex>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "classify/topk.h"
+
+namespace resvk::classify {
+
+// One entry of a frame's top-k, best first.
+struct RankedLabel {
+    std::string label;
+    int index = 0;
+    float prob = 0.0f;
+};
+
+// Pairs top-k predictions with their class names (labelFor() rules: a missing
+// name becomes "class <index>").
+std::vector<RankedLabel> rankLabels(const std::vector<Prediction>& top, const std::vector<std::string>& labels);
+
+struct FrameResult {
+    std::string source;      // as the user named it (path, URL, "camera:0", ...)
+    int64_t frame = 0;       // 0-based frame number within the source
+    double pts = 0.0;        // presentation time in seconds
+    double wallTime = 0.0;   // when the result was ready, unix seconds
+    double latencyMs = 0.0;  // decode -> result
+    std::vector<RankedLabel> top;
+};
+
+struct RunSummary {
+    int64_t decoded = 0, classified = 0, dropped = 0, damaged = 0;
+    double fps = 0.0;            // classified frames per second of wall time
+    double latencyP50Ms = 0.0, latencyP95Ms = 0.0;
+    double seconds = 0.0;        // wall time of the run
+};
+
+// The p-th percentile (p in [0, 100]) with linear interpolation between closest
+// ranks (numpy's default, "type 7"): p=50 of {1,2,3,4} is 2.5. NaN for no values.
+double percentile(std::vector<double> values, double p);
+
+// Sinks are safe to call from several threads (one lock per sink).
+class ResultSink {
+public:
+    virtual ~ResultSink() = default;
+    virtual void write(const FrameResult& result) = 0;
+    virtual void summary(const RunSummary& summary) = 0;
+};
+
+// JSON Lines, one object per line:
+//   {"source":"a.mp4","frame":12,"pts":0.48,"time":1700000000.123,"latency_ms":35.2,
+//    "top":[{"label":"fox squirrel","index":335,"prob":0.91},...]}
+// and, from summary(), a last line
+//   {"summary":{"decoded":..,"classified":..,"dropped":..,"damaged":..,"fps":..,
+//               "latency_p50_ms":..,"latency_p95_ms":..,"seconds":..}}
+// Strings are escaped per RFC 8259 (invalid UTF-8 becomes U+FFFD, so every line
+// is valid JSON); a non-finite number is written as null.
+class JsonLinesSink : public ResultSink {
+public:
+    explicit JsonLinesSink(std::ostream& out) : out_(out) {}
+    void write(const FrameResult& result) override;
+    void summary(const RunSummary& summary) override;
+
+private:
+    std::ostream& out_;
+    std::mutex mutex_;
+};
+
+// CSV (RFC 4180: CRLF-free "\n" line ends, fields with , " CR or LF quoted, quotes
+// doubled). Header: source,frame,pts,time,latency_ms,rank,label,index,prob
+// One row per top-k entry (rank 1 = best); a frame with no predictions gets one row
+// with rank/label/index/prob empty. The summary is NOT part of the CSV (it would
+// break readers): it goes as one human-readable line "# summary: decoded=.. ..."
+// to `summaryOut` (std::cerr by default; nullptr drops it).
+class CsvSink : public ResultSink {
+public:
+    explicit CsvSink(std::ostream& out);               // summary to std::cerr
+    CsvSink(std::ostream& out, std::ostream* summaryOut);
+    void write(const FrameResult& result) override;
+    void summary(const RunSummary& summary) override;
+
+private:
+    std::ostream& out_;
+    std::ostream* summaryOut_;
+    bool headerWritten_ = false;
+    std::mutex mutex_;
+};
+
+// Helpers, exposed for tests and other writers.
+std::string jsonEscape(const std::string& s);  // the quoted JSON string literal
+std::string csvField(const std::string& s);    // quoted only when needed
+
+}  // namespace resvk::classify
