@@ -2,6 +2,7 @@
 # directory does not matter.
 set(RESVK_VIDEO_SOURCES
     ${CMAKE_CURRENT_LIST_DIR}/image_decoder.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/frame_source.cpp
 )
 list(APPEND RESVK_VIDEO_SOURCES ${CMAKE_CURRENT_LIST_DIR}/preprocess_gpu.cpp)
 # preprocess_gpu records Vulkan dispatches, so the media library needs the engine.

@@ -1,0 +1,81 @@
+#pragma once
+// One video input (file, webcam, network stream or lavfi-generated) decoded on
+// its own thread into a small queue of Frames in the decoder's native pixel
+// format. Files and generated sources deliver every frame in order with
+// backpressure; live sources (webcam, network) always hand out the newest
+// frame and drop what the consumer could not keep up with.
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+#include "video/frame.h"
+
+namespace resvk::video {
+
+// One line naming the source, ready to show the user as is.
+struct SourceError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+enum class SourceKind { File, Webcam, Network, Generated };  // Generated = "lavfi:<filtergraph>"
+
+struct SourceOptions {
+    std::string inputFormat;       // like ffmpeg -f ("v4l2", "mpegts", ...); empty: auto (webcams: v4l2).
+                                   // For a webcam, a non-device name ("mjpeg", "yuyv422") selects the
+                                   // camera's stream format (v4l2 -input_format) instead.
+    std::string videoSize;         // like -video_size "1280x720" (webcams)
+    std::string framerate;         // like -framerate "30" (webcams)
+    double timeoutSeconds = 10.0;  // open and read timeout for network/webcam sources
+    bool realtime = false;         // pace files/generated sources to their timestamps (live sources always are)
+    size_t queueDepth = 4;         // decoded frames buffered per source
+};
+
+struct SourceInfo {
+    std::string spec;  // as given
+    SourceKind kind = SourceKind::File;
+    bool live = false;  // Webcam or Network: newest frame wins, older ones are dropped
+    int width = 0, height = 0;
+    double fps = 0.0;                 // average frame rate if known, else 0
+    int64_t frameCountEstimate = -1;  // -1 unknown (container's count, or duration x fps)
+    double durationSeconds = 0.0;     // 0 unknown
+    std::string codec;                // e.g. "h264"
+    std::string pixelFormat;          // av_get_pix_fmt_name
+};
+
+struct SourceStats {
+    int64_t decoded = 0, delivered = 0, dropped = 0, damaged = 0;
+};
+
+const char* toString(SourceKind kind);
+
+class FrameSource {
+public:
+    // Opens and probes synchronously so errors surface before any work; throws
+    // SourceError with one clear line naming the source.
+    FrameSource(int id, const std::string& spec, const SourceOptions& options);
+    ~FrameSource();  // stops and joins the decode thread
+    FrameSource(const FrameSource&) = delete;
+    FrameSource& operator=(const FrameSource&) = delete;
+
+    const SourceInfo& info() const;
+    void start();  // starts the decode thread (once)
+
+    // File/Generated: every frame in order, waiting up to `wait`. Live: the
+    // newest decoded frame; older ones are dropped and counted. nullopt on
+    // timeout or at the end.
+    std::optional<Frame> next(std::chrono::milliseconds wait);
+    bool finished() const;         // stream ended (EOF, error or stop) and nothing left to deliver
+    std::string endError() const;  // non-empty if the stream ended with an error mid-way
+    SourceStats stats() const;
+    void stop();  // thread-safe and prompt; also aborts blocking network reads
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace resvk::video
