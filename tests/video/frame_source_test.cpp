@@ -355,7 +355,7 @@ TEST_CASE("UDP live stream: newest frame wins, slow consumer drops, stream loss 
                           << s.damaged << ", worst age " << worstAge << " s");
     CHECK(received >= 5);
     CHECK(s.dropped > 0);
-    CHECK(worstAge < 0.3);
+    CHECK(worstAge < 0.5);  // the newest frame, not one from a backlog (a 4-frame backlog alone is 0.16 s)
     CHECK(increasing);
 
     // The sender stops after 4 s: with no data for 2 s the stream ends with an error.
