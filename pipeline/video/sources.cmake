@@ -9,3 +9,4 @@ list(APPEND RESVK_VIDEO_SOURCES ${CMAKE_CURRENT_LIST_DIR}/preprocess_gpu.cpp)
 # resvk_media is defined after this file is included: link it at the end of the
 # directory (CMakeLists.txt is others' to edit; moving this there is cleaner).
 cmake_language(DEFER CALL target_link_libraries resvk_media PUBLIC resvk_engine)
+list(APPEND RESVK_VIDEO_SOURCES ${CMAKE_CURRENT_LIST_DIR}/annotated_writer.cpp)
