@@ -10,6 +10,7 @@ packages=(
   libglfw3-dev libimgui-dev
   libonnx-dev libprotobuf-dev protobuf-compiler libonnx-testdata
   catch2 xvfb xdotool
+  fonts-dejavu-core
 )
 missing=()
 for p in "${packages[@]}"; do

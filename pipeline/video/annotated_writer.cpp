@@ -229,6 +229,10 @@ struct AnnotatedWriter::Impl {
             AVStream* os = avformat_new_stream(oc, nullptr);
             if (!os || avcodec_parameters_copy(os->codecpar, is->codecpar) < 0) fail("out of memory");
             os->codecpar->codec_tag = 0;
+            // AVI does not record AC-3's fixed frame size; MP4/MOV want it in the sample description.
+            const AVCodecID id = os->codecpar->codec_id;
+            if (os->codecpar->frame_size == 0 && (id == AV_CODEC_ID_AC3 || id == AV_CODEC_ID_EAC3))
+                os->codecpar->frame_size = 1536;
             os->time_base = is->time_base;
             os->disposition = is->disposition;
             av_dict_copy(&os->metadata, is->metadata, 0);

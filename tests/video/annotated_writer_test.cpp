@@ -187,6 +187,24 @@ TEST_CASE("writer: vtest (no audio) into .avi and .mkv; frames without labels st
     }
 }
 
+TEST_CASE("writer: an RGB clip (cinepak) into .mov, and frames of another size are scaled", "[video_writer]") {
+    const std::string input = resvk::test::sharedPath("media/tree.avi");
+    const Clip clip = decodeClip(input, 12);
+    REQUIRE(clip.frames.size() == 12);
+    REQUIRE(clip.frames[0]->format == AV_PIX_FMT_RGB24);
+    const std::string dir = resvk::test::tempDir();
+    const std::string out = dir + "/out.mov";
+    WriterOptions options = optionsFor(clip, out, "");
+    options.width = 352;  // as if the stream changed size: every frame is scaled to the output size
+    options.height = 288;
+    {
+        AnnotatedWriter writer(options);
+        for (const FramePtr& f : clip.frames) writer.write(*f, {"maple", "oak 3.1%"});
+        writer.finish();
+    }
+    CHECK(probeVideo(out).substr(probeVideo(out).find(',')) == ",352,288,12");
+}
+
 TEST_CASE("writer: destroyed without finish() leaves no file", "[video_writer]") {
     const std::string input = resvk::test::sharedPath("media/Megamind.avi");
     const Clip clip = decodeClip(input, 5);
