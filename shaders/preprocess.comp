@@ -6,15 +6,12 @@
 // upsampling) per tap, clamped to [0, 255] like an 8-bit RGB picture; then
 // scale, mean and std. Lane 3 of every output texel is 0.
 #include "preprocess_params.h"
+#include "tensor.glsl"
 
 layout(local_size_x_id = 0) in;
 layout(std430, binding = 0) writeonly buffer Out { vec4 outData[]; };
 layout(binding = 1) uniform samplerBuffer planes;  // R8_UNORM bytes
 layout(binding = 2) uniform samplerBuffer table;   // RGBA32F
-
-int flatInvocation() {
-    return int(gl_GlobalInvocationID.y * gl_NumWorkGroups.x * gl_WorkGroupSize.x + gl_GlobalInvocationID.x);
-}
 
 // Component c at (x, y) in its own plane's coordinates (chroma ones subsampled).
 float component(int c, int x, int y) {

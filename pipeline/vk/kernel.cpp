@@ -8,6 +8,10 @@
 
 namespace resvk::vk {
 
+namespace {
+constexpr uint32_t kLocalSizeAlias = 15;
+}
+
 Kernel::Kernel(Context& context, VkPipelineCache cache, const KernelKey& key) : key_(key) {
     VkDevice device = context.device();
     std::vector<VkDescriptorSetLayoutBinding> bindings(1 + key.inputs);
@@ -46,6 +50,10 @@ Kernel::Kernel(Context& context, VkPipelineCache cache, const KernelKey& key) : 
     std::vector<VkSpecializationMapEntry> entries(key.specialization.size());
     for (uint32_t i = 0; i < entries.size(); ++i)
         entries[i] = {i, static_cast<uint32_t>(i * sizeof(int32_t)), sizeof(int32_t)};
+    // Constant 0 is the workgroup width; shaders also read it as constant 15
+    // (LOCAL_SIZE_X in tensor.glsl) because lavapipe leaves gl_WorkGroupSize
+    // unspecialised. Same data, so the entry just points at element 0.
+    if (!entries.empty()) entries.push_back({kLocalSizeAlias, 0, sizeof(int32_t)});
     VkSpecializationInfo spec{static_cast<uint32_t>(entries.size()), entries.data(),
                               key.specialization.size() * sizeof(int32_t), key.specialization.data()};
 

@@ -28,9 +28,14 @@ float fetchScalar(samplerBuffer t, ivec4 shape, ivec4 coord) {
     return v[coord.y & 3];
 }
 
+// The workgroup width again (specialisation constant 0 sets the real one):
+// lavapipe does not specialise gl_WorkGroupSize from local_size_x_id, so the
+// runtime feeds the same value here (see vk/kernel.cpp).
+layout(constant_id = 15) const uint LOCAL_SIZE_X = 64u;
+
 // Flat invocation index over a 2-D grid (one dimension caps at 65535 groups).
 int flatInvocation() {
-    return int(gl_GlobalInvocationID.y * gl_NumWorkGroups.x * gl_WorkGroupSize.x + gl_GlobalInvocationID.x);
+    return int(gl_GlobalInvocationID.y * gl_NumWorkGroups.x * LOCAL_SIZE_X + gl_GlobalInvocationID.x);
 }
 
 #endif

@@ -1,0 +1,75 @@
+// The four real CIFAR-10 ResNets on the real CIFAR-10 test set must reproduce
+// PyTorch's top-1 (../shared/README.md): within 5 images of 10,000 overall and
+// exactly on the lossless records 0-999.
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <iterator>
+
+#include "runtime/engine.h"
+#include "support/test_paths.h"
+
+namespace {
+
+using namespace resvk;
+
+constexpr int kImages = 10000;
+constexpr int kLossless = 1000;
+constexpr int kRecord = 1 + 3 * 32 * 32;
+
+struct Expected {
+    const char* model;
+    int correctAll;       // PyTorch 1.13 CPU, ../shared/README.md
+    int correctLossless;
+};
+
+std::vector<uint8_t> readTestSet() {
+    std::ifstream in(test::sharedPath("data/cifar10_test.bin"), std::ios::binary);
+    std::vector<uint8_t> data((std::istreambuf_iterator<char>(in)), {});
+    REQUIRE(data.size() == size_t(kImages) * kRecord);
+    return data;
+}
+
+// [batch, 3, 32, 32]: RGB / 255, then the ImageNet mean/std the models were trained with.
+model::HostTensor makeBatch(const std::vector<uint8_t>& set, int first, int count) {
+    const float mean[3] = {0.485f, 0.456f, 0.406f}, stdev[3] = {0.229f, 0.224f, 0.225f};
+    model::HostTensor t{"input", {count, 3, 32, 32}, std::vector<float>(size_t(count) * 3 * 1024)};
+    for (int i = 0; i < count; ++i) {
+        const uint8_t* rec = set.data() + size_t(first + i) * kRecord + 1;
+        for (int c = 0; c < 3; ++c)
+            for (int p = 0; p < 1024; ++p)
+                t.data[(size_t(i) * 3 + c) * 1024 + p] = (rec[c * 1024 + p] / 255.0f - mean[c]) / stdev[c];
+    }
+    return t;
+}
+
+}  // namespace
+
+TEST_CASE("CIFAR-10 ResNets reproduce PyTorch's top-1 on the test set", "[models][cifar]") {
+    const auto set = readTestSet();
+    const Expected expected[] = {
+        {"resnet20", 8210, 915}, {"resnet32", 8342, 928}, {"resnet44", 8375, 933}, {"resnet56", 8418, 926}};
+    vk::Context context;
+    for (const auto& e : expected) {
+        const auto path = test::sharedPath(std::string("models/cifar10/") + e.model + "_cifar10.onnx");
+        auto model = model::Model::load(path);
+        runtime::Engine engine(context, model);
+        int correct = 0, correctLossless = 0;
+        constexpr int kBatch = 500;
+        for (int first = 0; first < kImages; first += kBatch) {
+            auto logits = engine.run({makeBatch(set, first, kBatch)}).at(0);
+            REQUIRE(logits.shape == model::Shape{kBatch, 10});
+            for (int i = 0; i < kBatch; ++i) {
+                const float* row = logits.data.data() + size_t(i) * 10;
+                const int predicted = int(std::max_element(row, row + 10) - row);
+                const bool right = predicted == set[size_t(first + i) * kRecord];
+                correct += right;
+                if (first + i < kLossless) correctLossless += right;
+            }
+        }
+        INFO(e.model << ": " << correct << " / 10000 correct (PyTorch " << e.correctAll << "), lossless "
+                     << correctLossless << " / 1000 (PyTorch " << e.correctLossless << ")");
+        CHECK(std::abs(correct - e.correctAll) <= 5);
+        CHECK(correctLossless == e.correctLossless);
+    }
+}
