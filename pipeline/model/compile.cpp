@@ -68,6 +68,66 @@ void checkInputShapes(const std::string& ctx, const std::vector<TensorInfo>& inp
     }
 }
 
+const Shape* shapeOfInput(const Lowering& L, const std::string& name) {
+    if (const Tensor* t = L.constant(name)) return &t->shape;
+    const int v = L.activation(name);
+    return v < 0 ? nullptr : &L.shapeOf(v);
+}
+
+// Add/Sub/Mul/Div before version 7 and Sum before version 8 do not broadcast
+// numpy-style: without broadcast=1 the shapes must be equal; with it, B is
+// matched to A's dims starting at `axis` (default: the trailing dims). Returns
+// `n` itself when numpy broadcasting means the same, else a copy in `legacy`
+// reading B reshaped to A's rank (a constant B only).
+const Node& resolveLegacyBroadcast(Lowering& L, const Node& n, ConstInputs& in, Node& legacy) {
+    const bool binaryOp = n.op == "Add" || n.op == "Sub" || n.op == "Mul" || n.op == "Div";
+    if (!(binaryOp && n.version > 0 && n.version < 7) && !(n.op == "Sum" && n.version > 0 && n.version < 8))
+        return n;
+    std::vector<const Shape*> shapes;
+    for (const auto& name : n.inputs) {
+        shapes.push_back(shapeOfInput(L, name));
+        if (!shapes.back()) return n;  // reported by fold / lower
+    }
+    if (shapes.empty()) return n;
+    const Shape& a = *shapes[0];
+    const std::string ver = n.op + "-" + std::to_string(n.version);
+    if (n.op == "Sum" || n.attrInt("broadcast", 0) == 0) {
+        for (const Shape* s : shapes)
+            if (*s != a)
+                badNode(n, "inputs " + toString(a) + " and " + toString(*s) + " differ and " + ver +
+                               (n.op == "Sum" ? " does not broadcast" : " has broadcast=0"));
+        return n;
+    }
+    if (shapes.size() != 2) return n;
+    const Shape& b = *shapes[1];
+    const auto ra = static_cast<int64_t>(a.size()), rb = static_cast<int64_t>(b.size());
+    const bool scalar = elementCount(b) == 1;
+    int64_t axis = n.attrInt("axis", ra - rb);
+    if (axis < 0) axis += ra;  // tolerated, though only the newer ops define negative axes
+    if (!scalar && (axis < 0 || axis + rb > ra)) badNode(n, "B " + toString(b) + " does not fit A " + toString(a) +
+                                                        " at axis " + std::to_string(axis) + " (" + ver + ")");
+    Shape aligned(a.size(), 1);
+    for (int64_t k = 0; !scalar && k < rb; ++k) {
+        const int64_t da = a[static_cast<size_t>(axis + k)], db = b[static_cast<size_t>(k)];
+        if (db != da && db != 1)
+            badNode(n, "B " + toString(b) + " does not broadcast to A " + toString(a) + " at axis " +
+                           std::to_string(axis) + " (" + ver + ")");
+        aligned[static_cast<size_t>(axis + k)] = db;
+    }
+    // numpy broadcasting aligns trailing dims: the same when B already sits at the end
+    if (scalar || axis + rb == ra) return n;
+    const Tensor* c = L.constant(n.input(1));
+    if (!c) unsupported("legacy broadcast (" + ver + ", axis " + std::to_string(axis) +
+                        ") of an activation B along non-trailing dims");
+    legacy = n;
+    legacy.inputs[1] = n.inputs[1] + "#legacy_broadcast_" + n.displayName();
+    Tensor t = *c;
+    t.shape = aligned;
+    L.folded[legacy.inputs[1]] = std::move(t);
+    in[1] = L.constant(legacy.inputs[1]);
+    return legacy;
+}
+
 }  // namespace
 
 std::vector<bool> Model::parameterInputs() const { return parameterFlags(impl_->graph); }
@@ -125,14 +185,17 @@ Program Model::compile(const std::vector<Shape>& inputShapes, std::vector<std::s
         }
         std::string why;
         bool ok = true;
+        Node legacy;
         try {
+            if (!n.unsupportedWhy.empty()) unsupported(n.unsupportedWhy);
+            const Node& nn = resolveLegacyBroadcast(L, n, in, legacy);
             if (allConst) {
                 std::vector<Tensor> out;
-                ok = foldNode(n, g.opset, in, out);
+                ok = foldNode(nn, g.opset, in, out);
                 for (size_t k = 0; ok && k < out.size() && k < n.outputs.size(); ++k)
                     if (!n.outputs[k].empty()) L.folded[n.outputs[k]] = std::move(out[k]);
             } else {
-                lowerNode(L, n);
+                lowerNode(L, nn);
             }
         } catch (const Unsupported& u) {
             ok = false;

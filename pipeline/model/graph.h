@@ -51,6 +51,8 @@ struct Node {
     std::string name;
     std::string domain;
     int index = 0;
+    int version = 0;             // the op's version at the model's opset (0: unknown op)
+    std::string unsupportedWhy;  // set by upgradeNode: the version's semantics resvk cannot honour
     std::vector<std::string> inputs;   // "" = omitted optional input
     std::vector<std::string> outputs;
     std::map<std::string, Attr> attrs;

@@ -169,6 +169,9 @@ void lowerGemm(Lowering& L, const Node& n) {
     std::vector<float> bias;
     if (!matmul && !n.input(2).empty() && beta != 0.0f) {
         const Tensor& cT = weight(L, n, 2, "C");
+        if (n.version > 0 && n.version < 7 && n.attrInt("broadcast", 0) == 0 && cT.shape != Shape{in[0], m})
+            badNode(n, "C " + toString(cT.shape) + " is not " + toString({in[0], m}) + " and Gemm-" +
+                           std::to_string(n.version) + " has broadcast=0");
         Shape full;
         if (!broadcastShapes(cT.shape, {in[0], m}, full) || full != Shape{in[0], m})
             badNode(n, "C " + toString(cT.shape) + " does not broadcast to " + toString({in[0], m}));

@@ -6,12 +6,13 @@
 #include <onnx/onnx_pb.h>
 
 #include "model/graph.h"
+#include "model/op_versions.h"
 #include "model/tensor_proto.h"
 
 namespace resvk::model {
 namespace {
 
-constexpr int kMinOpset = 7;
+constexpr int kMinOpset = 1;
 constexpr int kMaxOpset = 17;
 
 Attr convertAttr(const onnx::AttributeProto& a, const std::string& dir, const std::string& ctx) {
@@ -25,7 +26,18 @@ Attr convertAttr(const onnx::AttributeProto& a, const std::string& dir, const st
     return out;
 }
 
-TensorInfo convertInfo(const onnx::ValueInfoProto& v) {
+// Graph inputs and outputs must be tensors: optional, sequence and map values
+// are rejected here, naming the value, instead of failing later on its data.
+TensorInfo convertInfo(const onnx::ValueInfoProto& v, const std::string& ctx, const char* what) {
+    if (v.has_type() && !v.type().has_tensor_type()) {
+        const auto& t = v.type();
+        const char* kind = t.has_optional_type() || t.has_sequence_type() ? "an optional/sequence"
+                           : t.has_map_type()                             ? "a map"
+                           : t.has_sparse_tensor_type()                   ? "a sparse tensor"
+                                                                          : "a non-tensor";
+        throw Error(ctx + ": " + what + " '" + v.name() + "' is " + kind +
+                    " type, which resvk does not support");
+    }
     TensorInfo info;
     info.name = v.name();
     if (v.type().has_tensor_type() && v.type().tensor_type().has_shape()) {
@@ -82,7 +94,7 @@ Model Model::load(const std::string& path) {
     for (const auto& [name, t] : g.initializers) known.insert(name);
     for (const auto& v : gp.input()) {
         known.insert(v.name());
-        if (!g.initializers.count(v.name())) g.inputs.push_back(convertInfo(v));
+        if (!g.initializers.count(v.name())) g.inputs.push_back(convertInfo(v, ctx, "input"));
     }
     for (int k = 0; k < gp.node_size(); ++k) {
         const auto& np = gp.node(k);
@@ -94,6 +106,7 @@ Model Model::load(const std::string& path) {
         n.inputs.assign(np.input().begin(), np.input().end());
         n.outputs.assign(np.output().begin(), np.output().end());
         for (const auto& a : np.attribute()) n.attrs[a.name()] = convertAttr(a, dir, ctx);
+        upgradeNode(n, g.opset);
         for (const auto& name : n.inputs) {
             if (!name.empty() && !known.count(name))
                 throw Error(ctx + " is malformed or truncated: node '" + n.displayName() +
@@ -106,7 +119,7 @@ Model Model::load(const std::string& path) {
         if (!known.count(v.name()))
             throw Error(ctx + " is malformed or truncated: graph output '" + v.name() +
                         "' is never produced");
-        g.outputs.push_back(convertInfo(v));
+        g.outputs.push_back(convertInfo(v, ctx, "output"));
     }
     if (g.outputs.empty()) throw Error(ctx + " is malformed or truncated: the graph has no outputs");
     return Model(std::move(impl));

@@ -5,6 +5,7 @@ set(RESVK_MODEL_SOURCES
     ${CMAKE_CURRENT_LIST_DIR}/tensor_proto.cpp
     ${CMAKE_CURRENT_LIST_DIR}/onnx_loader.cpp
     ${CMAKE_CURRENT_LIST_DIR}/op_params.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/op_versions.cpp
     ${CMAKE_CURRENT_LIST_DIR}/const_fold.cpp
     ${CMAKE_CURRENT_LIST_DIR}/lower.cpp
     ${CMAKE_CURRENT_LIST_DIR}/lower_nn.cpp

@@ -4,6 +4,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include <onnx/onnx-data_pb.h>
+
 namespace resvk::model {
 namespace {
 
@@ -171,7 +173,28 @@ HostTensor readTensorFile(const std::string& path) {
     if (!proto.ParseFromIstream(&in))
         throw Error("tensor file '" + path + "' is not a serialized onnx.TensorProto (or is truncated)");
     const std::string dir = std::filesystem::path(path).parent_path().string();
-    Tensor t = tensorFromProto(proto, dir, "tensor file '" + path + "'");
+    Tensor t;
+    try {
+        t = tensorFromProto(proto, dir, "tensor file '" + path + "'");
+    } catch (const Error&) {
+        // backend-test data of optional / sequence inputs is an OptionalProto or
+        // SequenceProto, which reads as a garbled TensorProto: say what it is
+        in.clear();
+        in.seekg(0);
+        onnx::OptionalProto opt;
+        onnx::SequenceProto seq;
+        if (opt.ParseFromIstream(&in) && opt.has_elem_type() &&
+            (opt.has_tensor_value() || opt.has_sequence_value() || opt.has_optional_value() ||
+             opt.has_map_value() || opt.has_sparse_tensor_value()))
+            throw Error("tensor file '" + path + "': input '" + opt.name() +
+                        "' is an optional/sequence type, which resvk does not support");
+        in.clear();
+        in.seekg(0);
+        if (seq.ParseFromIstream(&in) && seq.has_elem_type() && seq.elem_type() != 0)
+            throw Error("tensor file '" + path + "': input '" + seq.name() +
+                        "' is an optional/sequence type, which resvk does not support");
+        throw;
+    }
     HostTensor out;
     out.name = proto.name();
     out.shape = t.shape;
