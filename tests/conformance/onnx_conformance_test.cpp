@@ -168,35 +168,7 @@ const std::vector<std::string> kClaimed = {
 // at each). They still run and are printed, but do not fail the test.
 const std::vector<std::string> kKnownFailures = {
     // KNOWN_BEGIN
-    // Engine limitation (reported): the loader rejects opset < 7 ("unsupported opset 6
-    // (supported: 7-17)"), though these ops mean the same at opset 1/6 for these cases.
-    "node/test_globalaveragepool",
-    "node/test_globalaveragepool_precomputed",
-    "pytorch-converted/test_AvgPool2d",
-    "pytorch-converted/test_AvgPool2d_stride",
-    "pytorch-converted/test_BatchNorm1d_3d_input_eval",
-    "pytorch-converted/test_BatchNorm2d_eval",
-    "pytorch-converted/test_BatchNorm2d_momentum_eval",
-    "pytorch-converted/test_ConstantPad2d",
-    "pytorch-converted/test_Conv2d",
-    "pytorch-converted/test_Conv2d_depthwise",
-    "pytorch-converted/test_Conv2d_depthwise_padded",
-    "pytorch-converted/test_Conv2d_depthwise_strided",
-    "pytorch-converted/test_Conv2d_depthwise_with_multiplier",
-    "pytorch-converted/test_Conv2d_dilated",
-    "pytorch-converted/test_Conv2d_groups",
-    "pytorch-converted/test_Conv2d_groups_thnn",
-    "pytorch-converted/test_Conv2d_no_bias",
-    "pytorch-converted/test_Conv2d_padding",
-    "pytorch-converted/test_Conv2d_strided",
-    "pytorch-converted/test_Linear",
-    "pytorch-converted/test_Linear_no_bias",
-    "pytorch-converted/test_MaxPool2d",
-    "pytorch-converted/test_ReLU",
-    "pytorch-converted/test_Softmax",
-    "pytorch-converted/test_ZeroPad2d",
-    "pytorch-converted/test_softmax_functional_dim3",
-    "pytorch-converted/test_softmax_lastdim",
+    // (none: the opset 1-6 cases pass since opsets 1-17 are read per op version)
     // KNOWN_END
 };
 
@@ -264,7 +236,7 @@ const std::vector<Excluded> kExcluded = {
          "pytorch-converted/test_ReflectionPad2d",
          "pytorch-converted/test_ReplicationPad2d",
      }},
-    {"optional / sequence types, not tensors",
+    {"optional / sequence types, not tensors (loading fails with \"input 'x' is an optional/sequence type, which resvk does not support\")",
      {
          "node/test_identity_opt",
          "node/test_identity_sequence",

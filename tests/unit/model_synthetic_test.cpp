@@ -387,3 +387,89 @@ TEST_CASE("opset 9 attribute forms of Pad, Slice, Squeeze, Unsqueeze, Flatten an
     CHECK(p.layers[6].axis == 1);
     CHECK(p.layers[6].name == "Softmax_6");  // unnamed: op type and node index
 }
+
+TEST_CASE("opset 6 BatchNormalization with is_test folds; is_test=0 and spatial=0 are unsupported", "[model]") {
+    for (int variant = 0; variant < 3; ++variant) {
+        INFO("variant " << variant);
+        Builder b(6);
+        b.input("x", {1, 2, 3, 3});
+        b.init("s", {2}, {2, 1});
+        b.init("bias", {2}, {0.5f, 0});
+        b.init("mean", {2}, {1, 0});
+        b.init("var", {2}, {4, 1});
+        auto* bn = b.node("BatchNormalization", "bn", {"x", "s", "bias", "mean", "var"}, {"y"});
+        if (variant != 1) attrInt(bn, "is_test", 1);
+        if (variant == 2) attrInt(bn, "spatial", 0);
+        attrInts(bn, "consumed_inputs", {0, 0, 0, 1, 1});  // the legacy in-place hint is ignored
+        auto* eps = bn->add_attribute();
+        eps->set_name("epsilon");
+        eps->set_type(onnx::AttributeProto::FLOAT);
+        eps->set_f(0.0f);
+        b.output("y", {1, 2, 3, 3});
+        const Model m = Model::load(b.save(resvk::test::tempDir()));
+        CHECK(m.opset() == 6);
+        if (variant == 0) {
+            const Program p = m.compile({{1, 2, 3, 3}});
+            REQUIRE(p.layers.size() == 1);
+            CHECK(p.layers[0].kind == LayerKind::BatchNorm);
+            CHECK(p.layers[0].weights == std::vector<float>{1.0f, 1.0f});  // 2/sqrt(4), 1/sqrt(1)
+            CHECK(p.layers[0].bias == std::vector<float>{-0.5f, 0.0f});   // 0.5 - 1*1
+        } else {
+            CHECK_THROWS_WITH(m.compile({{1, 2, 3, 3}}),
+                              Catch::Contains("BatchNormalization in node 'bn'") &&
+                                  Catch::Contains(variant == 1 ? "is_test=0" : "spatial=0"));
+        }
+    }
+}
+
+TEST_CASE("opsets above 17 are an error; opset 1 loads", "[model]") {
+    Builder b(18);
+    b.input("x", {1, 4});
+    b.node("Relu", "r", {"x"}, {"y"});
+    b.output("y", {1, 4});
+    CHECK_THROWS_WITH(Model::load(b.save(resvk::test::tempDir(), "opset18.onnx")),
+                      Catch::Contains("unsupported opset 18 (supported: 1-17)"));
+    b.model.mutable_opset_import(0)->set_version(1);
+    const Model m = Model::load(b.save(resvk::test::tempDir(), "opset1.onnx"));
+    CHECK(m.opset() == 1);
+    CHECK(m.compile({{1, 4}}).layers.size() == 1);
+}
+
+TEST_CASE("opset 6 Add broadcasts B along axis; Concat-1 defaults to axis 1; Pad-1 reads paddings", "[model]") {
+    Builder b(1);
+    b.input("x", {1, 3, 2, 2});
+    b.init("c", {3}, {1, 2, 3});
+    auto* add = b.node("Add", "add", {"x", "c"}, {"a"});
+    attrInt(add, "broadcast", 1);
+    attrInt(add, "axis", 1);
+    b.node("Concat", "cat", {"a", "x"}, {"cc"});
+    auto* pad = b.node("Pad", "pad", {"cc"}, {"y"});
+    attrInts(pad, "paddings", {0, 0, 1, 0, 0, 0, 0, 1});
+    b.output("y", {1, 6, 3, 3});
+    const Model m = Model::load(b.save(resvk::test::tempDir()));
+    const Program p = m.compile({{1, 3, 2, 2}});
+    CHECK(p.values[static_cast<size_t>(p.outputs.at(0))].shape == Shape{1, 6, 3, 3});
+    bool sawAffine = false;
+    for (const auto& l : p.layers)
+        if (l.kind == LayerKind::BatchNorm) {
+            sawAffine = true;
+            CHECK(l.bias == std::vector<float>{1, 2, 3});
+        }
+    CHECK(sawAffine);
+
+    Builder bad(6);
+    bad.input("x", {1, 3, 2, 2});
+    bad.init("c", {3}, {1, 2, 3});
+    bad.node("Add", "add", {"x", "c"}, {"y"});  // broadcast=0: shapes must match
+    bad.output("y", {1, 3, 2, 2});
+    CHECK_THROWS_WITH(Model::load(bad.save(resvk::test::tempDir(), "bad_add.onnx")).compile({{1, 3, 2, 2}}),
+                      Catch::Contains("broadcast=0"));
+}
+
+TEST_CASE("an optional/sequence graph input is a one-line error naming the input", "[model]") {
+    const std::string dir = resvk::test::onnxTestData("node/test_identity_opt");
+    CHECK_THROWS_WITH(Model::load(dir + "/model.onnx"),
+                      Catch::Contains("input 'opt_in' is an optional/sequence type, which resvk does not support"));
+    CHECK_THROWS_WITH(readTensorFile(dir + "/test_data_set_0/input_0.pb"),
+                      Catch::Contains("is an optional/sequence type, which resvk does not support"));
+}
