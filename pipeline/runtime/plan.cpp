@@ -55,7 +55,7 @@ std::string kindLabel(const model::Layer& l) {
 
 }  // namespace
 
-Plan::Plan(vk::Context& context, vk::KernelCache& kernels, model::Program program)
+Plan::Plan(vk::Context& context, vk::KernelCache& kernels, model::Program program, const Prologue& prologue)
     : context_(context), program_(std::move(program)) {
     for (const auto& v : program_.values)
         if (v.shape.size() > 4) throw model::Error("tensor '" + v.name + "' has rank > 4, which resvk does not run");
@@ -66,6 +66,11 @@ Plan::Plan(vk::Context& context, vk::KernelCache& kernels, model::Program progra
     const uint32_t subgroup = context.shuffleSubgroupSize();
     const uint32_t local = context.isCpuDevice() && subgroup ? subgroup : 64u;
     ops::Recorder recorder{*stream_, local, subgroup};
+    if (prologue) {
+        std::vector<ops::Tensor> inputs;
+        for (int v : program_.inputs) inputs.push_back(tensorOf(v));
+        prologue(recorder, inputs);
+    }
     for (size_t i = 0; i < program_.layers.size(); ++i) {
         const size_t begin = stream_->dispatchCount();
         recordLayer(recorder, program_.layers[i], i);
@@ -240,6 +245,17 @@ void Plan::recordLayer(ops::Recorder& r, const model::Layer& l, size_t index) {
 }
 
 std::vector<model::HostTensor> Plan::run(const std::vector<model::HostTensor>& inputs) {
+    writeInputs(inputs);
+    submit();
+    wait();
+    return readOutputs();
+}
+
+void Plan::submit() { stream_->submit(); }
+
+void Plan::wait() { stream_->wait(); }
+
+void Plan::writeInputs(const std::vector<model::HostTensor>& inputs) {
     if (inputs.size() != program_.inputs.size())
         throw model::Error("the model takes " + std::to_string(program_.inputs.size()) + " input(s), got " +
                            std::to_string(inputs.size()));
@@ -252,7 +268,9 @@ std::vector<model::HostTensor> Plan::run(const std::vector<model::HostTensor>& i
         const auto packed = ops::pack4(inputs[i].data.data(), valueShapes_[v]);
         arena_.write(valueOffsets_[v], packed.data(), packed.size() * sizeof(float));
     }
-    stream_->submitAndWait();
+}
+
+std::vector<model::HostTensor> Plan::readOutputs() const {
     std::vector<model::HostTensor> outputs;
     for (int v : program_.outputs) {
         model::HostTensor t{program_.values[v].name, program_.values[v].shape, {}};

@@ -2,6 +2,7 @@
 // A Program placed on the GPU: weights uploaded once into one buffer,
 // activations in one arena laid out by liveness, and the whole network recorded
 // once into a command stream that every run replays.
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -14,12 +15,24 @@
 
 namespace resvk::runtime {
 
+// Records work that fills the network's input tensors on the GPU (e.g. video
+// frame preprocessing) at the start of the stream, before the first layer.
+using Prologue = std::function<void(ops::Recorder&, const std::vector<ops::Tensor>& inputs)>;
+
 class Plan {
 public:
-    Plan(vk::Context& context, vk::KernelCache& kernels, model::Program program);
+    Plan(vk::Context& context, vk::KernelCache& kernels, model::Program program, const Prologue& prologue = {});
     ~Plan();
 
+    // Host inputs in, host outputs out, synchronously.
     std::vector<model::HostTensor> run(const std::vector<model::HostTensor>& inputs);
+
+    // The same in steps, so the caller can overlap its own work with the GPU's:
+    void writeInputs(const std::vector<model::HostTensor>& inputs);
+    void submit();  // starts the recorded work; returns at once
+    void wait();    // until the last submit() finished
+    std::vector<model::HostTensor> readOutputs() const;
+
     const PlanStats& stats() const { return stats_; }
     // Per-layer GPU times of the last run.
     std::vector<LayerTiming> profile() const;

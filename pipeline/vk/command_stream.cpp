@@ -28,7 +28,11 @@ CommandStream::CommandStream(Context& context, KernelCache& kernels, bool timest
     }
 }
 
-CommandStream::~CommandStream() = default;
+CommandStream::~CommandStream() {
+    // Never free what the GPU may still read; errors here cannot be reported.
+    VkFence fence = fence_.handle();
+    if (inFlight_) vkWaitForFences(context_.device(), 1, &fence, VK_TRUE, UINT64_MAX);
+}
 
 VkDescriptorSet CommandStream::allocateSet(VkDescriptorSetLayout layout) {
     if (setsLeftInPool_ == 0) {
@@ -163,13 +167,20 @@ void CommandStream::finish() {
     finished_ = true;
 }
 
-void CommandStream::submitAndWait() {
+void CommandStream::submit() {
     finish();
+    wait();
     VkSubmitInfo submit{VK_STRUCTURE_TYPE_SUBMIT_INFO};
     submit.commandBufferCount = 1;
     submit.pCommandBuffers = &cmd_;
     RESVK_VK(vkQueueSubmit(context_.queue(), 1, &submit, fence_.handle()));
+    inFlight_ = true;
+}
+
+void CommandStream::wait() {
+    if (!inFlight_) return;
     fence_.wait();
+    inFlight_ = false;
 }
 
 std::vector<double> CommandStream::dispatchMilliseconds() const {

@@ -40,8 +40,14 @@ public:
 
     // Ends recording; after this the stream can be submitted any number of times.
     void finish();
-    // Runs the recorded work and waits for it (readback follows directly).
-    void submitAndWait();
+    // Starts the recorded work; wait() blocks until it is done. A stream runs
+    // one submission at a time: submit() first waits for the previous one.
+    void submit();
+    void wait();
+    void submitAndWait() {
+        submit();
+        wait();
+    }
 
     size_t dispatchCount() const { return dispatches_; }
     // GPU milliseconds of each dispatch in the last submission (timestamps on).
@@ -58,6 +64,7 @@ private:
     VkCommandBuffer cmd_ = VK_NULL_HANDLE;
     Fence fence_;
     bool recording_ = false;
+    bool inFlight_ = false;
     bool finished_ = false;
     size_t dispatches_ = 0;
     std::vector<OwnedDescriptorPool> descriptorPools_;
