@@ -1,4 +1,5 @@
 // resvk classify: the top-K classes of photos.
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -6,6 +7,8 @@
 #include "classify/labels.h"
 #include "classify/preprocess.h"
 #include "classify/topk.h"
+#include "classify_setup.h"
+#include "classify_video.h"
 #include "common.h"
 #include "json.h"
 #include "runtime/engine.h"
@@ -16,12 +19,18 @@ namespace resvk::app {
 const CommandSpec& classifySpec() {
     static const CommandSpec spec{
         "classify",
-        "IMAGE... --model MODEL.onnx [options]",
-        "Classifies photos (jpg, png, bmp, webp, ... anything FFmpeg decodes) with an ONNX image\n"
-        "classifier. Each image is resized (short side), centre-cropped to the model's input size\n"
-        "and normalised (torchvision's ImageNet preprocessing), then images run in batches; the\n"
-        "outputs go through softmax unless they already are probabilities, and the top K are printed.",
-        "IMAGE",
+        "SOURCE... --model MODEL.onnx [options]",
+        "Classifies photos and video with an ONNX image classifier on the GPU.\n"
+        "A SOURCE is a photo (jpg, png, bmp, webp, tiff), a video file (any container/codec FFmpeg\n"
+        "decodes), a webcam (/dev/video0), a network stream (rtsp://, http(s)://, udp://, srt://) or\n"
+        "an FFmpeg virtual source (lavfi:testsrc2=size=1280x720:rate=30).\n"
+        "Photos are resized (short side), centre-cropped to the model's input size, normalised\n"
+        "(torchvision's ImageNet preprocessing) and run in batches. Video frames get the same\n"
+        "preprocessing on the GPU; several sources are batched together, one frame of each per step\n"
+        "(files: every frame, as fast as possible; live sources: the newest frame, dropping what\n"
+        "inference cannot keep up with). Outputs go through softmax unless they already are\n"
+        "probabilities, and the top K are printed.",
+        "SOURCE",
         1,
         {{"model", "MODEL.onnx", "the classifier (required): one 3-channel NCHW input", ""},
          {"labels", "FILE", "class names, one per line in output order", "labels.txt next to the model, else \"class N\""},
@@ -34,79 +43,29 @@ const CommandSpec& classifySpec() {
          {"no-crop", "", "resize the whole image straight to the input size (CIFAR-style, no crop)", ""},
          {"mean", "R,G,B", "per-channel mean subtracted after scaling to [0,1]", "0.485,0.456,0.406"},
          {"std", "R,G,B", "per-channel standard deviation divided by", "0.229,0.224,0.225"},
+         {"every", "N", "video: classify every Nth frame of each source", "1"},
+         {"smooth", "A", "video: average probabilities over time, A = weight of the past in [0, 1)", "0 (off)"},
+         {"csv", "", "video: one CSV row per frame and rank instead of text", ""},
+         {"output", "FILE", "video: write each source re-encoded with its labels drawn in (-N suffix for several)", ""},
+         {"realtime", "", "video: pace files to their timestamps instead of running as fast as possible", ""},
+         {"strict", "", "video: exit 1 when a source was damaged or ended with an error", ""},
+         {"timeout", "SECONDS", "network/webcam: give up opening or reading after this long", "10"},
+         {"input-format", "FMT", "webcam/stream input format, like ffmpeg -f (v4l2, mjpeg, ...)", "auto"},
+         {"video-size", "WxH", "webcam capture size, like ffmpeg -video_size", "the device's"},
+         {"framerate", "FPS", "webcam capture rate, like ffmpeg -framerate", "the device's"},
+         {"verbose", "", "say when a pixel format needs the CPU fallback", ""},
          deviceOption()},
         {"resvk classify ../shared/media/squirrel_cls.jpg ../shared/media/orange.jpg \\\n"
          "      --model ../shared/models/cifar10/resnet20_cifar10.onnx --resize 32 --no-crop",
          "resvk classify ../shared/media/*.jpg --model ../shared/models/reference/torchvision_resnet18/model.onnx \\\n"
          "      --labels ../shared/models/imagenet_classes.txt --top 3",
          "resvk classify ../shared/media/butterfly.jpg --model ../shared/models/cifar10/resnet20_cifar10.onnx \\\n"
-         "      --no-crop --json"},
+         "      --no-crop --json",
+         "resvk classify ../shared/media/vtest.avi --model resnet18-v1-7 --json --output annotated.mp4",
+         "resvk classify /dev/video0 rtsp://camera.local/stream --model resnet50-v2-7 --smooth 0.8"},
         "CIFAR models were trained on whole 32x32 pictures: use --no-crop (optionally --resize 32)."};
     return spec;
 }
-
-namespace {
-
-struct InputGeometry {
-    std::string name;
-    int batch = -1;  // fixed batch of the model, -1 = free
-    int height = 224, width = 224;
-};
-
-InputGeometry checkInput(const model::Model& m, const Args& args) {
-    if (m.inputs().size() != 1)
-        throw model::Error(format("model has %zu inputs: classify needs exactly one image input", m.inputs().size()));
-    const auto& in = m.inputs()[0];
-    if (in.shape.size() != 4 || in.shape[1] != 3)
-        throw model::Error("model input '" + in.name + "' is " + shapeText(in.shape) +
-                           ": classify needs a 3-channel image input (Nx3xHxW)");
-    InputGeometry g{in.name, static_cast<int>(in.shape[0])};
-    if (in.shape[2] > 0) g.height = static_cast<int>(in.shape[2]);
-    if (in.shape[3] > 0) g.width = static_cast<int>(in.shape[3]);
-    if (auto crop = args.value("crop")) {
-        int h = 0, w = 0;
-        char tail = 0;
-        if (std::sscanf(crop->c_str(), "%dx%d%c", &h, &w, &tail) != 2 || h <= 0 || w <= 0 || h > 8192 || w > 8192)
-            args.fail("--crop expects HxW, e.g. 224x224, got '" + *crop + "'");
-        if ((in.shape[2] > 0 && in.shape[2] != h) || (in.shape[3] > 0 && in.shape[3] != w))
-            args.fail("--crop " + *crop + " does not match the model's input " + shapeText(in.shape));
-        g.height = h;
-        g.width = w;
-    }
-    return g;
-}
-
-classify::PreprocessOptions preprocessOptions(const Args& args, const InputGeometry& g) {
-    classify::PreprocessOptions p;
-    p.inputHeight = g.height;
-    p.inputWidth = g.width;
-    p.centerCrop = !args.has("no-crop");
-    if (args.has("resize")) {
-        p.resizeShort = args.integer("resize", -1, 1, 16384);
-        if (!p.centerCrop && (p.resizeShort != g.height || p.resizeShort != g.width))
-            args.fail(format("--no-crop resizes straight to the %dx%d input, so --resize must be %d or left out",
-                             g.height, g.width, g.height));
-        if (p.centerCrop && (p.resizeShort < g.height || p.resizeShort < g.width))
-            args.fail(format("--resize %d is smaller than the %dx%d crop", p.resizeShort, g.height, g.width));
-    }
-    if (auto v = args.numbers("mean", 3); !v.empty()) std::copy(v.begin(), v.end(), p.mean);
-    if (auto v = args.numbers("std", 3); !v.empty()) {
-        for (float s : v)
-            if (s == 0.0f) args.fail("--std values must be non-zero");
-        std::copy(v.begin(), v.end(), p.std);
-    }
-    return p;
-}
-
-std::vector<std::string> findLabels(const Args& args, const std::string& modelPath) {
-    if (auto file = args.value("labels")) return classify::loadLabels(*file);
-    auto next = std::filesystem::path(modelPath).parent_path() / "labels.txt";
-    std::error_code ec;
-    if (std::filesystem::is_regular_file(next, ec)) return classify::loadLabels(next.string());
-    return {};
-}
-
-}  // namespace
 
 int runClassify(const Args& args) {
     if (!args.has("model")) args.fail("missing --model MODEL.onnx");
@@ -122,6 +81,8 @@ int runClassify(const Args& args) {
     const InputGeometry g = checkInput(m, args);
     const classify::PreprocessOptions prep = preprocessOptions(args, g);
     const std::vector<std::string> labels = findLabels(args, modelPath);
+    const auto& sources = args.positionals();
+    if (!std::all_of(sources.begin(), sources.end(), isStillImage)) return runClassifyVideo(args, m, prep, labels);
 
     // Decode everything first: a bad image fails before anything is printed.
     const auto& images = args.positionals();

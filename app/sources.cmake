@@ -4,6 +4,10 @@ set(RESVK_APP_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/json.cpp
   ${CMAKE_CURRENT_LIST_DIR}/common.cpp
   ${CMAKE_CURRENT_LIST_DIR}/cmd_classify.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/classify_setup.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/classify_video.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/progress.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/stop_signal.cpp
   ${CMAKE_CURRENT_LIST_DIR}/cmd_check.cpp
   ${CMAKE_CURRENT_LIST_DIR}/cmd_info.cpp
   ${CMAKE_CURRENT_LIST_DIR}/cmd_bench.cpp

@@ -296,6 +296,8 @@ struct FrameSource::Impl {
         info.pixelFormat = pix ? pix : "unknown";
         AVRational rate = stream->avg_frame_rate.num > 0 ? stream->avg_frame_rate : stream->r_frame_rate;
         info.fps = rate.num > 0 && rate.den > 0 ? av_q2d(rate) : 0.0;
+        info.frameRate = rate;
+        info.timeBase = stream->time_base;
         if (stream->duration > 0 && stream->duration != AV_NOPTS_VALUE)
             info.durationSeconds = toSeconds(stream->duration, stream->time_base);
         else if (format->duration > 0 && format->duration != AV_NOPTS_VALUE)

@@ -40,6 +40,8 @@ struct SourceInfo {
     bool live = false;  // Webcam or Network: newest frame wins, older ones are dropped
     int width = 0, height = 0;
     double fps = 0.0;                 // average frame rate if known, else 0
+    AVRational frameRate{0, 1};       // the same as a fraction (0/1 unknown)
+    AVRational timeBase{1, 1};        // of the AVFrame pts the source delivers
     int64_t frameCountEstimate = -1;  // -1 unknown (container's count, or duration x fps)
     double durationSeconds = 0.0;     // 0 unknown
     std::string codec;                // e.g. "h264"

@@ -1,0 +1,25 @@
+#pragma once
+// What `classify` needs before it runs anything, for photos and video alike:
+// the model's input geometry, the preprocessing the options ask for, labels.
+#include <string>
+#include <vector>
+
+#include "args.h"
+#include "classify/preprocess.h"
+#include "model/model.h"
+
+namespace resvk::app {
+
+struct InputGeometry {
+    std::string name;
+    int batch = -1;  // fixed batch of the model, -1 = free
+    int height = 224, width = 224;
+};
+
+// Throws model::Error unless the model takes one 3-channel NCHW image.
+InputGeometry checkInput(const model::Model& m, const Args& args);
+classify::PreprocessOptions preprocessOptions(const Args& args, const InputGeometry& g);
+// --labels, else labels.txt next to the model, else none ("class N").
+std::vector<std::string> findLabels(const Args& args, const std::string& modelPath);
+
+}  // namespace resvk::app

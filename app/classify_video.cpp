@@ -1,0 +1,169 @@
+#include "classify_video.h"
+
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <optional>
+
+#include "classify/labels.h"
+#include "classify/result_sink.h"
+#include "classify/topk.h"
+#include "common.h"
+#include "progress.h"
+#include "stop_signal.h"
+#include "video/annotated_writer.h"
+#include "video/frame_source.h"
+#include "video/video_pipeline.h"
+
+namespace resvk::app {
+
+namespace {
+
+double unixSeconds() {
+    return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+video::SourceOptions sourceOptions(const Args& args) {
+    video::SourceOptions o;
+    o.inputFormat = args.str("input-format", "");
+    o.videoSize = args.str("video-size", "");
+    o.framerate = args.str("framerate", "");
+    o.timeoutSeconds = args.number("timeout", 10.0, 0.1);
+    o.realtime = args.has("realtime");
+    return o;
+}
+
+// out.mp4 for one source; out-0.mp4, out-1.mp4, ... for several.
+std::string outputPathFor(const std::string& output, size_t index, size_t count) {
+    if (count == 1) return output;
+    std::filesystem::path p(output);
+    return (p.parent_path() / (p.stem().string() + "-" + std::to_string(index) + p.extension().string())).string();
+}
+
+std::vector<std::string> overlayLines(const std::vector<classify::RankedLabel>& top) {
+    std::vector<std::string> lines;
+    for (const auto& r : top) lines.push_back(format("%s %.1f%%", r.label.c_str(), 100.0 * r.prob));
+    return lines;
+}
+
+// Human-readable results: one line per classified frame.
+void printText(const classify::FrameResult& r) {
+    std::cout << format("%s  frame %lld  %.3fs ", r.source.c_str(), (long long)r.frame, r.pts);
+    for (const auto& t : r.top) std::cout << format("  %.3f %s", t.prob, t.label.c_str());
+    std::cout << "\n";
+}
+
+}  // namespace
+
+bool isStillImage(const std::string& source) {
+    static const char* extensions[] = {".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff", ".ppm", ".pgm"};
+    std::string ext = std::filesystem::path(source).extension().string();
+    for (auto& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (const char* e : extensions)
+        if (ext == e) return true;
+    return false;
+}
+
+int runClassifyVideo(const Args& args, const model::Model& model, const classify::PreprocessOptions& preprocess,
+                     const std::vector<std::string>& labels) {
+    const int top = args.integer("top", 5, 1, 1000000);
+    video::PipelineOptions options;
+    options.preprocess = preprocess;
+    options.every = args.integer("every", 1, 1, 1000000);
+    options.smoothing = static_cast<float>(args.number("smooth", 0.0, 0.0));
+    if (options.smoothing >= 1.0f) args.fail("--smooth takes a weight of the past in [0, 1)");
+    if (args.has("json") && args.has("csv")) args.fail("--json and --csv exclude each other");
+
+    // Open every source first: a bad one fails before any work or output.
+    const auto sourceOpts = sourceOptions(args);
+    std::vector<std::unique_ptr<video::FrameSource>> sources;
+    for (const auto& spec : args.positionals())
+        sources.push_back(std::make_unique<video::FrameSource>(int(sources.size()), spec, sourceOpts));
+
+    std::vector<std::unique_ptr<video::AnnotatedWriter>> writers;
+    if (auto output = args.value("output")) {
+        for (size_t i = 0; i < sources.size(); ++i) {
+            const auto& info = sources[i]->info();
+            video::WriterOptions w;
+            w.path = outputPathFor(*output, i, sources.size());
+            if (info.kind == video::SourceKind::File) w.audioFrom = info.spec;
+            w.width = info.width;
+            w.height = info.height;
+            w.frameRate = info.frameRate;
+            w.timeBase = info.timeBase;
+            writers.push_back(std::make_unique<video::AnnotatedWriter>(w));
+        }
+    }
+
+    std::unique_ptr<classify::ResultSink> sink;
+    if (args.has("json")) sink = std::make_unique<classify::JsonLinesSink>(std::cout);
+    if (args.has("csv")) sink = std::make_unique<classify::CsvSink>(std::cout);
+
+    auto context = openDevice(args);
+    video::VideoPipeline pipeline(*context, model, sources, options);
+    int64_t total = 0;
+    bool allFiles = true;
+    for (const auto& s : sources) {
+        allFiles = allFiles && !s->info().live && s->info().kind == video::SourceKind::File;
+        total += std::max<int64_t>(0, s->info().frameCountEstimate);
+    }
+    Progress progress(allFiles ? total : 0);
+    const auto& stop = installStopSignals();
+    const auto started = std::chrono::steady_clock::now();
+
+    pipeline.run(
+        [&](const video::FrameEvent& e) {
+            progress.update(pipeline.stats().delivered);
+            std::vector<classify::RankedLabel> ranked;
+            if (e.probs) ranked = classify::rankLabels(classify::topK(*e.probs, top), labels);
+            if (!writers.empty()) writers[e.frame.source]->write(*e.frame.image, overlayLines(ranked));
+            if (!e.classified) return;
+            classify::FrameResult r{sources[e.frame.source]->info().spec, e.frame.index, e.frame.pts, unixSeconds(),
+                                    e.latencyMs, ranked};
+            if (sink)
+                sink->write(r);
+            else
+                printText(r);
+        },
+        stop);
+    progress.finish();
+
+    // An interrupted file run is incomplete: its writer's destructor removes the
+    // partial output. Live sources end by Ctrl-C, so their output is kept.
+    const bool complete = !stop || !allFiles;
+    if (complete)
+        for (auto& w : writers) w->finish();
+    writers.clear();
+
+    classify::RunSummary summary;
+    std::vector<std::string> endErrors;
+    for (const auto& s : sources) {
+        const auto st = s->stats();
+        summary.decoded += st.decoded;
+        summary.dropped += st.dropped;
+        summary.damaged += st.damaged;
+        if (!s->endError().empty()) endErrors.push_back(s->endError());
+    }
+    summary.classified = pipeline.stats().classified;
+    summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    summary.fps = summary.seconds > 0 ? summary.classified / summary.seconds : 0.0;
+    summary.latencyP50Ms = classify::percentile(pipeline.stats().latenciesMs, 50);
+    summary.latencyP95Ms = classify::percentile(pipeline.stats().latenciesMs, 95);
+    if (sink) sink->summary(summary);
+    if (!sink)
+        std::cerr << format("resvk: %lld frames decoded, %lld classified, %lld dropped, %lld damaged; %.1f fps; "
+                            "latency p50 %.1f ms, p95 %.1f ms\n",
+                            (long long)summary.decoded, (long long)summary.classified, (long long)summary.dropped,
+                            (long long)summary.damaged, summary.fps, summary.latencyP50Ms, summary.latencyP95Ms);
+    if (args.has("verbose") && pipeline.usedCpuFallback())
+        std::cerr << "resvk: note: a pixel format was converted on the CPU (libswscale) before the GPU\n";
+    for (const auto& e : endErrors) std::cerr << "resvk: warning: " << e << "\n";
+    if (stop) std::cerr << (complete ? "resvk: stopped\n" : "resvk: interrupted; partial output removed\n");
+    const bool damaged = summary.damaged > 0 || !endErrors.empty();
+    if (damaged && !args.has("strict"))
+        std::cerr << "resvk: warning: the input was damaged (see counts above); --strict makes this an error\n";
+    if (damaged && args.has("strict")) return 1;
+    return stop ? 130 : 0;
+}
+
+}  // namespace resvk::app

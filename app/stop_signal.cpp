@@ -1,0 +1,24 @@
+#include "stop_signal.h"
+
+#include <csignal>
+
+namespace resvk::app {
+
+namespace {
+std::atomic<bool> stopRequested{false};
+
+extern "C" void onStopSignal(int signal) {
+    if (stopRequested.exchange(true)) {
+        std::signal(signal, SIG_DFL);
+        std::raise(signal);
+    }
+}
+}  // namespace
+
+const std::atomic<bool>& installStopSignals() {
+    std::signal(SIGINT, onStopSignal);
+    std::signal(SIGTERM, onStopSignal);
+    return stopRequested;
+}
+
+}  // namespace resvk::app

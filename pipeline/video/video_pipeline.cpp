@@ -1,0 +1,158 @@
+#include "video/video_pipeline.h"
+
+#include <algorithm>
+#include <deque>
+
+#include "classify/topk.h"
+#include "runtime/plan.h"
+
+namespace resvk::video {
+
+namespace {
+constexpr auto kFileWait = std::chrono::milliseconds(50);
+constexpr auto kLiveWait = std::chrono::milliseconds(20);
+
+double millisecondsSince(std::chrono::steady_clock::time_point t) {
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t).count();
+}
+}  // namespace
+
+// One tick: the frames taken together, which of them went to the network (and
+// at which batch index), and the plan that runs them (null when none did).
+struct VideoPipeline::Tick {
+    std::vector<Frame> frames;
+    std::vector<int> batchIndex;  // per frame, -1 = not classified
+    runtime::Plan* plan = nullptr;
+};
+
+VideoPipeline::VideoPipeline(vk::Context& context, const model::Model& model,
+                             std::vector<std::unique_ptr<FrameSource>>& sources, const PipelineOptions& options)
+    : context_(context),
+      model_(model),
+      sources_(sources),
+      options_(options),
+      kernels_(context),
+      preprocessor_(context, kernels_, options.preprocess,
+                    std::max<int>(1, options.inFlight) * std::max<int>(1, int(sources.size()))),
+      maxBatch_(std::max<int>(1, int(sources.size()))) {
+    options_.inFlight = std::max(1, options_.inFlight);
+    options_.every = std::max(1, options_.every);
+    latest_.resize(sources.size());
+    for (size_t i = 0; i < sources.size(); ++i)
+        smoothers_.push_back(std::make_unique<classify::ProbabilitySmoother>(options.smoothing));
+}
+
+VideoPipeline::~VideoPipeline() = default;
+
+runtime::Plan& VideoPipeline::planFor(int batch, int slot) {
+    auto& plan = plans_[{batch, slot}];
+    if (!plan) {
+        model::Shape shape = model_.inputs().at(0).shape;
+        shape[0] = batch;
+        shape[2] = options_.preprocess.inputHeight;
+        shape[3] = options_.preprocess.inputWidth;
+        auto prologue = [&](ops::Recorder& r, const std::vector<ops::Tensor>& inputs) {
+            for (int i = 0; i < batch; ++i) preprocessor_.record(r, slot * maxBatch_ + i, inputs.at(0), i);
+        };
+        plan = std::make_unique<runtime::Plan>(context_, kernels_, model_.compile({shape}), prologue);
+    }
+    return *plan;
+}
+
+std::vector<Frame> VideoPipeline::gatherTick(const std::atomic<bool>& stop) {
+    std::vector<Frame> frames;
+    // Files first: each gives its next frame (waiting for the decoder); then live
+    // sources give whatever is newest, waiting briefly only if nothing came at all.
+    for (auto& source : sources_) {
+        if (source->info().live) continue;
+        while (!stop && !source->finished()) {
+            if (auto f = source->next(kFileWait)) {
+                frames.push_back(std::move(*f));
+                break;
+            }
+        }
+    }
+    for (auto& source : sources_) {
+        if (!source->info().live || source->finished()) continue;
+        if (auto f = source->next(frames.empty() ? kLiveWait : std::chrono::milliseconds(0)))
+            frames.push_back(std::move(*f));
+    }
+    return frames;
+}
+
+void VideoPipeline::collect(Tick& tick, const std::function<void(const FrameEvent&)>& onFrame) {
+    std::vector<model::HostTensor> outputs;
+    if (tick.plan) {
+        tick.plan->wait();
+        outputs = tick.plan->readOutputs();
+    }
+    for (size_t i = 0; i < tick.frames.size(); ++i) {
+        const Frame& frame = tick.frames[i];
+        const int b = tick.batchIndex[i];
+        double latency = 0.0;
+        if (b >= 0) {
+            const auto& logits = outputs.at(0);
+            const int classes = int(logits.data.size() / std::max<size_t>(1, size_t(logits.shape.at(0))));
+            const float* row = logits.data.data() + size_t(b) * classes;
+            if (!checkedOutputs_) {
+                outputsAreProbabilities_ = classify::looksLikeProbabilities(row, classes);
+                checkedOutputs_ = true;
+            }
+            auto probs = outputsAreProbabilities_ ? std::vector<float>(row, row + classes)
+                                                  : classify::softmax(row, classes);
+            latest_[frame.source] = smoothers_[frame.source]->update(probs);
+            latency = millisecondsSince(frame.decodedAt);
+            stats_.latenciesMs.push_back(latency);
+            ++stats_.classified;
+        }
+        ++stats_.delivered;
+        const auto& probs = latest_[frame.source];
+        onFrame(FrameEvent{frame, b >= 0, probs.empty() ? nullptr : &probs, latency});
+    }
+}
+
+void VideoPipeline::run(const std::function<void(const FrameEvent&)>& onFrame, const std::atomic<bool>& stop) {
+    for (auto& source : sources_) source->start();
+    std::deque<Tick> inFlight;
+    auto drain = [&] {
+        while (!inFlight.empty()) {
+            collect(inFlight.front(), onFrame);
+            inFlight.pop_front();
+        }
+    };
+    int64_t tickCount = 0;
+    while (!stop) {
+        Tick tick;
+        tick.frames = gatherTick(stop);
+        if (tick.frames.empty()) {
+            if (std::all_of(sources_.begin(), sources_.end(), [](const auto& s) { return s->finished(); })) break;
+            continue;
+        }
+        int batch = 0;
+        for (const Frame& f : tick.frames) tick.batchIndex.push_back(f.index % options_.every == 0 ? batch++ : -1);
+        // Slots rotate with ticks, so the tick that last used this slot is the
+        // oldest in flight: collect it before its buffers are reused.
+        const int slot = int(tickCount++ % options_.inFlight);
+        if (int(inFlight.size()) >= options_.inFlight) {
+            collect(inFlight.front(), onFrame);
+            inFlight.pop_front();
+        }
+        if (batch > 0) {
+            for (size_t i = 0; i < tick.frames.size(); ++i)
+                if (tick.batchIndex[i] >= 0)
+                    preprocessor_.upload(*tick.frames[i].image, slot * maxBatch_ + tick.batchIndex[i]);
+            if (preprocessor_.needsRerecord()) {
+                // A new frame size grew the upload buffers: every recorded plan is stale.
+                drain();
+                plans_.clear();
+            }
+            tick.plan = &planFor(batch, slot);
+            tick.plan->submit();
+        }
+        inFlight.push_back(std::move(tick));
+    }
+    drain();
+    for (auto& source : sources_) source->stop();
+}
+
+}  // namespace resvk::video

@@ -1,0 +1,81 @@
+#pragma once
+// The frame loop of `resvk classify` on video: each tick takes the next frame of
+// every file source and the newest frame of every live source, preprocesses
+// them on the GPU straight into one batched network input, and keeps several
+// ticks in flight so decoding, upload, inference and readback overlap. Results
+// come back a tick or two later, in order, one event per delivered frame.
+#include <atomic>
+#include <functional>
+#include <map>
+#include <memory>
+#include <vector>
+
+#include "classify/preprocess.h"
+#include "classify/smoothing.h"
+#include "model/model.h"
+#include "video/frame_source.h"
+#include "video/preprocess_gpu.h"
+#include "vk/context.h"
+#include "vk/kernel.h"
+
+namespace resvk::runtime {
+class Plan;
+}
+
+namespace resvk::video {
+
+struct PipelineOptions {
+    classify::PreprocessOptions preprocess;
+    int every = 1;           // classify every Nth frame of each source
+    float smoothing = 0.0f;  // weight of the past in the per-source moving average
+    int inFlight = 2;        // ticks submitted before the oldest is collected
+};
+
+// One per delivered frame, in order within each source.
+struct FrameEvent {
+    const Frame& frame;
+    bool classified;                  // this frame went through the network
+    const std::vector<float>* probs;  // the source's latest (smoothed) probabilities; null before the first
+    double latencyMs;                 // decode -> result, for classified frames
+};
+
+struct PipelineStats {
+    int64_t classified = 0;
+    int64_t delivered = 0;
+    std::vector<double> latenciesMs;
+};
+
+class VideoPipeline {
+public:
+    VideoPipeline(vk::Context& context, const model::Model& model, std::vector<std::unique_ptr<FrameSource>>& sources,
+                  const PipelineOptions& options);
+    ~VideoPipeline();
+
+    // Runs until every source ends or `stop` becomes true, then drains what is in flight.
+    void run(const std::function<void(const FrameEvent&)>& onFrame, const std::atomic<bool>& stop);
+
+    const PipelineStats& stats() const { return stats_; }
+    bool usedCpuFallback() const { return preprocessor_.usedCpuFallback(); }
+
+private:
+    struct Tick;
+    std::vector<Frame> gatherTick(const std::atomic<bool>& stop);
+    runtime::Plan& planFor(int batch, int slot);
+    void collect(Tick& tick, const std::function<void(const FrameEvent&)>& onFrame);
+
+    vk::Context& context_;
+    const model::Model& model_;
+    std::vector<std::unique_ptr<FrameSource>>& sources_;
+    PipelineOptions options_;
+    vk::KernelCache kernels_;
+    GpuPreprocessor preprocessor_;
+    int maxBatch_;
+    std::map<std::pair<int, int>, std::unique_ptr<runtime::Plan>> plans_;  // (batch, slot)
+    std::vector<std::unique_ptr<classify::ProbabilitySmoother>> smoothers_;
+    std::vector<std::vector<float>> latest_;  // per source
+    bool outputsAreProbabilities_ = false;
+    bool checkedOutputs_ = false;
+    PipelineStats stats_;
+};
+
+}  // namespace resvk::video
