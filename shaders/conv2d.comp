@@ -38,6 +38,9 @@ layout(constant_id = 4) const int SW = 1;
 layout(constant_id = 5) const int DH = 1;
 layout(constant_id = 6) const int DW = 1;
 layout(constant_id = 7) const int PADDED = 1;  // 0: no padding, every tap is inside
+// 1: a batch of independent GEMMs (Winograd's 16): batch item gl_GlobalInvocationID.z
+// uses its own weights, weightBatchStride texels further on.
+layout(constant_id = 9) const int WEIGHT_BATCHED = 0;
 
 layout(std430, binding = 0) writeonly buffer Out { vec4 outData[]; };
 layout(binding = 1) uniform samplerBuffer inTex;
@@ -48,7 +51,8 @@ layout(binding = 4) uniform samplerBuffer residualTex;
 
 void main() {
     const int outPlane = pc.outH * pc.outW;
-    const int pixelsTotal = pc.batch * outPlane;
+    const int firstItem = WEIGHT_BATCHED != 0 ? int(gl_GlobalInvocationID.z) : 0;
+    const int pixelsTotal = WEIGHT_BATCHED != 0 ? outPlane : pc.batch * outPlane;
     const int p0 = int(gl_GlobalInvocationID.x) * PIXELS;
     const int co4First = int(gl_GlobalInvocationID.y) * OC_TEXELS;
 #ifndef SUBGROUP_WEIGHTS
@@ -64,6 +68,7 @@ void main() {
         int q = min(p0 + p, pixelsTotal - 1);
         int n = q / outPlane;
         int r = q - n * outPlane;
+        n += firstItem;
         int oy = r / pc.outW;
         int ox = r - oy * pc.outW;
         iy0[p] = oy * SH - pc.padTop;
@@ -77,14 +82,15 @@ void main() {
 
     const int taps = KH * KW;
     const int weightRow = pc.inC4 * taps;
+    const int weightSet = firstItem * pc.weightBatchStride;
 #ifdef SUBGROUP_WEIGHTS
     const int lane = int(gl_SubgroupInvocationID);
     int weightBase[ROWS_PER_LANE];
     for (int j = 0; j < ROWS_PER_LANE; ++j)
-        weightBase[j] = min(co4First * 4 + j * SG + lane, pc.outC4 * 4 - 1) * weightRow;
+        weightBase[j] = weightSet + min(co4First * 4 + j * SG + lane, pc.outC4 * 4 - 1) * weightRow;
 #else
     int weightBase[OC];
-    for (int o = 0; o < OC; ++o) weightBase[o] = min(co4First * 4 + o, pc.outC4 * 4 - 1) * weightRow;
+    for (int o = 0; o < OC; ++o) weightBase[o] = weightSet + min(co4First * 4 + o, pc.outC4 * 4 - 1) * weightRow;
 #endif
 
     for (int ci4 = 0; ci4 < pc.inC4; ++ci4) {
@@ -131,6 +137,7 @@ void main() {
             if (q >= pixelsTotal) break;
             int n = q / outPlane;
             int r = q - n * outPlane;
+            n += firstItem;
             int index = (n * pc.outC4 + co4) * outPlane + r;
             vec4 v = vec4(acc[t * 4][p], acc[t * 4 + 1][p], acc[t * 4 + 2][p], acc[t * 4 + 3][p]) + bias;
             if (pc.hasResidual != 0) v += texelFetch(residualTex, index);

@@ -25,14 +25,14 @@ shaders::ShaderId tileShader(const ConvTile& t) {
 
 }  // namespace
 
-ConvTile chooseConvTile(const ConvGeometry& g, const Shape4& out, const Recorder& r, bool cpuDevice) {
+ConvTile chooseConvTile(const ConvGeometry& g, const Shape4& out, const Recorder& r) {
     (void)g;
     const int64_t pixels = int64_t(out[0]) * out[2] * out[3];
     const int outC4 = channelTexels(out[1]);
     // Invocations a device needs in flight before bigger tiles pay off: a few
     // SIMD rows per core on a CPU, tens of thousands of lanes on a GPU.
-    const int64_t wanted = cpuDevice ? 256 : 32768;
-    const bool shuffle = cpuDevice && r.shuffleSubgroupSize > 0 && r.shuffleSubgroupSize == r.localSize;
+    const int64_t wanted = r.cpuDevice ? 256 : 32768;
+    const bool shuffle = r.cpuDevice && r.shuffleSubgroupSize > 0 && r.shuffleSubgroupSize == r.localSize;
     const ConvTile candidates[] = {{4, 4, false}, {2, 8, false}, {2, 4, false}, {1, 4, false}};
     for (ConvTile t : candidates) {
         if (t.outTexels > outC4) continue;
@@ -70,10 +70,8 @@ std::vector<float> packBias(const std::vector<float>& bias, int outC) {
     return packed;
 }
 
-void recordConv(Recorder& r, const ConvGeometry& g, const ConvTile& tile, const ConvBindings& b, bool hasBias,
-                bool relu) {
-    const Shape4& in = b.input.shape;
-    const Shape4& out = b.output.shape;
+shaders::ConvParams convParams(const ConvGeometry& g, const Shape4& in, const Shape4& out, bool hasBias,
+                               bool hasResidual, bool relu) {
     shaders::ConvParams p{};
     p.batch = in[0];
     p.inC4 = channelTexels(in[1]);
@@ -85,13 +83,18 @@ void recordConv(Recorder& r, const ConvGeometry& g, const ConvTile& tile, const 
     p.padTop = g.padBegin[0];
     p.padLeft = g.padBegin[1];
     p.hasBias = hasBias ? 1 : 0;
-    p.hasResidual = b.residual ? 1 : 0;
+    p.hasResidual = hasResidual ? 1 : 0;
     p.relu = relu ? 1 : 0;
     p.inC = in[1];
     p.outC = out[1];
     p.groups = g.group;
+    return p;
+}
 
-    const bool padded = g.padBegin[0] || g.padBegin[1] || g.padEnd[0] || g.padEnd[1];
+void recordConv(Recorder& r, const ConvGeometry& g, const ConvTile& tile, const ConvBindings& b, bool hasBias,
+                bool relu, int weightSets) {
+    const Shape4& out = b.output.shape;
+    shaders::ConvParams p = convParams(g, b.input.shape, out, hasBias, b.residual != nullptr, relu);
     std::vector<int32_t> spec = {static_cast<int32_t>(r.localSize), g.kernel[0], g.kernel[1], g.stride[0],
                                  g.stride[1], g.dilation[0], g.dilation[1]};
     const vk::BufferSlice residual = b.residual ? b.residual->slice : b.input.slice;
@@ -102,14 +105,20 @@ void recordConv(Recorder& r, const ConvGeometry& g, const ConvTile& tile, const 
         r.stream.dispatch(key, b.output.slice, inputs, &p, flatGrid(texelCount(out), r.localSize));
         return;
     }
+    const bool padded = g.padBegin[0] || g.padBegin[1] || g.padEnd[0] || g.padEnd[1];
     spec.push_back(padded ? 1 : 0);
-    if (tile.subgroupWeights) spec.push_back(static_cast<int32_t>(r.shuffleSubgroupSize));
+    spec.push_back(tile.subgroupWeights ? static_cast<int32_t>(r.shuffleSubgroupSize) : 0);
+    spec.push_back(weightSets > 1 ? 1 : 0);
+    // Batched GEMMs: each batch item (grid z) has its own weight set.
+    const int64_t items = weightSets > 1 ? 1 : out[0];
+    if (weightSets > 1) p.weightBatchStride = p.outC4 * 4 * p.inC4 * g.kernel[0] * g.kernel[1];
     vk::KernelKey key{tileShader(tile), spec, 4, sizeof p};
-    const int64_t pixelTiles = (int64_t(out[0]) * out[2] * out[3] + tile.pixels - 1) / tile.pixels;
+    const int64_t pixelTiles = (items * out[2] * out[3] + tile.pixels - 1) / tile.pixels;
     const uint32_t groupsX = static_cast<uint32_t>((pixelTiles + r.localSize - 1) / r.localSize);
     const uint32_t groupsY = static_cast<uint32_t>((p.outC4 + tile.outTexels - 1) / tile.outTexels);
     if (groupsX > 65535 || groupsY > 65535) throw std::runtime_error("convolution too large for one dispatch");
-    r.stream.dispatch(key, b.output.slice, inputs, &p, {groupsX, groupsY, 1});
+    r.stream.dispatch(key, b.output.slice, inputs, &p,
+                      {groupsX, groupsY, static_cast<uint32_t>(weightSets > 1 ? weightSets : 1)});
 }
 
 }  // namespace resvk::ops

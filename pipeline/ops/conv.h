@@ -2,6 +2,7 @@
 // Convolution (and Gemm, recorded as a 1x1 convolution over (N, K, 1, 1)).
 #include <vector>
 
+#include "conv_params.h"
 #include "ops/tensor.h"
 
 namespace resvk::ops {
@@ -26,7 +27,7 @@ struct ConvTile {
 // Picks the tile for a layer on a device: enough invocations to fill the
 // device first, then the tile with the fewest fetches per FMA that still
 // keeps its accumulators in registers (64 floats; more spill on lavapipe).
-ConvTile chooseConvTile(const ConvGeometry& g, const Shape4& out, const Recorder& r, bool cpuDevice);
+ConvTile chooseConvTile(const ConvGeometry& g, const Shape4& out, const Recorder& r);
 
 // ONNX weights [Cout, Cin/group, KH, KW] in the layout the chosen kernel reads.
 std::vector<float> packConvWeights(const std::vector<float>& weights, int outC, int inC, const ConvGeometry& g);
@@ -41,7 +42,12 @@ struct ConvBindings {
     Tensor output;
 };
 
+// weightSets > 1: the input and output hold that many independent GEMMs in
+// their batch dimension, each with its own weights (Winograd's 16).
 void recordConv(Recorder& r, const ConvGeometry& g, const ConvTile& tile, const ConvBindings& b, bool hasBias,
-                bool relu);
+                bool relu, int weightSets = 1);
+
+shaders::ConvParams convParams(const ConvGeometry& g, const Shape4& in, const Shape4& out, bool hasBias,
+                               bool hasResidual, bool relu);
 
 }  // namespace resvk::ops

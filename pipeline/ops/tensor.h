@@ -34,6 +34,7 @@ struct Recorder {
     vk::CommandStream& stream;
     uint32_t localSize = 64;
     uint32_t shuffleSubgroupSize = 0;  // 0: no subgroup sharing
+    bool cpuDevice = false;            // lavapipe-like: few wide threads, costly fetches
 };
 
 // Workgroups for `invocations` one-dimensional invocations, folded into a 2-D

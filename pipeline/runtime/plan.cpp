@@ -7,6 +7,7 @@
 #include "ops/movement.h"
 #include "ops/pool.h"
 #include "ops/softmax.h"
+#include "ops/winograd.h"
 #include "runtime/memory_plan.h"
 
 namespace resvk::runtime {
@@ -65,7 +66,7 @@ Plan::Plan(vk::Context& context, vk::KernelCache& kernels, model::Program progra
     // On a CPU device one workgroup is one SIMD row; wider ones only add loop overhead.
     const uint32_t subgroup = context.shuffleSubgroupSize();
     const uint32_t local = context.isCpuDevice() && subgroup ? subgroup : 64u;
-    ops::Recorder recorder{*stream_, local, subgroup};
+    ops::Recorder recorder{*stream_, local, subgroup, context.isCpuDevice()};
     if (prologue) {
         std::vector<ops::Tensor> inputs;
         for (int v : program_.inputs) inputs.push_back(tensorOf(v));
@@ -90,7 +91,7 @@ void Plan::placeActivations() {
         lifetimes[v] = {ops::packedBytes(valueShapes_[v]), INT_MAX, -1};
     }
     for (int v : program_.inputs) lifetimes[v].first = -1;
-    scratchOf_.assign(program_.layers.size(), -1);
+    scratch_.assign(program_.layers.size(), {});
     for (size_t i = 0; i < program_.layers.size(); ++i) {
         const auto& l = program_.layers[i];
         const int step = static_cast<int>(i);
@@ -100,13 +101,11 @@ void Plan::placeActivations() {
         auto reads = l.inputs;
         if (l.residual >= 0) reads.push_back(l.residual);
         for (int v : reads) lifetimes[v].last = std::max(lifetimes[v].last, step);
-        // Operands of lower rank are reshaped into scratch tensors living for this layer only.
-        if (!isBinary(l.kind)) continue;
-        for (int v : l.inputs) {
-            if (values[v].shape.size() == values[l.output].shape.size()) continue;
-            if (scratchOf_[i] < 0) scratchOf_[i] = static_cast<int>(valueShapes_.size());
-            valueShapes_.push_back(ops::view4(alignRank(values[v].shape, values[l.output].shape.size())));
-            lifetimes.push_back({ops::packedBytes(valueShapes_.back()), step, step});
+        // Scratch tensors live for this layer only.
+        for (const ops::Shape4& shape : scratchShapes(l)) {
+            scratch_[i].push_back(static_cast<int>(valueShapes_.size()));
+            valueShapes_.push_back(shape);
+            lifetimes.push_back({ops::packedBytes(shape), step, step});
         }
     }
     for (int v : program_.outputs) lifetimes[v].last = INT_MAX;
@@ -118,6 +117,26 @@ void Plan::placeActivations() {
     valueOffsets_ = plan.offsets;
     stats_.activationBytes = plan.arenaBytes;
     arena_ = vk::Buffer(context_, plan.arenaBytes, vk::Buffer::Kind::Compute);
+}
+
+bool Plan::usesWinograd(const model::Layer& l) const {
+    return l.kind == model::LayerKind::Conv && context_.isCpuDevice() &&
+           ops::winogradPreferred(geometryOf(l), valueShapes_[l.inputs.at(0)], valueShapes_[l.output]);
+}
+
+std::vector<ops::Shape4> Plan::scratchShapes(const model::Layer& l) const {
+    const auto& values = program_.values;
+    std::vector<ops::Shape4> shapes;
+    // Binary operands of lower rank are reshaped to the output's rank first.
+    if (isBinary(l.kind))
+        for (int v : l.inputs)
+            if (values[v].shape.size() != values[l.output].shape.size())
+                shapes.push_back(ops::view4(alignRank(values[v].shape, values[l.output].shape.size())));
+    if (usesWinograd(l)) {
+        shapes.push_back(ops::winogradInputScratch(valueShapes_[l.inputs.at(0)], valueShapes_[l.output]));
+        shapes.push_back(ops::winogradOutputScratch(valueShapes_[l.output]));
+    }
+    return shapes;
 }
 
 void Plan::uploadConstants() {
@@ -139,7 +158,8 @@ void Plan::uploadConstants() {
         }
         const ops::ConvGeometry g = geometryOf(l);
         const int inC = valueShapes_[l.inputs.at(0)][1];
-        append(ops::packConvWeights(l.weights, outC, inC, g));
+        append(usesWinograd(l) ? ops::packWinogradWeights(l.weights, outC, inC)
+                               : ops::packConvWeights(l.weights, outC, inC, g));
         append(ops::packBias(l.bias, outC));
     }
     weights_ = vk::Buffer(context_, std::max<size_t>(host.size() * sizeof(float), 16), vk::Buffer::Kind::Compute);
@@ -185,8 +205,11 @@ void Plan::recordLayer(ops::Recorder& r, const model::Layer& l, size_t index) {
                 residual = tensorOf(l.residual);
                 b.residual = &residual;
             }
-            ops::recordConv(r, g, ops::chooseConvTile(g, out.shape, r, context_.isCpuDevice()), b, !l.bias.empty(),
-                            l.relu);
+            if (usesWinograd(l))
+                ops::recordWinogradConv(r, g, b, tensorOf(scratch_[index].at(0)), tensorOf(scratch_[index].at(1)),
+                                        !l.bias.empty(), l.relu);
+            else
+                ops::recordConv(r, g, ops::chooseConvTile(g, out.shape, r), b, !l.bias.empty(), l.relu);
             break;
         }
         case LayerKind::BatchNorm:
@@ -195,10 +218,12 @@ void Plan::recordLayer(ops::Recorder& r, const model::Layer& l, size_t index) {
         case LayerKind::Add:
         case LayerKind::Mul: {
             const size_t rank = program_.values[l.output].shape.size();
-            int scratch = scratchOf_[index];
-            const ops::Tensor a = broadcastView(r, l.inputs[0], rank, scratch);
+            // Scratch tensors come in operand order, one per operand of lower rank.
+            auto scratch = scratch_[index].begin();
+            const ops::Tensor a = broadcastView(r, l.inputs[0], rank, scratch == scratch_[index].end() ? -1 : *scratch);
             if (program_.values[l.inputs[0]].shape.size() != rank) ++scratch;
-            const ops::Tensor b = broadcastView(r, l.inputs.at(1), rank, scratch);
+            const ops::Tensor b =
+                broadcastView(r, l.inputs.at(1), rank, scratch == scratch_[index].end() ? -1 : *scratch);
             ops::recordBinary(r, l.kind == LayerKind::Add ? ops::BinaryOp::Add : ops::BinaryOp::Mul, a, b, l.relu,
                               out);
             break;

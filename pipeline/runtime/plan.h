@@ -45,6 +45,8 @@ private:
     void placeActivations();
     void uploadConstants();
     ops::Tensor tensorOf(int value) const;
+    std::vector<ops::Shape4> scratchShapes(const model::Layer& layer) const;
+    bool usesWinograd(const model::Layer& layer) const;
     ops::Tensor broadcastView(ops::Recorder& r, int value, size_t rank, int scratch);
     void recordLayer(ops::Recorder& r, const model::Layer& layer, size_t index);
 
@@ -55,7 +57,7 @@ private:
     vk::Buffer arena_;
     vk::Buffer weights_;
     std::vector<LayerConstants> constants_;  // per layer
-    std::vector<int> scratchOf_;          // per layer: first scratch value, -1 = none
+    std::vector<std::vector<int>> scratch_;  // per layer: scratch tensors (value ids past the program's)
     std::unique_ptr<vk::CommandStream> stream_;
     std::vector<std::pair<size_t, size_t>> layerDispatches_;  // [begin, end) per layer
     PlanStats stats_;

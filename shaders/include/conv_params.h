@@ -12,6 +12,7 @@ RESVK_PARAMS(ConvParams) {
     int padTop, padLeft;
     int hasBias, hasResidual, relu;
     int inC, outC, groups;    // real channel counts (grouped kernel)
+    int weightBatchStride;    // texels between weight sets of batched GEMMs (Winograd)
 } RESVK_PARAMS_END(ConvParams);
 #ifdef __cplusplus
 }

@@ -94,6 +94,11 @@ const ConvCase kConvCases[] = {
     {1, 6, 13, 8, 9, 3, 1, 2, 1, 1, 0, 0, 0, 2, 1, 1, true, false, false},        // 3x1, stride 2x1, dilation 2x1
     {1, 32, 14, 14, 32, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true, true, true},       // 32 channels, residual
     {1, 64, 28, 28, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true, false, true},      // the larger case
+    // 3x3 stride 1 with >= 16 channels runs as Winograd F(2x2,3x3) on CPU devices:
+    // odd output sizes (partial tiles), no padding, asymmetric padding, batch 2.
+    {2, 19, 9, 7, 21, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true, true, true},         // Winograd, odd tiles
+    {1, 16, 8, 11, 16, 3, 3, 1, 1, 0, 0, 0, 0, 1, 1, 1, false, false, false},     // Winograd, no padding
+    {1, 17, 6, 6, 18, 3, 3, 1, 1, 2, 0, 1, 2, 1, 1, 1, true, false, false},       // Winograd, asymmetric pads
 };
 
 }  // namespace

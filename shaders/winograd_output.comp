@@ -1,0 +1,48 @@
+#version 450
+// Winograd F(2x2, 3x3), step 3 of 3: Y = A^T M A turns the 16 GEMM results of a
+// tile back into its 2x2 output pixels, then bias, residual and ReLU as in
+// conv2d.comp. Bindings: 0 output (SSBO), 1 M ([xi][Cout][1][tiles]), 2 bias,
+// 3 residual.
+#include "conv_params.h"
+#include "tensor.glsl"
+
+layout(local_size_x_id = 0) in;
+layout(std430, binding = 0) writeonly buffer Out { vec4 outData[]; };
+layout(binding = 1) uniform samplerBuffer mTex;
+layout(binding = 2) uniform samplerBuffer biasTex;
+layout(binding = 3) uniform samplerBuffer residualTex;
+
+void main() {
+    const int tilesW = (pc.outW + 1) / 2, tilesH = (pc.outH + 1) / 2;
+    const int tiles = pc.batch * tilesH * tilesW;
+    const int index = flatInvocation();
+    if (index >= tiles * pc.outC4) return;
+    const int t = index % tiles;
+    const int co4 = index / tiles;
+    const int n = t / (tilesH * tilesW);
+    const int r = t - n * tilesH * tilesW;
+    const int oy0 = (r / tilesW) * 2, ox0 = (r % tilesW) * 2;
+
+    vec4 m[4][4];
+    for (int i = 0; i < 4; ++i)
+        for (int j = 0; j < 4; ++j) m[i][j] = texelFetch(mTex, ((4 * i + j) * pc.outC4 + co4) * tiles + t);
+    // Rows: A^T M (2 x 4), then columns: (A^T M) A (2 x 2).
+    vec4 a[2][4];
+    for (int j = 0; j < 4; ++j) {
+        a[0][j] = m[0][j] + m[1][j] + m[2][j];
+        a[1][j] = m[1][j] - m[2][j] - m[3][j];
+    }
+    const vec4 bias = pc.hasBias != 0 ? texelFetch(biasTex, co4) : vec4(0.0);
+    for (int i = 0; i < 2; ++i) {
+        vec4 y[2] = vec4[2](a[i][0] + a[i][1] + a[i][2], a[i][1] - a[i][2] - a[i][3]);
+        for (int j = 0; j < 2; ++j) {
+            const int oy = oy0 + i, ox = ox0 + j;
+            if (oy >= pc.outH || ox >= pc.outW) continue;
+            const int dst = ((n * pc.outC4 + co4) * pc.outH + oy) * pc.outW + ox;
+            vec4 value = y[j] + bias;
+            if (pc.hasResidual != 0) value += texelFetch(residualTex, dst);
+            if (pc.relu != 0) value = max(value, vec4(0.0));
+            outData[dst] = value;
+        }
+    }
+}
