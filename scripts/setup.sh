@@ -9,7 +9,7 @@ packages=(
   libavformat-dev libavcodec-dev libavdevice-dev libavfilter-dev libavutil-dev libswscale-dev ffmpeg
   libglfw3-dev libimgui-dev
   libonnx-dev libprotobuf-dev protobuf-compiler libonnx-testdata
-  catch2 xvfb xdotool
+  catch2 xvfb xdotool python3
   fonts-dejavu-core
 )
 missing=()
