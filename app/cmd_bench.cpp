@@ -7,6 +7,7 @@
 #include <numeric>
 #include <random>
 
+#include "bench_pipeline.h"
 #include "common.h"
 #include "json.h"
 #include "runtime/engine.h"
@@ -16,28 +17,49 @@ namespace resvk::app {
 const CommandSpec& benchSpec() {
     static const CommandSpec spec{
         "bench",
-        "--model MODEL.onnx [options]",
+        "--model MODEL.onnx [options]  |  --source SOURCE [SOURCE...] --model MODEL.onnx [options]",
         "Times a model on random input (fixed seed) of its input shape: a few warm-up runs, then\n"
         "timed runs measured with a wall clock around each Engine::run (upload, GPU work and\n"
         "download included). Prints ms per batch (min and median), ms per image, images/s and the\n"
-        "effective GFLOP/s (2 * MACs / median time).",
-        "",
+        "effective GFLOP/s (2 * MACs / median time).\n"
+        "With --source, times the end-to-end video pipeline of `resvk classify` instead (decode,\n"
+        "GPU preprocessing, inference, readback; batch = number of sources): classified frames/s,\n"
+        "decode->result latency p50/p95, and in the same run inference alone on random input of the\n"
+        "same batch (--iters runs, half before and half after the pipeline), giving\n"
+        "\"pipeline adds X% per frame over inference alone\".",
+        "SOURCE",
         0,
         {{"model", "MODEL.onnx", "the model to time (required)", ""},
          {"batch", "N", "images per run", "1"},
          {"iters", "N", "timed runs", "10"},
          {"warmup", "N", "untimed runs first (plan compilation, caches)", "2"},
+         {"source", "SOURCE", "benchmark the video pipeline on this source (file, lavfi:GRAPH, ...); "
+          "more sources follow as arguments", ""},
+         {"frames", "N", "with --source: classified frames per source to time (after the warm-up)", "200"},
+         {"every", "N", "with --source: classify every Nth frame of each source", "1"},
+         {"crop", "HxW", "with --source: network input size when the model's H/W are symbolic", "224x224"},
          {"profile", "", "after timing, one run with GPU timestamps: a per-layer table and the 5 slowest", ""},
          {"json", "", "print one JSON object instead of text", ""},
          deviceOption()},
         {"resvk bench --model ../shared/models/cifar10/resnet20_cifar10.onnx --batch 32",
          "resvk bench --model ../shared/models/reference/torchvision_resnet18/model.onnx --iters 5 --profile",
-         "resvk bench --model ../shared/models/cifar10/resnet56_cifar10.onnx --json"},
-        "Symbolic spatial dimensions are run as 224. Progress goes to stderr, only on a terminal."};
+         "resvk bench --model ../shared/models/cifar10/resnet56_cifar10.onnx --json",
+         "resvk bench --source clip720.mp4 clip720.mp4 --model ../shared/models/reference/torchvision_resnet18/model.onnx \\\n"
+         "      --frames 20 --iters 6",
+         "resvk bench --source lavfi:testsrc2=size=1280x720:rate=30 --model resnet50.onnx --frames 10 --json"},
+        "With --source the pipeline skips max(--warmup, 3) classified frames per source before timing\n"
+        "(plan compilation). Symbolic spatial dimensions are run as 224. Progress goes to stderr, only on a terminal."};
     return spec;
 }
 
 int runBench(const Args& args) {
+    if (args.has("source")) {
+        if (args.has("profile")) args.fail("--profile is for inference alone: leave out --source");
+        return runPipelineBench(args);
+    }
+    if (!args.positionals().empty()) args.fail("unexpected argument '" + args.positionals()[0] + "' (sources need --source)");
+    for (const char* o : {"frames", "every", "crop"})
+        if (args.has(o)) args.fail(std::string("--") + o + " needs --source");
     if (!args.has("model")) args.fail("missing --model MODEL.onnx");
     const std::string path = *args.value("model");
     const int batch = args.integer("batch", 1, 1, 4096);

@@ -1,0 +1,194 @@
+#include "bench_pipeline.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <iostream>
+#include <memory>
+#include <random>
+
+#include "classify/result_sink.h"
+#include "classify_setup.h"
+#include "common.h"
+#include "json.h"
+#include "runtime/engine.h"
+#include "video/frame_source.h"
+#include "video/video_pipeline.h"
+
+namespace resvk::app {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double msSince(Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); }
+
+double median(std::vector<double> v) {
+    if (v.empty()) return 0.0;
+    std::sort(v.begin(), v.end());
+    return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
+}
+
+double minimum(const std::vector<double>& v) { return v.empty() ? 0.0 : *std::min_element(v.begin(), v.end()); }
+
+}  // namespace
+
+int runPipelineBench(const Args& args) {
+    if (!args.has("model")) args.fail("missing --model MODEL.onnx");
+    std::vector<std::string> specs{*args.value("source")};
+    for (const auto& p : args.positionals()) specs.push_back(p);
+    const std::string path = *args.value("model");
+    const int frames = args.integer("frames", 200, 1, 100000000);
+    const int every = args.integer("every", 1, 1, 1000000);
+    const int iters = args.integer("iters", 10, 1, 1000000);
+    const int warmup = args.integer("warmup", 2, 0, 1000000);
+    // The pipeline compiles one plan per in-flight slot on first use: skip at
+    // least that many classified frames per source before timing.
+    const int pipelineWarmup = std::max(warmup, 3);
+    const bool json = args.has("json"), progress = isatty(STDERR_FILENO);
+    const int batch = int(specs.size());
+
+    model::Model m = loadModel(path);
+    const InputGeometry g = checkInput(m, args);
+    if (g.batch > 0 && g.batch != batch)
+        throw model::Error(format("model fixes the batch to %d but %d sources were given", g.batch, batch));
+    video::PipelineOptions options;
+    options.preprocess = preprocessOptions(args, g);
+    options.every = every;
+
+    // Open every source first so a bad one fails before any work.
+    std::vector<std::unique_ptr<video::FrameSource>> sources;
+    for (const auto& spec : specs)
+        sources.push_back(std::make_unique<video::FrameSource>(int(sources.size()), spec, video::SourceOptions{}));
+
+    auto context = openDevice(args);
+
+    // Inference alone: runtime::Engine on random input of the same batch, the
+    // timed runs split before and after the pipeline so slow drift (other load
+    // on the machine) hits both sides alike.
+    model::HostTensor input{g.name, {batch, 3, g.height, g.width}, {}};
+    input.data.resize(size_t(model::elementCount(input.shape)));
+    std::mt19937 rng(1234);
+    std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
+    for (float& v : input.data) v = dist(rng);
+    const std::vector<model::HostTensor> inputs{input};
+    runtime::Engine engine(*context, m);
+    std::vector<double> inferMs;
+    auto timeInference = [&](int n, const char* phase) {
+        for (int i = 0; i < n; ++i) {
+            if (progress) std::cerr << "\rinference alone (" << phase << ") " << i + 1 << "/" << n << "    " << std::flush;
+            const auto t0 = Clock::now();
+            engine.run(inputs);
+            inferMs.push_back(msSince(t0));
+        }
+    };
+    for (int i = 0; i < warmup; ++i) {
+        if (progress) std::cerr << "\rinference warm-up " << i + 1 << "/" << warmup << "    " << std::flush;
+        engine.run(inputs);
+    }
+    timeInference((iters + 1) / 2, "before");
+
+    // The pipeline: stop once every source has had `frames` classified frames
+    // after its warm-up; what is still in flight then is drained but not counted.
+    video::VideoPipeline pipeline(*context, m, sources, options);
+    std::atomic<bool> stop{false};
+    const int64_t warmFrames = int64_t(pipelineWarmup) * batch, target = warmFrames + int64_t(frames) * batch;
+    int64_t classified = 0, delivered = 0, timedClassified = 0, timedDelivered = 0;
+    std::vector<double> latencies;
+    Clock::time_point timedStart{}, timedEnd{};
+    bool timing = false, done = false;
+    const auto pipelineStart = Clock::now();
+    pipeline.run(
+        [&](const video::FrameEvent& e) {
+            if (done) return;
+            ++delivered;
+            if (timing) ++timedDelivered;
+            if (!e.classified) return;
+            ++classified;
+            if (timing) {
+                ++timedClassified;
+                latencies.push_back(e.latencyMs);
+            }
+            if (classified == warmFrames) {
+                timing = true;
+                timedStart = Clock::now();
+            }
+            if (progress && classified % batch == 0)
+                std::cerr << "\rpipeline " << classified / batch << "/" << target / batch << " frames per source    "
+                          << std::flush;
+            if (classified >= target) {
+                timedEnd = Clock::now();
+                done = true;
+                stop = true;
+            }
+        },
+        stop);
+    if (!done) timedEnd = Clock::now();
+    const double pipelineSeconds = std::chrono::duration<double>(Clock::now() - pipelineStart).count();
+
+    timeInference(iters / 2, "after");
+    if (progress) std::cerr << "\r                                                  \r" << std::flush;
+
+    if (timedClassified == 0)
+        throw model::Error(format("the sources ended after %lld classified frames, within the %d-frame warm-up: "
+                                  "use longer sources or fewer --frames",
+                                  (long long)classified, pipelineWarmup));
+    int64_t decoded = 0, dropped = 0;
+    for (const auto& s : sources) {
+        decoded += s->stats().decoded;
+        dropped += s->stats().dropped;
+    }
+    const double timedMs = std::chrono::duration<double, std::milli>(timedEnd - timedStart).count();
+    // Throughput: the interval between the warm-up's last result and the last
+    // counted result covers exactly timedClassified frames.
+    const double classifiedPerS = timedClassified * 1000.0 / timedMs;
+    const double deliveredPerS = timedDelivered * 1000.0 / timedMs;
+    const double pipelineMsPerFrame = timedMs / double(timedClassified);
+    const double inferMedian = median(inferMs), inferMin = minimum(inferMs);
+    const double inferMsPerImage = inferMedian / batch;
+    const double overheadPct = 100.0 * (pipelineMsPerFrame / inferMsPerImage - 1.0);
+    const double p50 = classify::percentile(latencies, 50), p95 = classify::percentile(latencies, 95);
+    const bool shortRun = timedClassified < int64_t(frames) * batch;
+
+    if (json) {
+        Json j;
+        j.beginObject().key("model").value(path).key("device").value(context->info().name).key("sources").beginArray();
+        for (const auto& s : specs) j.value(s);
+        j.endArray()
+            .key("batch").value(batch).key("input_shape").value(model::toString(input.shape)).key("every").value(every)
+            .key("frames_per_source").value(frames).key("warmup_frames_per_source").value(pipelineWarmup)
+            .key("classified_frames").value(timedClassified).key("delivered_frames").value(timedDelivered)
+            .key("decoded_frames_total").value(decoded).key("dropped_frames_total").value(dropped)
+            .key("pipeline_seconds_total").value(pipelineSeconds).key("pipeline_ms_timed").value(timedMs)
+            .key("classified_per_s").value(classifiedPerS).key("delivered_per_s").value(deliveredPerS)
+            .key("pipeline_ms_per_frame").value(pipelineMsPerFrame).key("latency_p50_ms").value(p50)
+            .key("latency_p95_ms").value(p95).key("latency_min_ms").value(minimum(latencies))
+            .key("inference_iters").value(int(inferMs.size())).key("inference_ms_per_batch_min").value(inferMin)
+            .key("inference_ms_per_batch_median").value(inferMedian).key("inference_ms_per_image").value(inferMsPerImage)
+            .key("inference_runs_ms").beginArray();
+        for (double t : inferMs) j.value(t);
+        j.endArray().key("pipeline_overhead_percent").value(overheadPct).key("short_run").value(shortRun).endObject();
+        std::cout << j.str() << "\n";
+        return 0;
+    }
+    std::cout << "model:        " << path << "\ndevice:       " << describe(context->info()) << "\nsources:      ";
+    for (size_t i = 0; i < specs.size(); ++i) std::cout << (i ? ", " : "") << specs[i];
+    std::cout << format("\nbatch:        %d (one frame per source per step), input %s, every %d\n", batch,
+                        model::toString(input.shape).c_str(), every)
+              << format("pipeline:     %lld frames classified after %d warm-up frames per source, %.1f s\n",
+                        (long long)timedClassified, pipelineWarmup, timedMs / 1000)
+              << format("frames/s:     %.2f classified, %.2f delivered\n", classifiedPerS, deliveredPerS)
+              << format("ms/frame:     %.2f (pipeline, from throughput)\n", pipelineMsPerFrame)
+              << format("latency:      p50 %.1f ms  p95 %.1f ms  (decode -> result)\n", p50, p95)
+              << format("inference:    min %.2f  median %.2f ms per batch of %d, %.2f ms/image (%zu runs)\n", inferMin,
+                        inferMedian, batch, inferMsPerImage, inferMs.size())
+              << format("pipeline adds %.1f%% per frame over inference alone\n", overheadPct);
+    if (shortRun)
+        std::cerr << format("resvk: warning: the sources ended after %lld of %lld timed frames\n",
+                            (long long)timedClassified, (long long)frames * batch);
+    return 0;
+}
+
+}  // namespace resvk::app

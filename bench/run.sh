@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# One command for resvk's benchmark numbers (see bench/README.md): builds with
+# scripts/build.sh, then in one run measures
+#   1. inference: ResNet-18/50 at batch 1 and 8, resvk (`bench --model`) next to
+#      PyTorch CPU (bench/pytorch_baseline.py, same machine, same run);
+#   2. pipeline: 1 and 4 concurrent 720p sources (`bench --source`) against
+#      inference alone on the same batch.
+# Prints tables only; copy the numbers into bench/README.md by hand.
+#
+# Options (all optional):
+#   --no-build         skip scripts/build.sh
+#   --resvk PATH       the resvk binary to run (default: build/resvk; implies nothing else)
+#   --iters N          timed runs at batch 1 (default 5)
+#   --iters-large N    timed runs at batch 8 (default 3)
+#   --frames N         pipeline: timed frames per source (default 10)
+#   --only WHAT        inference | pipeline (default: both)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+SHARED=${RESVK_SHARED:-$ROOT/../shared}
+RESVK=$ROOT/build/resvk
+BUILD=1 ITERS=5 ITERS_LARGE=3 FRAMES=10 ONLY=all
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --no-build) BUILD=0 ;;
+        --resvk) RESVK=$(realpath "$2"); shift ;;
+        --iters) ITERS=$2; shift ;;
+        --iters-large) ITERS_LARGE=$2; shift ;;
+        --frames) FRAMES=$2; shift ;;
+        --only) ONLY=$2; shift ;;
+        -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+        *) echo "bench/run.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
+    esac
+    shift
+done
+PY=/usr/bin/python3  # Debian's python (python3-torch), not a pyenv python on PATH
+[ -x "$PY" ] || { echo "bench/run.sh: $PY is needed (apt install python3)" >&2; exit 1; }
+
+R18=$SHARED/models/reference/torchvision_resnet18/model.onnx
+R50=$SHARED/models/reference/torchvision_resnet50/model.onnx
+for f in "$R18" "$R50"; do [ -f "$f" ] || { echo "bench/run.sh: missing $f" >&2; exit 1; }; done
+
+if [ "$BUILD" = 1 ]; then
+    echo "== building (scripts/build.sh)" >&2
+    scripts/build.sh >&2
+fi
+[ -x "$RESVK" ] || { echo "bench/run.sh: no resvk binary at $RESVK" >&2; exit 1; }
+
+TORCH=1
+if ! "$PY" -c 'import torch' 2>/dev/null; then
+    TORCH=0
+    echo "bench/run.sh: PyTorch not found for $PY: the PyTorch column is skipped." >&2
+    echo "             Install it with: sudo apt install python3-torch" >&2
+fi
+
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+RESULTS=$WORK/results.jsonl
+
+echo "== machine" >&2
+{
+    echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
+    echo "cpu: $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) cores"
+    echo "os: $(. /etc/os-release; echo "$PRETTY_NAME")"
+    echo "resvk: $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet 2>/dev/null || echo '+dirty')"
+    echo "devices:"; "$RESVK" devices | sed 's/^/  /'
+    [ "$TORCH" = 1 ] && echo "torch: $("$PY" -c 'import torch; print(torch.__version__)')"
+    echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+} | tee "$WORK/machine.txt"
+
+# tag a JSON line from stdin with extra fields and append it to RESULTS
+record() { "$PY" -c 'import json,sys; extra=json.loads(sys.argv[1])
+for line in sys.stdin:
+    line=line.strip()
+    if line.startswith("{"):
+        d=json.loads(line); d.update(extra); print(json.dumps(d))' "$1" >>"$RESULTS"; }
+
+if [ "$ONLY" != pipeline ]; then
+    for name in resnet18 resnet50; do
+        model=$R18; [ $name = resnet50 ] && model=$R50
+        for batch in 1 8; do
+            iters=$ITERS; [ "$batch" -gt 1 ] && iters=$ITERS_LARGE
+            # resvk and PyTorch back to back, so drift in machine load hits both alike
+            echo "== inference $name batch $batch: resvk ($iters runs)" >&2
+            "$RESVK" bench --model "$model" --batch "$batch" --iters "$iters" --warmup 1 --json \
+                | record "{\"kind\":\"inference\",\"engine\":\"resvk\",\"net\":\"$name\"}"
+            if [ "$TORCH" = 1 ]; then
+                echo "== inference $name batch $batch: PyTorch ($iters runs)" >&2
+                "$PY" bench/pytorch_baseline.py --model $name --batch "$batch" --iters "$iters" --warmup 1 \
+                    | record "{\"kind\":\"inference\",\"net\":\"$name\"}"
+            fi
+        done
+    done
+fi
+
+if [ "$ONLY" != inference ]; then
+    command -v ffmpeg >/dev/null || { echo "bench/run.sh: ffmpeg is needed for the pipeline clips" >&2; exit 1; }
+    CLIP=$WORK/clip720.mp4
+    echo "== making a 10 s 1280x720 30 fps H.264 clip" >&2
+    ffmpeg -nostdin -loglevel error -f lavfi -i testsrc2=size=1280x720:rate=30 -t 10 -c:v libx264 -pix_fmt yuv420p "$CLIP"
+    for name in resnet18 resnet50; do
+        model=$R18; [ $name = resnet50 ] && model=$R50
+        for n in 1 4; do
+            srcs=(); for _ in $(seq "$n"); do srcs+=("$CLIP"); done
+            echo "== pipeline $name, $n source(s), $FRAMES frames per source" >&2
+            "$RESVK" bench --source "${srcs[@]}" --model "$model" --frames "$FRAMES" --iters 6 --warmup 1 --json \
+                | record "{\"kind\":\"pipeline\",\"net\":\"$name\"}"
+        done
+    done
+fi
+echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$WORK/machine.txt"
+echo
+"$PY" bench/report.py "$RESULTS"
