@@ -3,6 +3,8 @@
 #include <cstdarg>
 #include <cstdio>
 
+#include "model_registry.h"
+
 namespace resvk::app {
 
 OptionSpec deviceOption() {
@@ -29,7 +31,7 @@ model::Shape concreteShape(const model::TensorInfo& input, int batch, int spatia
 }
 
 model::Model loadModel(const std::string& path) {
-    model::Model m = model::Model::load(path);
+    model::Model m = model::Model::load(resolveModelPath(path));
     if (m.inputs().empty()) throw model::Error("model " + path + " has no inputs");
     return m;
 }

@@ -24,6 +24,8 @@ const CommandSpec& benchSpec();
 int runBench(const Args& args);
 const CommandSpec& devicesSpec();
 int runDevices(const Args& args);
+const CommandSpec& modelsSpec();
+int runModels(const Args& args);
 
 // The --device option every GPU command takes.
 OptionSpec deviceOption();
@@ -34,7 +36,8 @@ std::unique_ptr<vk::Context> openDevice(const Args& args);
 // 4-D input become `spatial`. Throws model::Error when the model fixes the batch
 // to something else.
 model::Shape concreteShape(const model::TensorInfo& input, int batch, int spatial = 224);
-// Loads the model and checks it has at least one input.
+// Loads the model and checks it has at least one input. `path` may also be a model
+// name (see resolveModelPath in model_registry.h: RESVK_MODELS, the download cache).
 model::Model loadModel(const std::string& path);
 
 // "Nx3x224x224": symbolic dimensions shown as N.

@@ -21,6 +21,7 @@ const std::vector<std::pair<std::string, Command>>& commands() {
         {"info", {infoSpec, runInfo}},
         {"bench", {benchSpec, runBench}},
         {"devices", {devicesSpec, runDevices}},
+        {"models", {modelsSpec, runModels}},
     };
     return table;
 }
@@ -40,6 +41,7 @@ std::string topHelp() {
          "  info      inputs, outputs, fused layers, parameters, GMACs, memory, unsupported ops\n"
          "  bench     time a model: ms per batch, images/s, GFLOP/s, per-layer profile\n"
          "  devices   list the Vulkan devices and the one used by default\n"
+         "  models    named ImageNet ResNets (--model NAME): list, pull (download + sha256), verify\n"
          "\n`resvk help <command>` or `resvk <command> --help` explains each one.\n";
     s += "\nGlobal options:\n"
          "  -h, --help        show this help (or `resvk help <command>`, `resvk <command> --help`)\n"

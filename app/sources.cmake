@@ -12,6 +12,8 @@ set(RESVK_APP_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/cmd_info.cpp
   ${CMAKE_CURRENT_LIST_DIR}/cmd_bench.cpp
   ${CMAKE_CURRENT_LIST_DIR}/bench_pipeline.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/cmd_devices.cpp)
+  ${CMAKE_CURRENT_LIST_DIR}/cmd_devices.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/cmd_models.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/model_registry.cpp)
 set_source_files_properties(${CMAKE_CURRENT_LIST_DIR}/main.cpp PROPERTIES
   COMPILE_DEFINITIONS RESVK_VERSION="${PROJECT_VERSION}")
