@@ -6,6 +6,7 @@
 
 #include "classify/labels.h"
 #include "common.h"
+#include "model_registry.h"
 
 namespace resvk::app {
 
@@ -56,7 +57,7 @@ classify::PreprocessOptions preprocessOptions(const Args& args, const InputGeome
 
 std::vector<std::string> findLabels(const Args& args, const std::string& modelPath) {
     if (auto file = args.value("labels")) return classify::loadLabels(*file);
-    auto next = std::filesystem::path(modelPath).parent_path() / "labels.txt";
+    auto next = std::filesystem::path(resolveModelPath(modelPath)).parent_path() / "labels.txt";
     std::error_code ec;
     if (std::filesystem::is_regular_file(next, ec)) return classify::loadLabels(next.string());
     return {};
