@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "common.h"
+#include "viewer/command.h"
 #include "video/image_decoder.h"
 
 using namespace resvk;
@@ -21,6 +22,7 @@ const std::vector<std::pair<std::string, Command>>& commands() {
         {"info", {infoSpec, runInfo}},
         {"bench", {benchSpec, runBench}},
         {"devices", {devicesSpec, runDevices}},
+        {"view", {viewSpec, runView}},
         {"models", {modelsSpec, runModels}},
     };
     return table;
@@ -41,6 +43,7 @@ std::string topHelp() {
          "  info      inputs, outputs, fused layers, parameters, GMACs, memory, unsupported ops\n"
          "  bench     time a model: ms per batch, images/s, GFLOP/s, per-layer profile\n"
          "  devices   list the Vulkan devices and the one used by default\n"
+         "  view      play video in a window with the top-K classes drawn over it, live\n"
          "  models    named ImageNet ResNets (--model NAME): list, pull (download + sha256), verify\n"
          "\n`resvk help <command>` or `resvk <command> --help` explains each one.\n";
     s += "\nGlobal options:\n"
@@ -77,7 +80,9 @@ int dispatch(int argc, char** argv) {
         if (!cmd.empty() && cmd[0] == '-') return usageError("unknown option '" + cmd + "'", "");
         return usageError("unknown command '" + cmd + "'", "");
     }
-    Args args(c->spec(), std::vector<std::string>(argv + 2, argv + argc));
+    std::vector<std::string> rest(argv + 2, argv + argc);
+    if (cmd == "view") rest = normaliseViewArgs(rest);
+    Args args(c->spec(), rest);
     if (args.helpRequested()) { std::cout << helpText(c->spec()); return 0; }
     return c->run(args);
 }

@@ -13,6 +13,14 @@ set(RESVK_APP_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/cmd_bench.cpp
   ${CMAKE_CURRENT_LIST_DIR}/bench_pipeline.cpp
   ${CMAKE_CURRENT_LIST_DIR}/cmd_devices.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/cmd_view.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/viewer/window.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/viewer/swapchain.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/viewer/frame_converter.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/viewer/renderer.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/viewer/overlay.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/viewer/screenshot.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/viewer/viewer.cpp
   ${CMAKE_CURRENT_LIST_DIR}/cmd_models.cpp
   ${CMAKE_CURRENT_LIST_DIR}/model_registry.cpp)
 set_source_files_properties(${CMAKE_CURRENT_LIST_DIR}/main.cpp PROPERTIES

@@ -359,6 +359,13 @@ void GpuPreprocessor::record(ops::Recorder& r, int slot, const ops::Tensor& dst,
     s.stale = false;
 }
 
+GpuPreprocessor::PlaneView GpuPreprocessor::planeView(int slot) const {
+    if (slot < 0 || slot >= slots()) throw std::out_of_range("GpuPreprocessor::planeView: no slot " + std::to_string(slot));
+    const Slot& s = *slots_[slot];
+    if (!s.uploaded) throw std::logic_error("GpuPreprocessor::planeView before any upload into the slot");
+    return {s.planes.slice(0, s.planes.size()), s.table.slice(0, s.table.size()), s.params};
+}
+
 bool GpuPreprocessor::needsRerecord() const {
     return std::any_of(slots_.begin(), slots_.end(), [](const auto& s) { return s->recorded && s->stale; });
 }

@@ -20,6 +20,8 @@ extern "C" {
 
 #include "classify/preprocess.h"
 #include "ops/tensor.h"
+#include "preprocess_params.h"
+#include "vk/buffer.h"
 #include "vk/context.h"
 #include "vk/kernel.h"
 
@@ -63,6 +65,15 @@ public:
     bool usedCpuFallback() const { return usedCpuFallback_; }
     int slots() const { return static_cast<int>(slots_.size()); }
     const classify::PreprocessOptions& options() const { return options_; }
+
+    // A slot's current upload as other kernels can read it (the viewer draws the
+    // video from it): the raw planes (R8_UNORM texels), the table whose texels
+    // 0..2 hold the colour matrix rows, and the layout push constants.
+    struct PlaneView {
+        vk::BufferSlice planes, table;
+        shaders::PreprocessParams layout;
+    };
+    PlaneView planeView(int slot) const;
 
     // Ignore the frame's own matrix (to check that the matrix matters).
     void forceMatrix(ColourMatrix matrix) { forcedMatrix_ = static_cast<int>(matrix); }

@@ -23,6 +23,7 @@ struct VideoPipeline::Tick {
     std::vector<Frame> frames;
     std::vector<int> batchIndex;  // per frame, -1 = not classified
     runtime::Plan* plan = nullptr;
+    int slot = 0;
 };
 
 VideoPipeline::VideoPipeline(vk::Context& context, const model::Model& model,
@@ -43,6 +44,11 @@ VideoPipeline::VideoPipeline(vk::Context& context, const model::Model& model,
 }
 
 VideoPipeline::~VideoPipeline() = default;
+
+void VideoPipeline::setSmoothing(float smoothing) {
+    for (auto& s : smoothers_) s = std::make_unique<classify::ProbabilitySmoother>(smoothing);
+    options_.smoothing = smoothing;
+}
 
 runtime::Plan& VideoPipeline::planFor(int batch, int slot) {
     auto& plan = plans_[{batch, slot}];
@@ -107,7 +113,8 @@ void VideoPipeline::collect(Tick& tick, const std::function<void(const FrameEven
         }
         ++stats_.delivered;
         const auto& probs = latest_[frame.source];
-        onFrame(FrameEvent{frame, b >= 0, probs.empty() ? nullptr : &probs, latency});
+        onFrame(FrameEvent{frame, b >= 0, probs.empty() ? nullptr : &probs, latency,
+                           b >= 0 ? tick.slot * maxBatch_ + b : -1});
     }
 }
 
@@ -133,6 +140,7 @@ void VideoPipeline::run(const std::function<void(const FrameEvent&)>& onFrame, c
         // Slots rotate with ticks, so the tick that last used this slot is the
         // oldest in flight: collect it before its buffers are reused.
         const int slot = int(tickCount++ % options_.inFlight);
+        tick.slot = slot;
         if (int(inFlight.size()) >= options_.inFlight) {
             collect(inFlight.front(), onFrame);
             inFlight.pop_front();

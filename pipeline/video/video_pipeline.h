@@ -4,6 +4,7 @@
 // them on the GPU straight into one batched network input, and keeps several
 // ticks in flight so decoding, upload, inference and readback overlap. Results
 // come back a tick or two later, in order, one event per delivered frame.
+#include <algorithm>
 #include <atomic>
 #include <functional>
 #include <map>
@@ -37,6 +38,9 @@ struct FrameEvent {
     bool classified;                  // this frame went through the network
     const std::vector<float>* probs;  // the source's latest (smoothed) probabilities; null before the first
     double latencyMs;                 // decode -> result, for classified frames
+    // The preprocessor slot that still holds this frame's planes while the
+    // callback runs (see GpuPreprocessor::planeView); -1 when it was not uploaded.
+    int gpuSlot = -1;
 };
 
 struct PipelineStats {
@@ -56,6 +60,11 @@ public:
 
     const PipelineStats& stats() const { return stats_; }
     bool usedCpuFallback() const { return preprocessor_.usedCpuFallback(); }
+    const GpuPreprocessor& preprocessor() const { return preprocessor_; }
+
+    // Live changes (the viewer's settings), safe from inside the frame callback.
+    void setEvery(int every) { options_.every = std::max(1, every); }
+    void setSmoothing(float smoothing);
 
 private:
     struct Tick;

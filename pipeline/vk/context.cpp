@@ -38,17 +38,21 @@ std::string deviceTypeName(VkPhysicalDeviceType type) {
     }
 }
 
-int computeQueueFamily(VkPhysicalDevice device) {
+using QueueFilter = std::function<bool(VkInstance, VkPhysicalDevice, uint32_t)>;
+
+int computeQueueFamily(VkPhysicalDevice device, VkInstance instance = VK_NULL_HANDLE, const QueueFilter& filter = {}) {
     uint32_t count = 0;
     vkGetPhysicalDeviceQueueFamilyProperties(device, &count, nullptr);
     std::vector<VkQueueFamilyProperties> families(count);
     vkGetPhysicalDeviceQueueFamilyProperties(device, &count, families.data());
     for (uint32_t i = 0; i < count; ++i)
-        if (families[i].queueFlags & VK_QUEUE_COMPUTE_BIT) return static_cast<int>(i);
+        if ((families[i].queueFlags & VK_QUEUE_COMPUTE_BIT) && (!filter || filter(instance, device, i)))
+            return static_cast<int>(i);
     return -1;
 }
 
-DeviceInfo describe(VkPhysicalDevice device, int index) {
+DeviceInfo describe(VkPhysicalDevice device, int index, VkInstance instance = VK_NULL_HANDLE,
+                    const QueueFilter& filter = {}) {
     VkPhysicalDeviceDriverProperties driver{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_DRIVER_PROPERTIES};
     VkPhysicalDeviceProperties2 props{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2, &driver};
     vkGetPhysicalDeviceProperties2(device, &props);
@@ -58,26 +62,29 @@ DeviceInfo describe(VkPhysicalDevice device, int index) {
     info.type = deviceTypeName(props.properties.deviceType);
     info.driver = std::string(driver.driverName) + " " + driver.driverInfo;
     info.apiVersion = props.properties.apiVersion;
-    info.usable = props.properties.apiVersion >= VK_API_VERSION_1_2 && computeQueueFamily(device) >= 0;
+    info.usable = props.properties.apiVersion >= VK_API_VERSION_1_2 && computeQueueFamily(device, instance, filter) >= 0;
     return info;
 }
 
-VkInstance createInstance(bool validation, bool debugUtils) {
+VkInstance createInstance(bool validation, bool debugUtils, const std::vector<const char*>& extra = {}) {
     VkApplicationInfo app{VK_STRUCTURE_TYPE_APPLICATION_INFO};
     app.pApplicationName = "resvk";
     app.apiVersion = VK_API_VERSION_1_2;
     const char* layer = "VK_LAYER_KHRONOS_validation";
-    const char* ext = VK_EXT_DEBUG_UTILS_EXTENSION_NAME;
+    std::vector<const char*> extensions = extra;
+    if (debugUtils) extensions.push_back(VK_EXT_DEBUG_UTILS_EXTENSION_NAME);
     VkInstanceCreateInfo info{VK_STRUCTURE_TYPE_INSTANCE_CREATE_INFO};
     info.pApplicationInfo = &app;
     info.enabledLayerCount = validation ? 1 : 0;
     info.ppEnabledLayerNames = &layer;
-    info.enabledExtensionCount = debugUtils ? 1 : 0;
-    info.ppEnabledExtensionNames = &ext;
+    info.enabledExtensionCount = static_cast<uint32_t>(extensions.size());
+    info.ppEnabledExtensionNames = extensions.data();
     VkInstance instance = VK_NULL_HANDLE;
     VkResult r = vkCreateInstance(&info, nullptr, &instance);
     if (r == VK_ERROR_LAYER_NOT_PRESENT)
         throw Error("Vulkan validation layer not installed (apt install vulkan-validationlayers)");
+    if (r == VK_ERROR_EXTENSION_NOT_PRESENT)
+        throw Error("the Vulkan driver lacks an instance extension this command needs (window surface?)");
     if (r == VK_ERROR_INCOMPATIBLE_DRIVER)
         throw Error("no Vulkan driver found (install your GPU's Vulkan driver, or mesa-vulkan-drivers)");
     check(r, "vkCreateInstance", __FILE__, __LINE__);
@@ -129,7 +136,7 @@ std::vector<DeviceInfo> Context::listDevices() {
 Context::Context(const ContextOptions& options) {
     fatalValidation_ = envFlag("RESVK_VALIDATION");
     const bool validation = options.validation || fatalValidation_;
-    instance_ = createInstance(validation, validation);
+    instance_ = createInstance(validation, validation, options.instanceExtensions);
     try {
         if (validation) {
             VkDebugUtilsMessengerCreateInfoEXT info{VK_STRUCTURE_TYPE_DEBUG_UTILS_MESSENGER_CREATE_INFO_EXT};
@@ -146,7 +153,7 @@ Context::Context(const ContextOptions& options) {
         auto devices = physicalDevices(instance_);
         std::vector<DeviceInfo> infos;
         for (size_t i = 0; i < devices.size(); ++i)
-            infos.push_back(describe(devices[i], static_cast<int>(i)));
+            infos.push_back(describe(devices[i], static_cast<int>(i), instance_, options.queueFamilyFilter));
         int index = options.deviceIndex;
         if (devices.empty()) throw Error("no Vulkan device found (see `resvk devices`)");
         if (index >= static_cast<int>(devices.size()))
@@ -154,7 +161,8 @@ Context::Context(const ContextOptions& options) {
                         std::to_string(devices.size()) + "; see `resvk devices`)");
         if (index < 0) index = pickDevice(infos);
         if (index < 0 || !infos[index].usable)
-            throw Error("no usable Vulkan device: need Vulkan 1.2 with a compute queue (see `resvk devices`)");
+            throw Error(std::string("no usable Vulkan device: need Vulkan 1.2 with a compute queue") +
+                        (options.queueFamilyFilter ? " that can present to the window" : "") + " (see `resvk devices`)");
         physical_ = devices[index];
         info_ = infos[index];
         vkGetPhysicalDeviceProperties(physical_, &properties_);
@@ -165,7 +173,7 @@ Context::Context(const ContextOptions& options) {
             (subgroup.supportedOperations & VK_SUBGROUP_FEATURE_SHUFFLE_BIT))
             shuffleSubgroupSize_ = subgroup.subgroupSize;
         vkGetPhysicalDeviceMemoryProperties(physical_, &memory_);
-        queueFamily_ = static_cast<uint32_t>(computeQueueFamily(physical_));
+        queueFamily_ = static_cast<uint32_t>(computeQueueFamily(physical_, instance_, options.queueFamilyFilter));
 
         float priority = 1.0f;
         VkDeviceQueueCreateInfo queueInfo{VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO};
@@ -178,6 +186,8 @@ Context::Context(const ContextOptions& options) {
         deviceInfo.pNext = &features12;
         deviceInfo.queueCreateInfoCount = 1;
         deviceInfo.pQueueCreateInfos = &queueInfo;
+        deviceInfo.enabledExtensionCount = static_cast<uint32_t>(options.deviceExtensions.size());
+        deviceInfo.ppEnabledExtensionNames = options.deviceExtensions.data();
         RESVK_VK(vkCreateDevice(physical_, &deviceInfo, nullptr, &device_));
         vkGetDeviceQueue(device_, queueFamily_, 0, &queue_);
     } catch (...) {

@@ -3,6 +3,7 @@
 #include <vulkan/vulkan.h>
 
 #include <cstdint>
+#include <functional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -28,6 +29,12 @@ struct ContextOptions {
     // Enables VK_LAYER_KHRONOS_validation. Also enabled by RESVK_VALIDATION=1,
     // which additionally makes every validation message fatal (tests use it).
     bool validation = false;
+    // Extra extensions (e.g. a window system's surface and swapchain ones).
+    std::vector<const char*> instanceExtensions;
+    std::vector<const char*> deviceExtensions;
+    // When set, the queue family must also pass this test (e.g. "can present to
+    // the window"); devices without such a compute family are not usable.
+    std::function<bool(VkInstance, VkPhysicalDevice, uint32_t family)> queueFamilyFilter;
 };
 
 class Context {

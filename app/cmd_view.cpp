@@ -1,0 +1,163 @@
+// resvk view: classify video live in a desktop window (GLFW + Vulkan swapchain +
+// Dear ImGui overlay). The window code lives in app/viewer/.
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+
+#include "classify_setup.h"
+#include "common.h"
+#include "stop_signal.h"
+#include "video/frame_source.h"
+#include "video/video_pipeline.h"
+#include "viewer/command.h"
+#include "viewer/viewer.h"
+#include "viewer/window.h"
+
+namespace resvk::app {
+
+const CommandSpec& viewSpec() {
+    static const CommandSpec spec{
+        "view",
+        "SOURCE... --model MODEL.onnx [options]",
+        "Plays video sources in a window with their top-K classes drawn over them, live.\n"
+        "A SOURCE is a video file, a webcam (/dev/video0), a network stream or an FFmpeg virtual\n"
+        "source (lavfi:testsrc2=size=1280x720:rate=30), as for `resvk classify`; several sources\n"
+        "are shown as a grid. Files play at their frame rate (--fast: as fast as inference goes).\n"
+        "The picture is drawn on the GPU from the same upload the network reads.",
+        "SOURCE",
+        1,
+        {{"model", "MODEL.onnx", "the classifier (required): one 3-channel NCHW input", ""},
+         {"labels", "FILE", "class names, one per line in output order", "labels.txt next to the model, else \"class N\""},
+         {"top", "K", "how many classes to show per source (1-10)", "5"},
+         {"resize", "S", "resize the short side to S before the crop", "round(256 * H / 224), 256 for 224"},
+         {"crop", "HxW", "centre-crop size = network input; needed only when the model's H/W are symbolic",
+          "the model's input size, 224x224 if symbolic"},
+         {"no-crop", "", "resize the whole frame straight to the input size (CIFAR-style, no crop)", ""},
+         {"mean", "R,G,B", "per-channel mean subtracted after scaling to [0,1]", "0.485,0.456,0.406"},
+         {"std", "R,G,B", "per-channel standard deviation divided by", "0.229,0.224,0.225"},
+         {"every", "N", "classify every Nth frame of each source", "1"},
+         {"smooth", "A", "average probabilities over time, A = weight of the past in [0, 1)", "0 (off)"},
+         {"fast", "", "files: run as fast as possible instead of at their frame rate", ""},
+         {"realtime", "", "files: pace to their timestamps (the default for view)", ""},
+         {"timeout", "SECONDS", "network/webcam: give up opening or reading after this long", "10"},
+         {"input-format", "FMT", "webcam/stream input format, like ffmpeg -f (v4l2, mjpeg, ...)", "auto"},
+         {"video-size", "WxH", "webcam capture size, like ffmpeg -video_size", "the device's"},
+         {"framerate", "FPS", "webcam capture rate, like ffmpeg -framerate", "the device's"},
+         {"no-vsync", "", "present without waiting for vertical sync (MAILBOX or IMMEDIATE if available)", ""},
+         {"stats", "", "start with the stats panel open (key i)", ""},
+         {"size", "WxH", "initial window size", "1280x720"},
+         {"screenshot-after", "N FILE.png", "draw N frames, save the window as a PNG and exit", ""},
+         {"screenshot-file", "FILE.png", "the same FILE, as a separate option", ""},
+         {"print-shown", "", "with a screenshot: print each source's shown frame, top-1 label and layout", ""},
+         {"test-resize", "", "testing aid: resize, minimise and restore the window while running", ""},
+         deviceOption()},
+        {"resvk view ../shared/media/vtest.avi --model ../shared/models/cifar10/resnet20_cifar10.onnx --no-crop",
+         "resvk view /dev/video0 rtsp://camera.local/stream --model resnet50-v2-7 --smooth 0.8 --stats",
+         "resvk view a.mp4 --model m.onnx --screenshot-after 30 shot.png"},
+        "Keys: space pause/resume, . next frame, o labels on/off, i stats, c settings (top K,\n"
+        "smoothing, frame stride), f fullscreen, s screenshot (resvk-DATE-TIME.png), q or Esc quit.\n"
+        "Needs a display (X11 or Wayland); without one, `resvk classify --output annotated.mp4` writes\n"
+        "the labelled video instead.\n"
+        "--print-shown lines: shown source=I frame=N prob=P video=X,Y,W,H overlay=X,Y,W,H top1=LABEL"};
+    return spec;
+}
+
+std::vector<std::string> normaliseViewArgs(std::vector<std::string> argv) {
+    for (size_t i = 0; i < argv.size(); ++i) {
+        const bool inlineValue = argv[i].rfind("--screenshot-after=", 0) == 0;
+        if (argv[i] != "--screenshot-after" && !inlineValue) continue;
+        const size_t file = i + (inlineValue ? 1 : 2);
+        if (file < argv.size() && argv[file].rfind("--", 0) != 0) {
+            argv.insert(argv.begin() + file, "--screenshot-file");
+            ++i;
+        }
+    }
+    return argv;
+}
+
+namespace {
+
+video::SourceOptions viewSourceOptions(const Args& args) {
+    video::SourceOptions o;
+    o.inputFormat = args.str("input-format", "");
+    o.videoSize = args.str("video-size", "");
+    o.framerate = args.str("framerate", "");
+    o.timeoutSeconds = args.number("timeout", 10.0, 0.1);
+    o.realtime = !args.has("fast");
+    return o;
+}
+
+void windowSize(const Args& args, int& w, int& h) {
+    w = 1280, h = 720;
+    if (auto size = args.value("size")) {
+        char tail = 0;
+        if (std::sscanf(size->c_str(), "%dx%d%c", &w, &h, &tail) != 2 || w < 64 || h < 64 || w > 16384 || h > 16384)
+            args.fail("--size expects WxH, e.g. 1280x720, got '" + *size + "'");
+    }
+}
+
+}  // namespace
+
+int runView(const Args& args) {
+    if (!args.has("model")) args.fail("missing --model MODEL.onnx");
+    if (args.has("crop") && args.has("no-crop")) args.fail("--crop and --no-crop exclude each other");
+    if (args.has("fast") && args.has("realtime")) args.fail("--fast and --realtime exclude each other");
+    viewer::ViewerOptions options;
+    options.settings.top = args.integer("top", 5, 1, 10);
+    options.settings.every = args.integer("every", 1, 1, 1000000);
+    options.settings.smoothing = static_cast<float>(args.number("smooth", 0.0, 0.0));
+    if (options.settings.smoothing >= 1.0f) args.fail("--smooth takes a weight of the past in [0, 1)");
+    options.settings.stats = args.has("stats");
+    options.vsync = !args.has("no-vsync");
+    options.printShown = args.has("print-shown");
+    options.testResize = args.has("test-resize");
+    if (args.has("screenshot-after")) {
+        options.screenshotAfter = args.integer("screenshot-after", 0, 1, 1000000);
+        if (!args.has("screenshot-file")) args.fail("--screenshot-after needs a file: --screenshot-after N FILE.png");
+        options.screenshotPath = *args.value("screenshot-file");
+    } else if (args.has("screenshot-file")) {
+        args.fail("--screenshot-file goes with --screenshot-after N");
+    }
+    int width = 0, height = 0;
+    windowSize(args, width, height);
+    args.numbers("mean", 3);
+    args.numbers("std", 3);
+    // No window system: say what to do instead before any slow work.
+    if (const std::string why = viewer::missingDisplayReason(); !why.empty()) {
+        std::cerr << "resvk: error: " << why << "\n";
+        return 1;
+    }
+
+    const std::string modelPath = *args.value("model");
+    model::Model model = loadModel(modelPath);
+    const InputGeometry g = checkInput(model, args);
+    const classify::PreprocessOptions preprocess = preprocessOptions(args, g);
+    const std::vector<std::string> labels = findLabels(args, modelPath);
+    options.modelName = std::filesystem::path(modelPath).filename().string();
+    options.inputText = format("%dx%d", g.width, g.height);
+
+    const auto sourceOpts = viewSourceOptions(args);
+    std::vector<std::unique_ptr<video::FrameSource>> sources;
+    for (const auto& spec : args.positionals())
+        sources.push_back(std::make_unique<video::FrameSource>(int(sources.size()), spec, sourceOpts));
+
+    viewer::Window window("resvk - " + options.modelName, width, height);
+    vk::ContextOptions contextOptions;
+    contextOptions.deviceIndex = args.integer("device", -1, 0, 1 << 20);
+    contextOptions.instanceExtensions = viewer::Window::instanceExtensions();
+    contextOptions.deviceExtensions = {VK_KHR_SWAPCHAIN_EXTENSION_NAME};
+    contextOptions.queueFamilyFilter = &viewer::Window::canPresent;
+    vk::Context context(contextOptions);
+
+    video::PipelineOptions pipelineOptions;
+    pipelineOptions.preprocess = preprocess;
+    pipelineOptions.every = options.settings.every;
+    pipelineOptions.smoothing = options.settings.smoothing;
+    video::VideoPipeline pipeline(context, model, sources, pipelineOptions);
+    const auto& interrupted = installStopSignals();
+    viewer::Viewer view(context, window, pipeline, sources, preprocess, labels, options);
+    return view.run(interrupted);
+}
+
+}  // namespace resvk::app

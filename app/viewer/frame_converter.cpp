@@ -1,0 +1,61 @@
+#include "viewer/frame_converter.h"
+
+#include <cstring>
+
+#include "ops/tensor.h"
+
+namespace resvk::app::viewer {
+
+namespace {
+constexpr uint32_t kLocalSize = 64;
+}
+
+FrameConverter::FrameConverter(vk::Context& context, vk::KernelCache& kernels,
+                               const classify::PreprocessOptions& preprocess, int sources)
+    : context_(context), kernels_(kernels), uploader_(context, kernels, preprocess, sources), pictures_(sources) {}
+
+void FrameConverter::convert(int source, const AVFrame& frame) {
+    uploader_.upload(frame, source);
+    convert(source, uploader_.planeView(source));
+}
+
+void FrameConverter::convert(int source, const video::GpuPreprocessor::PlaneView& view) {
+    Picture& p = pictures_.at(source);
+    const auto& layout = view.layout;
+    const VkDeviceSize bytes = static_cast<VkDeviceSize>(layout.srcWidth) * layout.srcHeight * 4;
+    if (p.pixels.size() < bytes) {
+        p.pixels = vk::Buffer(context_, bytes, vk::Buffer::Kind::Compute);
+        // Streams recorded against the old buffer are stale.
+        std::erase_if(streams_, [&](const auto& e) { return std::get<0>(e.first) == source; });
+    }
+    p.width = layout.srcWidth;
+    p.height = layout.srcHeight;
+
+    // A stream replays one recorded dispatch: one per distinct (planes, table, layout).
+    // A new layout means new frame sizes, after which buffers may have been
+    // re-created (and their handles reused): forget the source's old streams.
+    std::vector<char> params(sizeof layout);
+    std::memcpy(params.data(), &layout, sizeof layout);
+    if (params != p.layout) {
+        std::erase_if(streams_, [&](const auto& e) { return std::get<0>(e.first) == source; });
+        p.layout = params;
+    }
+    StreamKey key{source, view.planes.buffer, view.table.buffer, p.pixels.handle(), params};
+    auto& stream = streams_[key];
+    if (!stream) {
+        if (streams_.size() > 32) {  // frame sizes keep changing: start over rather than grow
+            streams_.clear();
+            return convert(source, view);
+        }
+        stream = std::make_unique<vk::CommandStream>(context_, kernels_, false);
+        const vk::KernelKey kernel{shaders::ShaderId::display, {static_cast<int32_t>(kLocalSize)}, 2, sizeof layout};
+        const std::vector<vk::TexelInput> inputs = {{view.planes, VK_FORMAT_R8_UNORM},
+                                                    {view.table, VK_FORMAT_R32G32B32A32_SFLOAT}};
+        stream->dispatch(kernel, p.pixels.slice(0, bytes), inputs, &layout,
+                         ops::flatGrid(static_cast<int64_t>(layout.srcWidth) * layout.srcHeight, kLocalSize));
+        stream->finish();
+    }
+    stream->submitAndWait();
+}
+
+}  // namespace resvk::app::viewer

@@ -1,0 +1,49 @@
+#pragma once
+// Turns each source's newest decoded frame into an RGBA8 picture on the GPU
+// (shaders/display.comp), reading the raw planes the network's preprocessing
+// uploaded: no readback, no second upload. Frames the network skipped (--every)
+// are uploaded once here, through the same GpuPreprocessor code.
+#include <map>
+#include <memory>
+#include <tuple>
+#include <vector>
+
+#include "video/preprocess_gpu.h"
+#include "vk/buffer.h"
+#include "vk/command_stream.h"
+#include "vk/kernel.h"
+
+namespace resvk::app::viewer {
+
+class FrameConverter {
+public:
+    FrameConverter(vk::Context& context, vk::KernelCache& kernels, const classify::PreprocessOptions& preprocess,
+                   int sources);
+
+    // Converts `view` (a slot of the pipeline's preprocessor) into the source's
+    // picture and waits: the pipeline reuses the slot as soon as its callback returns.
+    void convert(int source, const video::GpuPreprocessor::PlaneView& view);
+    // The same for a frame the pipeline did not upload.
+    void convert(int source, const AVFrame& frame);
+
+    const vk::Buffer& pixels(int source) const { return pictures_[source].pixels; }
+    int width(int source) const { return pictures_[source].width; }
+    int height(int source) const { return pictures_[source].height; }
+    bool ready(int source) const { return pictures_[source].width > 0; }
+
+private:
+    struct Picture {
+        vk::Buffer pixels;  // RGBA8, width x height, row-major
+        int width = 0, height = 0;
+        std::vector<char> layout;  // the PreprocessParams last converted from
+    };
+    using StreamKey = std::tuple<int, VkBuffer, VkBuffer, VkBuffer, std::vector<char>>;
+
+    vk::Context& context_;
+    vk::KernelCache& kernels_;
+    video::GpuPreprocessor uploader_;
+    std::vector<Picture> pictures_;
+    std::map<StreamKey, std::unique_ptr<vk::CommandStream>> streams_;
+};
+
+}  // namespace resvk::app::viewer
