@@ -159,9 +159,13 @@ int runClassifyVideo(const Args& args, const model::Model& model, const classify
         std::cerr << "resvk: note: a pixel format was converted on the CPU (libswscale) before the GPU\n";
     for (const auto& e : endErrors) std::cerr << "resvk: warning: " << e << "\n";
     if (stop) std::cerr << (complete ? "resvk: stopped\n" : "resvk: interrupted; partial output removed\n");
+    // The counts go to stdout with --json/--csv: say them here too. A source that
+    // ended with an error was already named above.
+    if (summary.damaged > 0)
+        std::cerr << format("resvk: warning: the decoder reported damage in %lld frame%s%s\n",
+                            (long long)summary.damaged, summary.damaged == 1 ? "" : "s",
+                            args.has("strict") ? "" : "; --strict makes this an error");
     const bool damaged = summary.damaged > 0 || !endErrors.empty();
-    if (damaged && !args.has("strict"))
-        std::cerr << "resvk: warning: the input was damaged (see counts above); --strict makes this an error\n";
     if (damaged && args.has("strict")) return 1;
     return stop ? 130 : 0;
 }
