@@ -2,6 +2,7 @@
 
 #include <GLFW/glfw3.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <ctime>
 #include <iostream>
@@ -49,7 +50,13 @@ void Viewer::onFrame(const video::FrameEvent& e) {
     views_[s].frame = e.frame.index;
     if (e.probs) probs_[s] = *e.probs;
     rerank(s);
-    if (e.classified) stats_.latencyMs = stats_.latencyMs == 0 ? e.latencyMs : 0.9 * stats_.latencyMs + 0.1 * e.latencyMs;
+    if (e.classified) {
+        // The recent median: the first results also carry the one-off kernel compilation.
+        const auto& all = pipeline_.stats().latenciesMs;
+        std::vector<double> recent(all.end() - std::min<size_t>(all.size(), 31), all.end());
+        std::nth_element(recent.begin(), recent.begin() + recent.size() / 2, recent.end());
+        stats_.latencyMs = recent[recent.size() / 2];
+    }
     // The last frame drawn may still be copying the picture buffer.
     renderer_.waitIdle();
     if (e.gpuSlot >= 0)
