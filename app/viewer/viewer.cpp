@@ -9,7 +9,7 @@
 
 #include "classify/topk.h"
 #include "viewer/layout.h"
-#include "viewer/screenshot.h"
+#include "video/png_writer.h"
 
 namespace resvk::app::viewer {
 
@@ -171,7 +171,7 @@ bool Viewer::draw(bool waitForImage) {
     std::fill(changed_.begin(), changed_.end(), false);
     if (shot) {
         const std::string path = autoShot ? options_.screenshotPath : screenshotName();
-        savePng(image, path);
+        video::writePng(path, image.width, image.height, image.rgb.data());
         if (!autoShot) std::cerr << "resvk: saved " << path << "\n";
         if (options_.printShown)
             for (int i = 0; i < n; ++i) {
