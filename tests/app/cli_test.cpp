@@ -313,3 +313,16 @@ TEST_CASE("cli: unsupported ops and non-image models", "[cli]") {
     const std::string gray = writeOneNodeModel(tmp + "/gray.onnx", "Relu", 1);
     requireCleanError(run({"classify", photo("orange.jpg"), "--model", gray}), "3-channel");
 }
+
+TEST_CASE("cli: no usable Vulkan device is one clear line", "[cli]") {
+    // Point the loader at a driver manifest that does not exist: no devices at all.
+    ::setenv("VK_ICD_FILENAMES", "/nonexistent/resvk-test-icd.json", 1);
+    ::setenv("VK_DRIVER_FILES", "/nonexistent/resvk-test-icd.json", 1);
+    const Result none = run({"bench", "--model", cifarModel(), "--iters", "1"});
+    const Result devices = run({"devices"});
+    ::unsetenv("VK_ICD_FILENAMES");
+    ::unsetenv("VK_DRIVER_FILES");
+    requireCleanError(none, "Vulkan");
+    requireCleanError(devices, "Vulkan");
+    requireCleanError(run({"bench", "--model", cifarModel(), "--iters", "1", "--device", "7"}), "device 7");
+}
