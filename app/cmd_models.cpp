@@ -1,32 +1,23 @@
 // resvk models: the named ImageNet ResNets, where they are, and downloading them
-// (libavformat's avio for http(s)/file, libavutil's SHA-256 for verification).
+// (the transfer and SHA-256 are video::fetch / video::sha256File, over FFmpeg).
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
-#include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
-#include <vector>
-
-extern "C" {
-#include <libavformat/avio.h>
-#include <libavutil/error.h>
-#include <libavutil/log.h>
-#include <libavutil/mem.h>
-#include <libavutil/sha.h>
-}
 
 #include "common.h"
 #include "json.h"
 #include "model_registry.h"
 #include "stop_signal.h"
+#include "video/remote_file.h"
 
 namespace resvk::app {
 
@@ -66,49 +57,6 @@ const CommandSpec& modelsSpec() {
 }
 
 namespace {
-
-// ---- SHA-256 through libavutil ------------------------------------------------
-
-class Sha256 {
-public:
-    Sha256() : ctx_(av_sha_alloc()) {
-        if (!ctx_ || av_sha_init(ctx_, 256) < 0) throw std::runtime_error("cannot initialise SHA-256");
-    }
-    ~Sha256() { av_free(ctx_); }
-    Sha256(const Sha256&) = delete;
-    Sha256& operator=(const Sha256&) = delete;
-    void update(const uint8_t* data, size_t n) { av_sha_update(ctx_, data, n); }
-    std::string hex() {
-        uint8_t digest[32];
-        av_sha_final(ctx_, digest);
-        static const char* digits = "0123456789abcdef";
-        std::string s;
-        for (uint8_t b : digest) {
-            s.push_back(digits[b >> 4]);
-            s.push_back(digits[b & 15]);
-        }
-        return s;
-    }
-
-private:
-    struct AVSHA* ctx_;
-};
-
-std::string sha256File(const std::string& path, int64_t* size) {
-    std::unique_ptr<FILE, int (*)(FILE*)> f(std::fopen(path.c_str(), "rb"), std::fclose);
-    if (!f) throw std::runtime_error("cannot open '" + path + "'");
-    Sha256 sha;
-    std::vector<uint8_t> buf(1 << 20);
-    int64_t total = 0;
-    size_t n;
-    while ((n = std::fread(buf.data(), 1, buf.size(), f.get())) > 0) {
-        sha.update(buf.data(), n);
-        total += static_cast<int64_t>(n);
-    }
-    if (std::ferror(f.get())) throw std::runtime_error("cannot read '" + path + "'");
-    if (size) *size = total;
-    return sha.hex();
-}
 
 // ---- progress on stderr (only on a terminal) -------------------------------------
 
@@ -157,38 +105,6 @@ private:
 
 // ---- download -----------------------------------------------------------------
 
-struct Watchdog {
-    Clock::time_point lastActivity = Clock::now();
-    double timeoutSeconds = 30;
-    const std::atomic<bool>* stop = nullptr;
-    bool timedOut = false;
-    bool stopped = false;
-};
-
-extern "C" int interruptDownload(void* opaque) {
-    auto* w = static_cast<Watchdog*>(opaque);
-    if (w->stop && w->stop->load()) return w->stopped = true, 1;
-    if (std::chrono::duration<double>(Clock::now() - w->lastActivity).count() > w->timeoutSeconds)
-        return w->timedOut = true, 1;
-    return 0;
-}
-
-bool isNetworkUrl(const std::string& s) {
-    const auto colon = s.find("://");
-    return colon != std::string::npos && s.compare(0, colon, "file") != 0;
-}
-
-bool isHttpError(int err) {
-    return err == AVERROR_HTTP_BAD_REQUEST || err == AVERROR_HTTP_UNAUTHORIZED || err == AVERROR_HTTP_FORBIDDEN ||
-           err == AVERROR_HTTP_NOT_FOUND || err == AVERROR_HTTP_OTHER_4XX || err == AVERROR_HTTP_SERVER_ERROR;
-}
-
-std::string avError(int err) {
-    char buf[AV_ERROR_MAX_STRING_SIZE] = {};
-    av_strerror(err, buf, sizeof buf);
-    return buf;
-}
-
 // Removes the temporary file unless it was renamed into place.
 struct TempFile {
     std::string path;
@@ -205,63 +121,40 @@ struct Downloaded {
 };
 
 // Copies `source` into tmp.file, hashing as it goes. Throws one-line errors.
-Downloaded download(const RegistryModel& m, const std::string& source, bool network, TempFile& tmp,
-                    double timeoutSeconds) {
-    av_log_set_level(AV_LOG_QUIET);
-    Watchdog watchdog;
-    watchdog.timeoutSeconds = timeoutSeconds;
-    watchdog.stop = &installStopSignals();
-    const AVIOInterruptCB callback{interruptDownload, &watchdog};
-    AVDictionary* options = nullptr;
-    av_dict_set_int(&options, "rw_timeout", static_cast<int64_t>(timeoutSeconds * 1e6), 0);
-    // A local path goes through the file protocol even when it contains a ':'.
-    const std::string url = source.find("://") == std::string::npos ? "file:" + source : source;
-    const std::string offline = "cannot download " + m.name + ": network unreachable (offline?) — copy " + m.name +
-                                ".onnx into a folder named by RESVK_MODELS instead";
-    auto failure = [&](int err, const std::string& what) -> std::runtime_error {
-        if (watchdog.stopped) return std::runtime_error("download of " + m.name + " interrupted");
-        if (network && isHttpError(err))
-            return std::runtime_error("cannot download " + m.name + ": the server answered '" + avError(err) +
-                                      "' for " + source);
-        if (network) return std::runtime_error(offline);
-        return std::runtime_error("cannot " + what + " '" + source + "': " + avError(err));
+Downloaded download(const RegistryModel& m, const std::string& source, TempFile& tmp, double timeoutSeconds) {
+    std::optional<ByteProgress> progress;
+    video::FetchCallbacks callbacks;
+    callbacks.opened = [&](int64_t announced) { progress.emplace(m.name, announced > 0 ? announced : m.size); };
+    callbacks.write = [&](const uint8_t* data, size_t n, int64_t done) {
+        if (std::fwrite(data, 1, n, tmp.file) != n)
+            throw std::runtime_error("cannot write '" + tmp.path + "' (disk full?)");
+        progress->update(done);
     };
-
-    AVIOContext* io = nullptr;
-    int err = avio_open2(&io, url.c_str(), AVIO_FLAG_READ, &callback, &options);
-    av_dict_free(&options);
-    if (err < 0) throw failure(err, "open");
-    std::unique_ptr<AVIOContext, void (*)(AVIOContext*)> guard(io, [](AVIOContext* c) { avio_closep(&c); });
-
-    const int64_t announced = avio_size(io);
-    ByteProgress progress(m.name, announced > 0 ? announced : m.size);
-    Sha256 sha;
-    std::vector<uint8_t> buf(1 << 20);
-    Downloaded d;
-    for (;;) {
-        watchdog.lastActivity = Clock::now();
-        const int n = avio_read_partial(io, buf.data(), static_cast<int>(buf.size()));
-        if (n == AVERROR_EOF || n == 0) {
-            if (n == 0 && !avio_feof(io)) continue;
+    callbacks.finished = [&](int64_t done) {
+        progress->update(done, true);
+        progress->finish();
+    };
+    try {
+        const video::FetchResult r = video::fetch(source, timeoutSeconds, &installStopSignals(), callbacks);
+        return Downloaded{r.size, r.sha256};
+    } catch (const video::FetchError& e) {
+        switch (e.kind) {
+        case video::FetchError::Cancelled:
+            throw std::runtime_error("download of " + m.name + " interrupted");
+        case video::FetchError::HttpError:
+            throw std::runtime_error("cannot download " + m.name + ": the server answered '" + e.detail + "' for " +
+                                     source);
+        case video::FetchError::ConnectionLost:
+            throw std::runtime_error(format("cannot download %s: the connection failed after %s (%s)",
+                                            m.name.c_str(), mib(e.bytesDone).c_str(), e.detail.c_str()));
+        case video::FetchError::Offline:
+            throw std::runtime_error("cannot download " + m.name + ": network unreachable (offline?) — copy " +
+                                     m.name + ".onnx into a folder named by RESVK_MODELS instead");
+        case video::FetchError::Io:
             break;
         }
-        if (n < 0) {
-            if (network && !watchdog.stopped)
-                throw std::runtime_error(format("cannot download %s: the connection failed after %s (%s)",
-                                                m.name.c_str(), mib(d.size).c_str(), avError(n).c_str()));
-            throw failure(n, "read");
-        }
-        if (std::fwrite(buf.data(), 1, static_cast<size_t>(n), tmp.file) != static_cast<size_t>(n))
-            throw std::runtime_error("cannot write '" + tmp.path + "' (disk full?)");
-        sha.update(buf.data(), static_cast<size_t>(n));
-        d.size += n;
-        progress.update(d.size);
+        throw std::runtime_error("cannot " + e.operation + " '" + source + "': " + e.detail);
     }
-    progress.update(d.size, true);
-    progress.finish();
-    if (watchdog.stopped) throw std::runtime_error("download of " + m.name + " interrupted");
-    d.sha256 = sha.hex();
-    return d;
 }
 
 std::string foundText(const RegistryModel& m) {
@@ -313,7 +206,6 @@ int runPull(const Args& args) {
     if (!m) throw std::runtime_error("unknown model '" + pos[1] + "' (see `resvk models`)");
     const double timeout = args.number("timeout", 30, 0.1);
     const std::string source = args.str("from", m->url);
-    const bool network = isNetworkUrl(source);
     const fs::path dir = args.str("to", modelCacheDir());
     std::error_code ec;
     fs::create_directories(dir, ec);
@@ -326,7 +218,7 @@ int runPull(const Args& args) {
                       << " (not verified: no known checksum; --force downloads it again)\n";
             return 0;
         }
-        if (sha256File(target.string(), nullptr) == m->sha256) {
+        if (video::sha256File(target.string(), nullptr) == m->sha256) {
             std::cout << m->name << " is already at " << target.string() << " (sha256 verified)\n";
             return 0;
         }
@@ -348,7 +240,7 @@ int runPull(const Args& args) {
     }
     if (isatty(STDERR_FILENO)) std::cerr << "downloading " << m->name << " from " << source << "\n";
 
-    const Downloaded d = download(*m, source, network, tmp, timeout);
+    const Downloaded d = download(*m, source, tmp, timeout);
     const bool closed = std::fclose(tmp.file) == 0;
     tmp.file = nullptr;
     if (!closed) throw std::runtime_error("cannot write '" + tmp.path + "' (disk full?)");
@@ -371,7 +263,7 @@ int runVerify(const Args& args) {
     const auto& pos = args.positionals();
     if (pos.size() != 2) args.fail("verify takes exactly one FILE");
     int64_t size = 0;
-    const std::string sha = sha256File(pos[1], &size);
+    const std::string sha = video::sha256File(pos[1], &size);
     std::cout << sha << "  " << pos[1] << "\n";
     const RegistryModel* m = findRegistryModel(fs::path(pos[1]).stem().string());
     if (!m) return 0;

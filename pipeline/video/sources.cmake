@@ -7,4 +7,5 @@ set(RESVK_VIDEO_SOURCES
     ${CMAKE_CURRENT_LIST_DIR}/annotated_writer.cpp
     ${CMAKE_CURRENT_LIST_DIR}/video_pipeline.cpp
     ${CMAKE_CURRENT_LIST_DIR}/png_writer.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/remote_file.cpp
 )
