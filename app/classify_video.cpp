@@ -167,7 +167,7 @@ int runClassifyVideo(const Args& args, const model::Model& model, const classify
                             args.has("strict") ? "" : "; --strict makes this an error");
     const bool damaged = summary.damaged > 0 || !endErrors.empty();
     if (damaged && args.has("strict")) return 1;
-    return stop ? 130 : 0;
+    return stop ? stoppedExitCode() : 0;
 }
 
 }  // namespace resvk::app

@@ -6,5 +6,7 @@
 namespace resvk::app {
 
 const std::atomic<bool>& installStopSignals();
+// The shell's code for death by the signal that asked to stop: 130 for SIGINT, 143 for SIGTERM.
+int stoppedExitCode();
 
 }  // namespace resvk::app

@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include "classify/topk.h"
+#include "stop_signal.h"
 #include "viewer/layout.h"
 #include "video/png_writer.h"
 
@@ -216,7 +217,7 @@ int Viewer::run(const std::atomic<bool>& interrupted) {
         draw(true);
     }
     renderer_.waitIdle();
-    return interrupted ? 130 : 0;
+    return interrupted ? stoppedExitCode() : 0;
 }
 
 }  // namespace resvk::app::viewer

@@ -701,7 +701,7 @@ TEST_CASE("classify video: Ctrl-C and SIGTERM stop promptly and leave no output"
             INFO("stderr:\n" << slurp(logs + "/err"));
             REQUIRE(code);
             CHECK(took < 5.0);
-            if (sig == SIGINT) CHECK(*code == 130);
+            CHECK(*code == 128 + sig);  // the shell convention: 130 for SIGINT, 143 for SIGTERM
             CHECK(*code > 0);  // an exit status, not death by the signal
             CHECK(filesIn(dir).empty());
             CHECK(contains(slurp(logs + "/err"), "interrupted"));
@@ -951,5 +951,4 @@ TEST_CASE("classify video: memory stays flat over 10,000 frames", "[video][cli][
     REQUIRE(late > 0);
     CHECK(lateAt > 8000);
     CHECK(late - early < 30 * 1024);
-    CHECK(seconds < 90);
 }
