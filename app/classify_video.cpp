@@ -70,6 +70,7 @@ int runClassifyVideo(const Args& args, const model::Model& model, const classify
     video::PipelineOptions options;
     options.preprocess = preprocess;
     options.every = args.integer("every", 1, 1, 1000000);
+    options.framesPerFile = args.integer("batch", 8, 1, 4096);
     options.smoothing = static_cast<float>(args.number("smooth", 0.0, 0.0));
     if (options.smoothing >= 1.0f) args.fail("--smooth takes a weight of the past in [0, 1)");
     if (args.has("json") && args.has("csv")) args.fail("--json and --csv exclude each other");

@@ -36,7 +36,7 @@ const CommandSpec& classifySpec() {
          {"labels", "FILE", "class names, one per line in output order", "labels.txt next to the model, else \"class N\""},
          {"top", "K", "how many classes to print per image", "5"},
          {"json", "", "print one JSON document instead of text", ""},
-         {"batch", "N", "images per GPU run", "8"},
+         {"batch", "N", "photos per GPU run; for video files, frames of each file per GPU run", "8"},
          {"resize", "S", "resize the short side to S before the crop", "round(256 * H / 224), 256 for 224"},
          {"crop", "HxW", "centre-crop size = network input; needed only when the model's H/W are symbolic",
           "the model's input size, 224x224 if symbolic"},

@@ -11,6 +11,16 @@ namespace resvk::video {
 namespace {
 constexpr auto kFileWait = std::chrono::milliseconds(50);
 constexpr auto kLiveWait = std::chrono::milliseconds(20);
+// With --every N a file tick holds N frames per classified one; cap what one
+// tick keeps alive (decoded pictures wait there for their results).
+constexpr int kMaxFramesPerSourceTick = 64;
+
+// Network inputs one tick can need: framesPerFile per file, one per live source.
+int maxBatchOf(const std::vector<std::unique_ptr<FrameSource>>& sources, int framesPerFile) {
+    int batch = 0;
+    for (const auto& s : sources) batch += s->info().live ? 1 : std::max(1, framesPerFile);
+    return std::max(1, batch);
+}
 
 double millisecondsSince(std::chrono::steady_clock::time_point t) {
     return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t).count();
@@ -34,8 +44,8 @@ VideoPipeline::VideoPipeline(vk::Context& context, const model::Model& model,
       options_(options),
       kernels_(context),
       preprocessor_(context, kernels_, options.preprocess,
-                    std::max<int>(1, options.inFlight) * std::max<int>(1, int(sources.size()))),
-      maxBatch_(std::max<int>(1, int(sources.size()))) {
+                    std::max<int>(1, options.inFlight) * maxBatchOf(sources, options.framesPerFile)),
+      maxBatch_(maxBatchOf(sources, options.framesPerFile)) {
     options_.inFlight = std::max(1, options_.inFlight);
     options_.every = std::max(1, options_.every);
     latest_.resize(sources.size());
@@ -67,14 +77,18 @@ runtime::Plan& VideoPipeline::planFor(int batch, int slot) {
 
 std::vector<Frame> VideoPipeline::gatherTick(const std::atomic<bool>& stop) {
     std::vector<Frame> frames;
-    // Files first: each gives its next frame (waiting for the decoder); then live
-    // sources give whatever is newest, waiting briefly only if nothing came at all.
+    // Files first: each gives its next frames, up to framesPerFile to classify
+    // (waiting for the decoder); then live sources give whatever is newest,
+    // waiting briefly only if nothing came at all.
     for (auto& source : sources_) {
         if (source->info().live) continue;
-        while (!stop && !source->finished()) {
+        int taken = 0, toClassify = 0;
+        while (!stop && !source->finished() && toClassify < std::max(1, options_.framesPerFile) &&
+               taken < kMaxFramesPerSourceTick) {
             if (auto f = source->next(kFileWait)) {
+                toClassify += f->index % options_.every == 0;
+                ++taken;
                 frames.push_back(std::move(*f));
-                break;
             }
         }
     }

@@ -30,6 +30,9 @@ struct PipelineOptions {
     int every = 1;           // classify every Nth frame of each source
     float smoothing = 0.0f;  // weight of the past in the per-source moving average
     int inFlight = 2;        // ticks submitted before the oldest is collected
+    // Files and generated sources: frames to classify per source per tick. A
+    // bigger batch runs faster per frame; live sources always give their newest one.
+    int framesPerFile = 1;
 };
 
 // One per delivered frame, in order within each source.
