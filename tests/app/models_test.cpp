@@ -3,8 +3,6 @@
 // a clean failure when offline. Runs the built binary (RESVK_BIN).
 #include <catch2/catch.hpp>
 
-#include <sys/wait.h>
-
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -19,6 +17,7 @@ extern "C" {
 #include <libavutil/sha.h>
 }
 
+#include "support/process.h"
 #include "support/test_paths.h"
 
 using namespace resvk::test;
@@ -26,45 +25,11 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Result {
-    int code = -1;
-    std::string out, err;
-    double seconds = 0;
-};
-
-std::string quote(const std::string& s) {
-    std::string q = "'";
-    for (char c : s) {
-        if (c == '\'') q.append("'\\''");
-        else q.push_back(c);
-    }
-    q.push_back('\'');
-    return q;
-}
-
-std::string slurp(const std::string& path) {
-    std::ifstream f(path, std::ios::binary);
-    std::stringstream ss;
-    ss << f.rdbuf();
-    return ss.str();
-}
-
 // Runs resvk with `env` added to (or replacing) the environment.
 Result run(const std::vector<std::string>& args, const std::map<std::string, std::string>& env = {}) {
-    static const std::string dir = tempDir();
-    std::string cmd = "env";
-    for (const auto& [k, v] : env) cmd.append(" ").append(quote(k + "=" + v));
-    cmd.append(" ").append(quote(resvkBinary()));
-    for (const auto& a : args) cmd.append(" ").append(quote(a));
-    cmd.append(" >").append(quote(dir + "/out")).append(" 2>").append(quote(dir + "/err")).append(" </dev/null");
-    const auto start = std::chrono::steady_clock::now();
-    const int status = std::system(cmd.c_str());
-    Result r;
-    r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.out = slurp(dir + "/out");
-    r.err = slurp(dir + "/err");
-    return r;
+    std::string prefix = "env";
+    for (const auto& [k, v] : env) prefix.append(" ").append(quote(k + "=" + v));
+    return runResvk(args, prefix);
 }
 
 std::string sha256Hex(const std::string& bytes) {

@@ -5,9 +5,6 @@
 // `view --print-shown` reports what the screenshot shows (see `resvk view --help`).
 #include <catch2/catch.hpp>
 
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -15,6 +12,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <regex>
 #include <sstream>
 #include <string>
@@ -25,48 +23,19 @@ extern "C" {
 #include <libswscale/swscale.h>
 }
 
+#include "support/process.h"
 #include "support/test_paths.h"
 #include "video/frame_source.h"
 #include "video/image_decoder.h"
 
-extern char** environ;
 using namespace resvk::test;
 
 namespace {
 
-struct Result {
-    int code = -1;
-    std::string out, err;
-};
-
-std::string quote(const std::string& s) {
-    std::string q = "'";
-    for (char c : s) {
-        if (c == '\'') q.append("'\\''");
-        else q.push_back(c);
-    }
-    return q + "'";
-}
-
-std::string slurp(const std::string& path) {
-    std::ifstream f(path, std::ios::binary);
-    std::stringstream ss;
-    ss << f.rdbuf();
-    return ss.str();
-}
-
 // Runs resvk with `env` prefixed (e.g. "DISPLAY=:91" or "env -u DISPLAY").
 Result run(const std::string& env, const std::vector<std::string>& args) {
-    static const std::string dir = tempDir();
-    std::string cmd = env + " " + quote(resvkBinary());
-    for (const auto& a : args) cmd += " " + quote(a);
-    cmd += " >" + quote(dir + "/out") + " 2>" + quote(dir + "/err") + " </dev/null";
-    const int status = std::system(cmd.c_str());
-    Result r;
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.out = slurp(dir + "/out");
-    r.err = slurp(dir + "/err");
-    INFO("command: " << cmd << "\nstdout:\n" << r.out << "\nstderr:\n" << r.err);
+    Result r = runResvk(args, env);
+    INFO("command: " << r.command << "\nstdout:\n" << r.out << "\nstderr:\n" << r.err);
     CHECK(r.code >= 0);
     CHECK(r.code < 128);  // a crash or a validation abort
     return r;
@@ -83,26 +52,20 @@ public:
             display_ = ":" + std::to_string(n);
             break;
         }
-        std::vector<std::string> argv = {"Xvfb", display_, "-screen", "0", "1280x800x24", "-nolisten", "tcp"};
-        std::vector<char*> cargv;
-        for (auto& a : argv) cargv.push_back(a.data());
-        cargv.push_back(nullptr);
-        REQUIRE(posix_spawnp(&pid_, "Xvfb", nullptr, nullptr, cargv.data(), environ) == 0);
+        // Its output goes to the test's own stderr; SIGTERM (then SIGKILL) at the end.
+        server_.emplace(std::vector<std::string>{"Xvfb", display_, "-screen", "0", "1280x800x24", "-nolisten", "tcp"},
+                        "", "", ChildProcess::Stop::Terminate);
         const std::string socket = "/tmp/.X11-unix/X" + display_.substr(1);
         for (int i = 0; i < 100 && !std::filesystem::exists(socket); ++i)
             std::this_thread::sleep_for(std::chrono::milliseconds(50));
         INFO("Xvfb did not start on " << display_);
         REQUIRE(std::filesystem::exists(socket));
     }
-    ~Xvfb() {
-        kill(pid_, SIGTERM);
-        waitpid(pid_, nullptr, 0);
-    }
     std::string env() const { return "DISPLAY=" + display_; }
 
 private:
     std::string display_;
-    pid_t pid_ = -1;
+    std::optional<ChildProcess> server_;
 };
 
 struct Shown {

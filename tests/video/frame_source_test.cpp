@@ -4,12 +4,8 @@
 #include "video/frame_source.h"
 
 #include <arpa/inet.h>
-#include <fcntl.h>
 #include <netinet/in.h>
-#include <signal.h>
-#include <spawn.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
@@ -20,89 +16,36 @@
 #include <thread>
 #include <vector>
 
+#include "support/process.h"
 #include "support/test_paths.h"
 
 extern "C" {
 #include <libavutil/pixdesc.h>
 }
 
-extern "C" char** environ;
-
 using namespace resvk::video;
 using resvk::test::sharedPath;
 using resvk::test::tempDir;
+using resvk::test::ChildProcess;
+using resvk::test::capture;
+using resvk::test::freeLocalPort;
+using resvk::test::hasFfmpegEncoder;
+using resvk::test::quote;
 using Clock = std::chrono::steady_clock;
 using namespace std::chrono_literals;
 
 namespace {
 
-std::string capture(const std::string& command) {
-    std::string out;
-    if (FILE* pipe = popen(command.c_str(), "r")) {
-        char buffer[4096];
-        size_t n;
-        while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) out.append(buffer, n);
-        pclose(pipe);
-    }
-    return out;
-}
-
 int64_t ffprobeFrameCount(const std::string& path) {
     std::string out = capture("ffprobe -v error -select_streams v:0 -count_frames -show_entries stream=nb_read_frames "
-                              "-of csv=p=0 '" + path + "' 2>/dev/null");
+                              "-of csv=p=0 " + quote(path) + " 2>/dev/null");
     return out.empty() ? -1 : std::stoll(out);
 }
 
-bool hasEncoder(const std::string& name) {
-    static const std::string list = capture("ffmpeg -hide_banner -encoders 2>/dev/null");
-    return list.find(" " + name + " ") != std::string::npos;
-}
-
-// A background process killed (and reaped) when the guard goes out of scope.
-class Child {
-public:
-    explicit Child(std::vector<std::string> args) {
-        std::vector<char*> argv;
-        for (auto& a : args) argv.push_back(a.data());
-        argv.push_back(nullptr);
-        posix_spawn_file_actions_t actions;
-        posix_spawn_file_actions_init(&actions);
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
-        if (posix_spawnp(&pid_, argv[0], &actions, nullptr, argv.data(), environ) != 0) pid_ = -1;
-        posix_spawn_file_actions_destroy(&actions);
-        REQUIRE(pid_ > 0);
-    }
-    ~Child() {
-        if (pid_ <= 0) return;
-        kill(pid_, SIGTERM);
-        for (int i = 0; i < 100; ++i) {
-            if (waitpid(pid_, nullptr, WNOHANG) == pid_) return;
-            std::this_thread::sleep_for(20ms);
-        }
-        kill(pid_, SIGKILL);
-        waitpid(pid_, nullptr, 0);
-    }
-    Child(const Child&) = delete;
-    Child& operator=(const Child&) = delete;
-
-private:
-    pid_t pid_ = -1;
+// A background process: output discarded, SIGTERM (then SIGKILL after 2 s) when the guard goes out of scope.
+struct Child : ChildProcess {
+    explicit Child(std::vector<std::string> args) : ChildProcess(std::move(args), ChildProcess::Stop::Terminate) {}
 };
-
-int freePort(int type) {
-    int fd = socket(AF_INET, type, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = 0;
-    bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-    socklen_t len = sizeof addr;
-    getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-    close(fd);
-    return ntohs(addr.sin_port);
-}
 
 bool waitForTcp(int port, std::chrono::milliseconds limit) {
     auto end = Clock::now() + limit;
@@ -248,7 +191,7 @@ TEST_CASE("modern codecs and pixel formats decode natively", "[video][source]") 
     };
     for (const Case& c : cases) {
         INFO(c.name);
-        if (!hasEncoder(c.encoder)) {
+        if (!hasFfmpegEncoder(c.encoder)) {
             WARN("ffmpeg has no " << c.encoder << " encoder: skipping " << c.name);
             continue;
         }
@@ -323,7 +266,7 @@ TEST_CASE("generated lavfi source delivers frames, realtime paces them, stop is 
 }
 
 TEST_CASE("UDP live stream: newest frame wins, slow consumer drops, stream loss is reported", "[video][source][net]") {
-    int port = freePort(SOCK_DGRAM);
+    int port = freeLocalPort(SOCK_DGRAM);
     std::string url = "udp://127.0.0.1:" + std::to_string(port);
     Child sender({"ffmpeg", "-v", "error", "-nostdin", "-re", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25",
                   "-t", "4", "-c:v", "mpeg2video", "-g", "5", "-f", "mpegts", url + "?pkt_size=1316"});
@@ -368,7 +311,7 @@ TEST_CASE("UDP live stream: newest frame wins, slow consumer drops, stream loss 
 }
 
 TEST_CASE("stop() interrupts a blocked network read", "[video][source][net]") {
-    int port = freePort(SOCK_DGRAM);
+    int port = freeLocalPort(SOCK_DGRAM);
     std::string url = "udp://127.0.0.1:" + std::to_string(port);
     SourceOptions options;
     options.timeoutSeconds = 30.0;
@@ -391,7 +334,7 @@ TEST_CASE("HTTP source served by python's http.server", "[video][source][net]") 
     REQUIRE_FALSE(clip.empty());
     std::string dir = tempDir();
     std::filesystem::copy_file(clip, dir + "/clip.mp4");
-    int port = freePort(SOCK_STREAM);
+    int port = freeLocalPort(SOCK_STREAM);
     Child server({"python3", "-m", "http.server", std::to_string(port), "--bind", "127.0.0.1", "--directory", dir});
     REQUIRE(waitForTcp(port, 5000ms));
     std::string base = "http://127.0.0.1:" + std::to_string(port);
@@ -462,14 +405,14 @@ TEST_CASE("bad inputs fail with one clear line, quickly", "[video][source][error
     SECTION("closed ports and silent streams") {
         SourceOptions options;
         options.timeoutSeconds = 2.0;
-        int tcp = freePort(SOCK_STREAM);
+        int tcp = freeLocalPort(SOCK_STREAM);
         std::string rtsp = openError("rtsp://127.0.0.1:9/x", options);
         CHECK(contains(rtsp, "cannot connect to rtsp://127.0.0.1:9/x"));
         CHECK((contains(rtsp, "connection refused") || contains(rtsp, "timed out after 2 s")));
         CHECK(contains(openError("http://127.0.0.1:" + std::to_string(tcp) + "/clip.mp4", options),
                        "connection refused"));
         CHECK(contains(openError("tcp://127.0.0.1:" + std::to_string(tcp), options), "connection refused"));
-        CHECK(contains(openError("udp://127.0.0.1:" + std::to_string(freePort(SOCK_DGRAM)), options, 3.5),
+        CHECK(contains(openError("udp://127.0.0.1:" + std::to_string(freeLocalPort(SOCK_DGRAM)), options, 3.5),
                        "timed out after 2 s"));
     }
     SECTION("unknown input format") {
