@@ -2,8 +2,6 @@
 // on the shared CIFAR ResNet-20 and on small broken or unsupported models.
 #include <catch2/catch.hpp>
 
-#include <sys/wait.h>
-
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -12,55 +10,19 @@
 #include <string>
 #include <vector>
 
-#ifndef ONNX_ML
-#define ONNX_ML 1
-#endif
-#ifndef ONNX_NAMESPACE
-#define ONNX_NAMESPACE onnx
-#endif
-#include <onnx/onnx_pb.h>
-
 #include "classify/topk.h"
 #include "model/model.h"
+#include "support/onnx_builder.h"
+#include "support/process.h"
 #include "support/test_paths.h"
 
 using namespace resvk::test;
 
 namespace {
 
-struct Result {
-    int code = -1;          // exit status; -1 when killed by a signal
-    std::string out, err;
-};
-
-std::string quote(const std::string& s) {
-    std::string q = "'";
-    for (char c : s) {
-        if (c == '\'') q.append("'\\''");
-        else q.push_back(c);
-    }
-    q.push_back('\'');
-    return q;
-}
-
-std::string slurp(const std::string& path) {
-    std::ifstream f(path, std::ios::binary);
-    std::stringstream ss;
-    ss << f.rdbuf();
-    return ss.str();
-}
-
 Result run(const std::vector<std::string>& args) {
-    static const std::string dir = tempDir();
-    std::string cmd = quote(resvkBinary());
-    for (const auto& a : args) cmd.append(" ").append(quote(a));
-    cmd.append(" >").append(quote(dir + "/out")).append(" 2>").append(quote(dir + "/err")).append(" </dev/null");
-    const int status = std::system(cmd.c_str());
-    Result r;
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.out = slurp(dir + "/out");
-    r.err = slurp(dir + "/err");
-    INFO("command: " << cmd << "\nstdout:\n" << r.out << "\nstderr:\n" << r.err);
+    Result r = runResvk(args, "");
+    INFO("command: " << r.command << "\nstdout:\n" << r.out << "\nstderr:\n" << r.err);
     CHECK(r.code < 128);  // the shell reports a crash as 128 + signal
     return r;
 }
@@ -95,26 +57,11 @@ bool contains(const std::string& s, const std::string& part) { return s.find(par
 
 // A one-node model: input [N, channels, 8, 8] -> op -> output.
 std::string writeOneNodeModel(const std::string& path, const std::string& op, int channels) {
-    onnx::ModelProto model;
-    model.set_ir_version(8);
-    model.add_opset_import()->set_version(13);
-    auto* g = model.mutable_graph();
-    g->set_name("one_node");
-    auto* n = g->add_node();
-    n->set_op_type(op);
-    n->set_name("the_" + op);
-    n->add_input("x");
-    n->add_output("y");
-    for (auto* v : {g->add_input(), g->add_output()}) {
-        v->set_name(v == &g->input(0) ? "x" : "y");
-        auto* tt = v->mutable_type()->mutable_tensor_type();
-        tt->set_elem_type(onnx::TensorProto::FLOAT);
-        tt->mutable_shape()->add_dim()->set_dim_param("N");
-        for (int d : {channels, 8, 8}) tt->mutable_shape()->add_dim()->set_dim_value(d);
-    }
-    std::ofstream f(path, std::ios::binary);
-    REQUIRE(model.SerializeToOstream(&f));
-    return path;
+    OnnxBuilder b("one_node");
+    b.node(op, "the_" + op, {"x"}, {"y"});
+    b.input("x", {-1, channels, 8, 8});
+    b.output("y", {-1, channels, 8, 8});
+    return b.write(path);
 }
 
 // The "prob" values of a --json classify document, per image.

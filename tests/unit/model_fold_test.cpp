@@ -9,15 +9,8 @@
 #include <fstream>
 #include <set>
 
-#ifndef ONNX_ML
-#define ONNX_ML 1
-#endif
-#ifndef ONNX_NAMESPACE
-#define ONNX_NAMESPACE onnx
-#endif
-#include <onnx/onnx_pb.h>
-
 #include "model/model.h"
+#include "support/onnx_builder.h"
 #include "support/test_paths.h"
 
 using namespace resvk::model;

@@ -4,57 +4,21 @@
 
 #include <fstream>
 
-#ifndef ONNX_ML
-#define ONNX_ML 1
-#endif
-#ifndef ONNX_NAMESPACE
-#define ONNX_NAMESPACE onnx
-#endif
-#include <onnx/onnx_pb.h>
-
 #include "model/model.h"
+#include "support/onnx_builder.h"
 #include "support/test_paths.h"
 
 using namespace resvk::model;
 
 namespace {
 
-struct Builder {
-    onnx::ModelProto model;
-    onnx::GraphProto* g;
-    Builder() {
-        model.set_ir_version(8);
-        model.add_opset_import()->set_version(13);
-        g = model.mutable_graph();
-        g->set_name("param_inputs");
-    }
+struct Builder : resvk::test::OnnxBuilder {
+    Builder() : OnnxBuilder("param_inputs") {}
+    using OnnxBuilder::node;
     onnx::NodeProto* node(const std::string& op, std::vector<std::string> in, std::vector<std::string> out) {
-        auto* n = g->add_node();
-        n->set_op_type(op);
-        n->set_name(op + "_node");
-        for (auto& s : in) n->add_input(s);
-        for (auto& s : out) n->add_output(s);
-        return n;
+        return node(op, op + "_node", in, out);
     }
-    void io(onnx::ValueInfoProto* v, const std::string& name, const Shape& dims,
-            int type = onnx::TensorProto::FLOAT) {
-        v->set_name(name);
-        auto* tt = v->mutable_type()->mutable_tensor_type();
-        tt->set_elem_type(type);
-        tt->mutable_shape();
-        for (int64_t d : dims) tt->mutable_shape()->add_dim()->set_dim_value(d);
-    }
-    void input(const std::string& name, const Shape& dims, int type = onnx::TensorProto::FLOAT) {
-        io(g->add_input(), name, dims, type);
-    }
-    void output(const std::string& name, const Shape& dims) { io(g->add_output(), name, dims); }
-    Model load() {
-        const std::string path = resvk::test::tempDir() + "/model.onnx";
-        std::ofstream f(path, std::ios::binary);
-        REQUIRE(model.SerializeToOstream(&f));
-        f.close();
-        return Model::load(path);
-    }
+    Model load() { return Model::load(save(resvk::test::tempDir())); }
 };
 
 HostTensor tensor(const std::string& name, Shape shape, std::vector<float> data) {

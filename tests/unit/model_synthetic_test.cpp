@@ -7,84 +7,22 @@
 #include <filesystem>
 #include <fstream>
 
-#ifndef ONNX_ML
-#define ONNX_ML 1
-#endif
-#ifndef ONNX_NAMESPACE
-#define ONNX_NAMESPACE onnx
-#endif
-#include <onnx/onnx_pb.h>
-
 #include "model/model.h"
+#include "support/onnx_builder.h"
 #include "support/test_paths.h"
 
 using namespace resvk::model;
 
 namespace {
 
-struct Builder {
-    onnx::ModelProto model;
-    onnx::GraphProto* g;
-    explicit Builder(int opset = 13) {
-        model.set_ir_version(8);
-        model.add_opset_import()->set_version(opset);
-        g = model.mutable_graph();
-        g->set_name("synthetic");
-    }
-    onnx::TensorProto* init(const std::string& name, const Shape& dims, const std::vector<float>& v) {
-        auto* t = g->add_initializer();
-        t->set_name(name);
-        t->set_data_type(onnx::TensorProto::FLOAT);
-        for (int64_t d : dims) t->add_dims(d);
-        for (float x : v) t->add_float_data(x);
-        return t;
-    }
-    onnx::NodeProto* node(const std::string& op, const std::string& name,
-                          std::vector<std::string> in, std::vector<std::string> out) {
-        auto* n = g->add_node();
-        n->set_op_type(op);
-        n->set_name(name);
-        for (auto& s : in) n->add_input(s);
-        for (auto& s : out) n->add_output(s);
-        return n;
-    }
-    void io(onnx::ValueInfoProto* v, const std::string& name, const Shape& dims) {
-        v->set_name(name);
-        auto* tt = v->mutable_type()->mutable_tensor_type();
-        tt->set_elem_type(onnx::TensorProto::FLOAT);
-        for (int64_t d : dims) {
-            if (d < 0) tt->mutable_shape()->add_dim()->set_dim_param("N");
-            else tt->mutable_shape()->add_dim()->set_dim_value(d);
-        }
-    }
-    void input(const std::string& name, const Shape& dims) { io(g->add_input(), name, dims); }
-    void output(const std::string& name, const Shape& dims) { io(g->add_output(), name, dims); }
-    std::string save(const std::string& dir, const std::string& file = "model.onnx") {
-        const std::string path = dir + "/" + file;
-        std::ofstream f(path, std::ios::binary);
-        REQUIRE(model.SerializeToOstream(&f));
-        return path;
-    }
+struct Builder : resvk::test::OnnxBuilder {
+    explicit Builder(int opset = 13) : OnnxBuilder("synthetic", opset) {}
 };
 
-void attrInts(onnx::NodeProto* n, const std::string& name, std::vector<int64_t> v) {
-    auto* a = n->add_attribute();
-    a->set_name(name);
-    a->set_type(onnx::AttributeProto::INTS);
-    for (int64_t x : v) a->add_ints(x);
-}
-void attrInt(onnx::NodeProto* n, const std::string& name, int64_t v) {
-    auto* a = n->add_attribute();
-    a->set_name(name);
-    a->set_type(onnx::AttributeProto::INT);
-    a->set_i(v);
-}
-void attrFloat(onnx::NodeProto* n, const std::string& name, float v) {
-    auto* a = n->add_attribute();
-    a->set_name(name);
-    a->set_type(onnx::AttributeProto::FLOAT);
-    a->set_f(v);
-}
+using resvk::test::attrFloat;
+using resvk::test::attrInt;
+using resvk::test::attrInts;
+using resvk::test::attrString;
 
 std::vector<float> ramp(size_t n, float scale, float offset) {
     std::vector<float> v(n);
@@ -316,16 +254,13 @@ TEST_CASE("pooling windows resolve auto_pad, ceil_mode and dilations", "[model]"
     attrInts(m2, "kernel_shape", {3, 3});
     attrInts(m2, "strides", {2, 2});
     attrInt(m2, "count_include_pad", 1);
-    auto* ap = m2->add_attribute();
-    ap->set_name("auto_pad");
-    ap->set_type(onnx::AttributeProto::STRING);
-    ap->set_s("SAME_LOWER");
+    attrString(m2, "auto_pad", "SAME_LOWER");
     auto* m3 = b.node("MaxPool", "dilated", {"x"}, {"d"});
     attrInts(m3, "kernel_shape", {2, 2});
     attrInts(m3, "dilations", {2, 2});
-    b.output("a", {});
-    b.output("c", {});
-    b.output("d", {});
+    b.output("a");
+    b.output("c");
+    b.output("d");
     const Model m = Model::load(b.save(resvk::test::tempDir()));
     const Program p = m.compile({{1, 1, 6, 6}});
     REQUIRE(p.layers.size() == 3);
@@ -360,7 +295,7 @@ TEST_CASE("opset 9 attribute forms of Pad, Slice, Squeeze, Unsqueeze, Flatten an
     attrInts(un, "axes", {1});
     b.node("Flatten", "flat", {"u"}, {"f"});
     b.node("Softmax", "", {"f"}, {"y"});
-    b.output("y", {});
+    b.output("y");
     const Model m = Model::load(b.save(resvk::test::tempDir()));
     std::vector<std::string> unsupported;
     const Program p = m.compile({{2, 2, 4, 4}}, &unsupported);
@@ -401,10 +336,7 @@ TEST_CASE("opset 6 BatchNormalization with is_test folds; is_test=0 and spatial=
         if (variant != 1) attrInt(bn, "is_test", 1);
         if (variant == 2) attrInt(bn, "spatial", 0);
         attrInts(bn, "consumed_inputs", {0, 0, 0, 1, 1});  // the legacy in-place hint is ignored
-        auto* eps = bn->add_attribute();
-        eps->set_name("epsilon");
-        eps->set_type(onnx::AttributeProto::FLOAT);
-        eps->set_f(0.0f);
+        attrFloat(bn, "epsilon", 0.0f);
         b.output("y", {1, 2, 3, 3});
         const Model m = Model::load(b.save(resvk::test::tempDir()));
         CHECK(m.opset() == 6);

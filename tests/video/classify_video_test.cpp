@@ -3,14 +3,9 @@
 // Lines / CSV output, --every / --top / several sources, annotated --output,
 // Ctrl-C and SIGTERM, video-vs-photo agreement, live UDP and lavfi sources,
 // broken and hostile input, and flat memory over 10,000 frames.
-#include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
-#include <arpa/inet.h>
-#include <netinet/in.h>
 
 #include <catch2/catch.hpp>
 #include <chrono>
@@ -26,17 +21,9 @@
 #include <thread>
 #include <vector>
 
-#ifndef ONNX_ML
-#define ONNX_ML 1
-#endif
-#ifndef ONNX_NAMESPACE
-#define ONNX_NAMESPACE onnx
-#endif
-#include <onnx/onnx_pb.h>
-
+#include "support/onnx_builder.h"
+#include "support/process.h"
 #include "support/test_paths.h"
-
-extern "C" char** environ;
 
 using namespace resvk::test;
 using namespace std::chrono_literals;
@@ -46,34 +33,6 @@ namespace fs = std::filesystem;
 namespace {
 
 // ---------------------------------------------------------------- processes
-
-std::string quote(const std::string& s) {
-    std::string q = "'";
-    for (char c : s) {
-        if (c == '\'') q.append("'\\''");
-        else q.push_back(c);
-    }
-    q.push_back('\'');
-    return q;
-}
-
-std::string slurp(const std::string& path) {
-    std::ifstream f(path, std::ios::binary);
-    std::stringstream ss;
-    ss << f.rdbuf();
-    return ss.str();
-}
-
-std::string capture(const std::string& command) {
-    std::string out;
-    if (FILE* pipe = popen(command.c_str(), "r")) {
-        char buffer[4096];
-        size_t n;
-        while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) out.append(buffer, n);
-        pclose(pipe);
-    }
-    return out;
-}
 
 bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
 
@@ -90,12 +49,6 @@ std::vector<std::string> lines(const std::string& s) {
     return out;
 }
 
-struct Result {
-    int code = -1;  // exit status of the timeout wrapper: 124 = hung, >= 128 = killed by a signal
-    std::string out, err;
-    double seconds = 0;
-};
-
 std::string describe(const Result& r) {
     std::ostringstream s;
     s << "exit " << r.code << " after " << r.seconds << " s\nstderr:\n" << r.err << "\nstdout (first 2000 chars):\n"
@@ -103,20 +56,10 @@ std::string describe(const Result& r) {
     return s.str();
 }
 
-// Runs resvk with a hard time limit (a hang is exit 124, not a stuck test).
+// Runs resvk with a hard time limit (a hang is exit 124, not a stuck test;
+// >= 128 is death by a signal).
 Result runResvk(const std::vector<std::string>& args, int limitSeconds = 120) {
-    static const std::string dir = tempDir();
-    std::string cmd = "timeout -k 5 " + std::to_string(limitSeconds) + " " + quote(resvkBinary());
-    for (const auto& a : args) cmd.append(" ").append(quote(a));
-    cmd.append(" >").append(quote(dir + "/out")).append(" 2>").append(quote(dir + "/err")).append(" </dev/null");
-    const auto begin = Clock::now();
-    const int status = std::system(cmd.c_str());
-    Result r;
-    r.seconds = std::chrono::duration<double>(Clock::now() - begin).count();
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.out = slurp(dir + "/out");
-    r.err = slurp(dir + "/err");
-    return r;
+    return resvk::test::runResvk(args, "timeout -k 5 " + std::to_string(limitSeconds));
 }
 
 Result ok(const std::vector<std::string>& args, int limitSeconds = 120) {
@@ -135,77 +78,8 @@ void requireCleanError(const Result& r, const std::string& mention = "") {
     if (!mention.empty()) CHECK(contains(r.err, mention));
 }
 
-// A process in the background: stdout/stderr to files, signalled, reaped.
-class Background {
-public:
-    Background(std::vector<std::string> args, const std::string& outPath = "/dev/null",
-               const std::string& errPath = "/dev/null") {
-        std::vector<char*> argv;
-        for (auto& a : args) argv.push_back(a.data());
-        argv.push_back(nullptr);
-        posix_spawn_file_actions_t actions;
-        posix_spawn_file_actions_init(&actions);
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-        posix_spawn_file_actions_addopen(&actions, 1, outPath.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        posix_spawn_file_actions_addopen(&actions, 2, errPath.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        if (posix_spawnp(&pid_, argv[0], &actions, nullptr, argv.data(), environ) != 0) pid_ = -1;
-        posix_spawn_file_actions_destroy(&actions);
-        REQUIRE(pid_ > 0);
-    }
-    ~Background() {
-        if (pid_ <= 0) return;
-        kill(pid_, SIGKILL);
-        waitpid(pid_, nullptr, 0);
-    }
-    Background(const Background&) = delete;
-    Background& operator=(const Background&) = delete;
-
-    pid_t pid() const { return pid_; }
-    void signal(int sig) { kill(pid_, sig); }
-    bool running() {
-        if (pid_ <= 0) return false;
-        int status = 0;
-        if (waitpid(pid_, &status, WNOHANG) == pid_) {
-            pid_ = -1;
-            status_ = status;
-            return false;
-        }
-        return true;
-    }
-    // The exit status (minus the signal number when killed), or nullopt if still running after `limit`.
-    std::optional<int> wait(std::chrono::milliseconds limit) {
-        const auto end = Clock::now() + limit;
-        while (running() && Clock::now() < end) std::this_thread::sleep_for(20ms);
-        if (running()) return std::nullopt;
-        return WIFEXITED(status_) ? WEXITSTATUS(status_) : -WTERMSIG(status_);
-    }
-    // Stops it gracefully (SIGTERM, then SIGKILL).
-    void stop() {
-        if (!running()) return;
-        kill(pid_, SIGTERM);
-        if (!wait(2000ms)) {
-            kill(pid_, SIGKILL);
-            wait(2000ms);
-        }
-    }
-
-private:
-    pid_t pid_ = -1;
-    int status_ = 0;
-};
-
-int freeUdpPort() {
-    int fd = socket(AF_INET, SOCK_DGRAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = 0;
-    bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-    socklen_t len = sizeof addr;
-    getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-    close(fd);
-    return ntohs(addr.sin_port);
-}
+// A process in the background: stdout/stderr to files, SIGKILLed and reaped at scope exit.
+using Background = ChildProcess;
 
 // ---------------------------------------------------------------- media
 
@@ -229,11 +103,6 @@ std::string probe(const std::string& path, const std::string& stream, const std:
                               " -of csv=p=0 " + quote(path) + " 2>/dev/null");
     while (!out.empty() && (out.back() == '\n' || out.back() == ',')) out.pop_back();
     return out;
-}
-
-bool hasEncoder(const std::string& name) {
-    static const std::string list = capture("ffmpeg -hide_banner -encoders 2>/dev/null");
-    return contains(list, " " + name + " ");
 }
 
 // A 1 s 320x240 test clip made with the ffmpeg CLI; "" when ffmpeg cannot.
@@ -492,26 +361,11 @@ std::map<int, double> probsOf(const Json& topArray) {
 
 // A one-node model with a `channels`-channel 32x32 input.
 std::string writeReluModel(const std::string& path, int channels) {
-    onnx::ModelProto model;
-    model.set_ir_version(8);
-    model.add_opset_import()->set_version(13);
-    auto* g = model.mutable_graph();
-    g->set_name("one_relu");
-    auto* n = g->add_node();
-    n->set_op_type("Relu");
-    n->set_name("relu");
-    n->add_input("x");
-    n->add_output("y");
-    for (auto* v : {g->add_input(), g->add_output()}) {
-        v->set_name(v == &g->input(0) ? "x" : "y");
-        auto* tt = v->mutable_type()->mutable_tensor_type();
-        tt->set_elem_type(onnx::TensorProto::FLOAT);
-        tt->mutable_shape()->add_dim()->set_dim_param("N");
-        for (int d : {channels, 32, 32}) tt->mutable_shape()->add_dim()->set_dim_value(d);
-    }
-    std::ofstream f(path, std::ios::binary);
-    REQUIRE(model.SerializeToOstream(&f));
-    return path;
+    OnnxBuilder b("one_relu");
+    b.node("Relu", "relu", {"x"}, {"y"});
+    b.input("x", {-1, channels, 32, 32});
+    b.output("y", {-1, channels, 32, 32});
+    return b.write(path);
 }
 
 long rssKb(pid_t pid) {
@@ -570,9 +424,9 @@ TEST_CASE("classify video: H.264, HEVC, VP9 and AV1 clips made with ffmpeg", "[v
         {"av1", "libaom-av1", "clip-aom.mkv", "-c:v libaom-av1 -cpu-used 8 -b:v 200k"},
     };
     for (const Codec& c : codecs) {
-        if (std::string(c.encoder) == "libaom-av1" && hasEncoder("libsvtav1")) continue;  // one AV1 is enough
+        if (std::string(c.encoder) == "libaom-av1" && hasFfmpegEncoder("libsvtav1")) continue;  // one AV1 is enough
         DYNAMIC_SECTION(c.name << " (" << c.encoder << ")") {
-            if (!hasEncoder(c.encoder)) {
+            if (!hasFfmpegEncoder(c.encoder)) {
                 WARN("ffmpeg has no " << c.encoder << " encoder: skipping");
                 continue;
             }
@@ -797,7 +651,7 @@ TEST_CASE("classify video: a frame of the video agrees with the same frame as a 
 
 TEST_CASE("classify video: live UDP stream and lavfi sources", "[video][cli][net]") {
     SECTION("a UDP MPEG-TS stream is classified until it ends, then a warning") {
-        const int port = freeUdpPort();
+        const int port = freeLocalPort(SOCK_DGRAM);
         const std::string url = "udp://127.0.0.1:" + std::to_string(port);
         Background sender({"ffmpeg", "-v", "error", "-nostdin", "-re", "-f", "lavfi", "-i",
                            "testsrc2=size=640x360:rate=25", "-t", "5", "-c:v", "mpeg2video", "-g", "10", "-f",
@@ -848,7 +702,7 @@ TEST_CASE("classify video: bad and hostile input fails cleanly", "[video][cli][e
         CHECK(r.seconds < 4.0);
     }
     SECTION("a UDP port nobody sends to") {
-        const std::string url = "udp://127.0.0.1:" + std::to_string(freeUdpPort());
+        const std::string url = "udp://127.0.0.1:" + std::to_string(freeLocalPort(SOCK_DGRAM));
         Result r = runResvk(cifar({"classify", url, "--timeout", "2"}), 30);
         requireCleanError(r, "timed out after 2 s");
         CHECK(r.seconds < 5.0);
