@@ -76,26 +76,41 @@ runtime::Plan& VideoPipeline::planFor(int batch, int slot) {
 }
 
 std::vector<Frame> VideoPipeline::gatherTick(const std::atomic<bool>& stop) {
-    std::vector<Frame> frames;
     // Files first: each gives its next frames, up to framesPerFile to classify
     // (waiting for the decoder); then live sources give whatever is newest,
     // waiting briefly only if nothing came at all.
-    for (auto& source : sources_) {
+    std::vector<std::vector<Frame>> perSource(sources_.size());
+    bool any = false;
+    for (size_t i = 0; i < sources_.size(); ++i) {
+        auto& source = sources_[i];
         if (source->info().live) continue;
-        int taken = 0, toClassify = 0;
+        int toClassify = 0;
         while (!stop && !source->finished() && toClassify < std::max(1, options_.framesPerFile) &&
-               taken < kMaxFramesPerSourceTick) {
+               int(perSource[i].size()) < kMaxFramesPerSourceTick) {
             if (auto f = source->next(kFileWait)) {
                 toClassify += f->index % options_.every == 0;
-                ++taken;
-                frames.push_back(std::move(*f));
+                perSource[i].push_back(std::move(*f));
+                any = true;
             }
         }
     }
-    for (auto& source : sources_) {
+    for (size_t i = 0; i < sources_.size(); ++i) {
+        auto& source = sources_[i];
         if (!source->info().live || source->finished()) continue;
-        if (auto f = source->next(frames.empty() ? kLiveWait : std::chrono::milliseconds(0)))
-            frames.push_back(std::move(*f));
+        if (auto f = source->next(any ? std::chrono::milliseconds(0) : kLiveWait)) {
+            perSource[i].push_back(std::move(*f));
+            any = true;
+        }
+    }
+    // Round-robin over sources, so results come one frame of each source at a time.
+    std::vector<Frame> frames;
+    for (size_t k = 0; any; ++k) {
+        any = false;
+        for (auto& list : perSource)
+            if (k < list.size()) {
+                frames.push_back(std::move(list[k]));
+                any = true;
+            }
     }
     return frames;
 }
