@@ -50,6 +50,7 @@ const CommandSpec& viewSpec() {
          {"screenshot-after", "N FILE.png", "draw N frames, save the window as a PNG and exit", ""},
          {"screenshot-file", "FILE.png", "the same FILE, as a separate option", ""},
          {"print-shown", "", "with a screenshot: print each source's shown frame, top-1 label and layout", ""},
+         {"exit-at-end", "", "close the window when every source has ended (scripts, benchmarks)", ""},
          {"test-resize", "", "testing aid: resize, minimise and restore the window while running", ""},
          deviceOption()},
         {"resvk view ../shared/media/vtest.avi --model ../shared/models/cifar10/resnet20_cifar10.onnx --no-crop",
@@ -111,6 +112,7 @@ int runView(const Args& args) {
     options.settings.stats = args.has("stats");
     options.vsync = !args.has("no-vsync");
     options.printShown = args.has("print-shown");
+    options.exitAtEnd = args.has("exit-at-end");
     options.testResize = args.has("test-resize");
     if (args.has("screenshot-after")) {
         options.screenshotAfter = args.integer("screenshot-after", 0, 1, 1000000);

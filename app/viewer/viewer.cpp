@@ -210,7 +210,7 @@ int Viewer::run(const std::atomic<bool>& interrupted) {
     pipeline_.run([this](const video::FrameEvent& e) { onFrame(e); }, stop_);
     stats_.ended = true;
     // The input ended: keep showing the last frame until the user quits.
-    while (!quit_ && !interrupted && !(options_.screenshotAfter > 0 && screenshotDone_)) {
+    while (!quit_ && !interrupted && !options_.exitAtEnd && !(options_.screenshotAfter > 0 && screenshotDone_)) {
         window_.wait(options_.screenshotAfter > 0 ? 0.0 : 0.1);
         handleInput();
         if (options_.screenshotAfter > 0) drawn_ = std::max<int64_t>(drawn_, options_.screenshotAfter - 1);

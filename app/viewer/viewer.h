@@ -26,6 +26,7 @@ struct ViewerOptions {
     int screenshotAfter = 0;  // > 0: save the window after this many drawn frames, then quit
     std::string screenshotPath;
     bool printShown = false;  // print the shown frame, top-1 and layout with each screenshot
+    bool exitAtEnd = false;   // close when every source has ended instead of showing the last frame
     bool testResize = false;  // resize, minimise and restore the window during the run (tests)
     std::string modelName, inputText;
 };
