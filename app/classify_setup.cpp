@@ -63,4 +63,14 @@ std::vector<std::string> findLabels(const Args& args, const std::string& modelPa
     return {};
 }
 
+video::SourceOptions sourceOptions(const Args& args, bool realtime) {
+    video::SourceOptions o;
+    o.inputFormat = args.str("input-format", "");
+    o.videoSize = args.str("video-size", "");
+    o.framerate = args.str("framerate", "");
+    o.timeoutSeconds = args.number("timeout", 10.0, 0.1);
+    o.realtime = realtime;
+    return o;
+}
+
 }  // namespace resvk::app

@@ -7,6 +7,7 @@
 #include "args.h"
 #include "classify/preprocess.h"
 #include "model/model.h"
+#include "video/frame_source.h"
 
 namespace resvk::app {
 
@@ -21,5 +22,7 @@ InputGeometry checkInput(const model::Model& m, const Args& args);
 classify::PreprocessOptions preprocessOptions(const Args& args, const InputGeometry& g);
 // --labels, else labels.txt next to the model, else none ("class N").
 std::vector<std::string> findLabels(const Args& args, const std::string& modelPath);
+// --input-format, --video-size, --framerate, --timeout; `realtime` paces files.
+video::SourceOptions sourceOptions(const Args& args, bool realtime);
 
 }  // namespace resvk::app

@@ -8,6 +8,7 @@
 #include "classify/labels.h"
 #include "classify/result_sink.h"
 #include "classify/topk.h"
+#include "classify_setup.h"
 #include "common.h"
 #include "progress.h"
 #include "stop_signal.h"
@@ -21,16 +22,6 @@ namespace {
 
 double unixSeconds() {
     return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
-video::SourceOptions sourceOptions(const Args& args) {
-    video::SourceOptions o;
-    o.inputFormat = args.str("input-format", "");
-    o.videoSize = args.str("video-size", "");
-    o.framerate = args.str("framerate", "");
-    o.timeoutSeconds = args.number("timeout", 10.0, 0.1);
-    o.realtime = args.has("realtime");
-    return o;
 }
 
 // out.mp4 for one source; out-0.mp4, out-1.mp4, ... for several.
@@ -76,7 +67,7 @@ int runClassifyVideo(const Args& args, const model::Model& model, const classify
     if (args.has("json") && args.has("csv")) args.fail("--json and --csv exclude each other");
 
     // Open every source first: a bad one fails before any work or output.
-    const auto sourceOpts = sourceOptions(args);
+    const auto sourceOpts = sourceOptions(args, args.has("realtime"));
     std::vector<std::unique_ptr<video::FrameSource>> sources;
     for (const auto& spec : args.positionals())
         sources.push_back(std::make_unique<video::FrameSource>(int(sources.size()), spec, sourceOpts));

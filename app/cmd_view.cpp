@@ -79,16 +79,6 @@ std::vector<std::string> normaliseViewArgs(std::vector<std::string> argv) {
 
 namespace {
 
-video::SourceOptions viewSourceOptions(const Args& args) {
-    video::SourceOptions o;
-    o.inputFormat = args.str("input-format", "");
-    o.videoSize = args.str("video-size", "");
-    o.framerate = args.str("framerate", "");
-    o.timeoutSeconds = args.number("timeout", 10.0, 0.1);
-    o.realtime = !args.has("fast");
-    return o;
-}
-
 void windowSize(const Args& args, int& w, int& h) {
     w = 1280, h = 720;
     if (auto size = args.value("size")) {
@@ -139,7 +129,7 @@ int runView(const Args& args) {
     options.modelName = std::filesystem::path(modelPath).filename().string();
     options.inputText = format("%dx%d", g.width, g.height);
 
-    const auto sourceOpts = viewSourceOptions(args);
+    const auto sourceOpts = sourceOptions(args, !args.has("fast"));  // view plays files at their pace
     std::vector<std::unique_ptr<video::FrameSource>> sources;
     for (const auto& spec : args.positionals())
         sources.push_back(std::make_unique<video::FrameSource>(int(sources.size()), spec, sourceOpts));

@@ -1,33 +1,11 @@
 #include "json.h"
 
+#include "classify/result_sink.h"
+
 #include <cmath>
 #include <cstdio>
 
 namespace resvk::app {
-
-std::string jsonString(const std::string& text) {
-    std::string out = "\"";
-    for (unsigned char c : text) {
-        switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\n': out += "\\n"; break;
-            case '\r': out += "\\r"; break;
-            case '\t': out += "\\t"; break;
-            case '\b': out += "\\b"; break;
-            case '\f': out += "\\f"; break;
-            default:
-                if (c < 0x20) {
-                    char buf[8];
-                    std::snprintf(buf, sizeof buf, "\\u%04x", c);
-                    out += buf;
-                } else {
-                    out += static_cast<char>(c);
-                }
-        }
-    }
-    return out + "\"";
-}
 
 void Json::separate() {
     if (afterKey_) { afterKey_ = false; return; }
@@ -44,12 +22,12 @@ Json& Json::endArray() { out_ += "]"; first_.pop_back(); return *this; }
 
 Json& Json::key(const std::string& name) {
     separate();
-    out_ += jsonString(name) + ":";
+    out_ += classify::jsonEscape(name) + ":";
     afterKey_ = true;
     return *this;
 }
 
-Json& Json::value(const std::string& text) { separate(); out_ += jsonString(text); return *this; }
+Json& Json::value(const std::string& text) { separate(); out_ += classify::jsonEscape(text); return *this; }
 
 Json& Json::value(double number) {
     separate();

@@ -6,9 +6,6 @@
 
 namespace resvk::app {
 
-// "text" with quotes, backslashes and control characters escaped.
-std::string jsonString(const std::string& text);
-
 // Streaming writer; commas and nesting handled for the caller.
 //   Json j; j.beginObject(); j.key("a").value(1); j.endObject(); j.str()
 class Json {
