@@ -26,7 +26,7 @@ fi
 seconds() { local s e; s=$(date +%s.%N); "$@" >/dev/null 2>&1; e=$(date +%s.%N); awk "BEGIN {print $e - $s}"; }
 for round in 1 2; do
     c=$(seconds "$RESVK" classify "$SOURCE" --model "$MODEL" "${EXTRA[@]}" --batch 1 --json)
-    v=$(seconds "$RESVK" view "$SOURCE" --model "$MODEL" "${EXTRA[@]}" --fast --no-vsync --stats --exit-at-end)
+    v=$(seconds "$RESVK" view "$SOURCE" --model "$MODEL" "${EXTRA[@]}" --fast --no-vsync --stats --exit-at-end ${VIEW_ARGS:-})
     awk -v r="$round" -v c="$c" -v v="$v" -v n="$FRAMES" 'BEGIN {
         printf "round %d: classify %.2f s (%.1f ms/frame), view %.2f s (%.1f ms/frame), view/classify %.3f\n",
                r, c, 1000 * c / n, v, 1000 * v / n, v / c }'

@@ -55,7 +55,12 @@ void FrameConverter::convert(int source, const video::GpuPreprocessor::PlaneView
                          ops::flatGrid(static_cast<int64_t>(layout.srcWidth) * layout.srcHeight, kLocalSize));
         stream->finish();
     }
-    stream->submitAndWait();
+    // No wait here: on a single in-order queue it would also wait for the
+    // inference submitted just before. The renderer's copy starts with a
+    // compute->transfer barrier, and Viewer waits for the last render (hence this
+    // conversion) before converting into the same buffer again; the pipeline
+    // reuses the planes' slot only after that.
+    stream->submit();
 }
 
 }  // namespace resvk::app::viewer
