@@ -63,6 +63,34 @@ std::vector<std::string> findLabels(const Args& args, const std::string& modelPa
     return {};
 }
 
+std::vector<OptionSpec> modelOptionSpecs() {
+    return {{"model", "MODEL.onnx", "the classifier (required): one 3-channel NCHW input", ""},
+            {"labels", "FILE", "class names, one per line in output order",
+             "labels.txt next to the model, else \"class N\""}};
+}
+
+std::vector<OptionSpec> preprocessOptionSpecs() {
+    return {{"resize", "S", "resize the short side to S before the crop", "round(256 * H / 224), 256 for 224"},
+            {"crop", "HxW", "centre-crop size = network input; needed only when the model's H/W are symbolic",
+             "the model's input size, 224x224 if symbolic"},
+            {"no-crop", "", "resize the whole picture straight to the input size (CIFAR-style, no crop)", ""},
+            {"mean", "R,G,B", "per-channel mean subtracted after scaling to [0,1]", "0.485,0.456,0.406"},
+            {"std", "R,G,B", "per-channel standard deviation divided by", "0.229,0.224,0.225"}};
+}
+
+std::vector<OptionSpec> sourceOptionSpecs() {
+    return {{"timeout", "SECONDS", "network/webcam: give up opening or reading after this long", "10"},
+            {"input-format", "FMT", "webcam/stream input format, like ffmpeg -f (v4l2, mjpeg, ...)", "auto"},
+            {"video-size", "WxH", "webcam capture size, like ffmpeg -video_size", "the device's"},
+            {"framerate", "FPS", "webcam capture rate, like ffmpeg -framerate", "the device's"}};
+}
+
+std::vector<OptionSpec> optionGroups(std::initializer_list<std::vector<OptionSpec>> groups) {
+    std::vector<OptionSpec> all;
+    for (const auto& g : groups) all.insert(all.end(), g.begin(), g.end());
+    return all;
+}
+
 video::SourceOptions sourceOptions(const Args& args, bool realtime) {
     video::SourceOptions o;
     o.inputFormat = args.str("input-format", "");

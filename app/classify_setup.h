@@ -1,6 +1,7 @@
 #pragma once
 // What `classify` needs before it runs anything, for photos and video alike:
 // the model's input geometry, the preprocessing the options ask for, labels.
+#include <initializer_list>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,15 @@ InputGeometry checkInput(const model::Model& m, const Args& args);
 classify::PreprocessOptions preprocessOptions(const Args& args, const InputGeometry& g);
 // --labels, else labels.txt next to the model, else none ("class N").
 std::vector<std::string> findLabels(const Args& args, const std::string& modelPath);
+// The options classify and view share, each group in one place:
+// --model/--labels; preprocessing (--resize, --crop, --no-crop, --mean, --std);
+// video sources (--timeout, --input-format, --video-size, --framerate).
+std::vector<OptionSpec> modelOptionSpecs();
+std::vector<OptionSpec> preprocessOptionSpecs();
+std::vector<OptionSpec> sourceOptionSpecs();
+// Concatenates option groups for a CommandSpec.
+std::vector<OptionSpec> optionGroups(std::initializer_list<std::vector<OptionSpec>> groups);
+
 // --input-format, --video-size, --framerate, --timeout; `realtime` paces files.
 video::SourceOptions sourceOptions(const Args& args, bool realtime);
 
