@@ -12,8 +12,10 @@ std::string helpText(const CommandSpec& spec) {
     out << "Usage: resvk " << spec.name << " " << spec.usage << "\n\n" << spec.summary << "\n\nOptions:\n";
     auto line = [&](const std::string& left, const std::string& help, const std::string& def) {
         out << "  " << left;
-        if (left.size() < 24) out << std::string(24 - left.size(), ' ');
-        else out << "\n  " << std::string(24, ' ');
+        if (left.size() < 24)
+            out << std::string(24 - left.size(), ' ');
+        else
+            out << "\n  " << std::string(24, ' ');
         out << help;
         if (!def.empty()) out << " (default: " << def << ")";
         out << "\n";
@@ -31,7 +33,10 @@ std::string helpText(const CommandSpec& spec) {
 
 Args::Args(const CommandSpec& spec, const std::vector<std::string>& argv) : spec_(spec) {
     for (const auto& a : argv)
-        if (a == "--help" || a == "-h") { help_ = true; return; }
+        if (a == "--help" || a == "-h") {
+            help_ = true;
+            return;
+        }
     bool onlyPositionals = false;
     for (size_t i = 0; i < argv.size(); ++i) {
         const std::string& a = argv[i];
@@ -42,7 +47,10 @@ Args::Args(const CommandSpec& spec, const std::vector<std::string>& argv) : spec
             positionals_.push_back(a);
             continue;
         }
-        if (a == "--") { onlyPositionals = true; continue; }
+        if (a == "--") {
+            onlyPositionals = true;
+            continue;
+        }
         std::string name = a.substr(2), inlineValue;
         bool hasInline = false;
         if (auto eq = name.find('='); eq != std::string::npos) {
@@ -68,9 +76,13 @@ Args::Args(const CommandSpec& spec, const std::vector<std::string>& argv) : spec
         fail("missing " + spec.positionalName + " argument");
 }
 
-void Args::fail(const std::string& message) const { throw UsageError(message, spec_.name); }
+void Args::fail(const std::string& message) const {
+    throw UsageError(message, spec_.name);
+}
 
-bool Args::has(const std::string& name) const { return values_.count(name) != 0; }
+bool Args::has(const std::string& name) const {
+    return values_.count(name) != 0;
+}
 
 std::optional<std::string> Args::value(const std::string& name) const {
     auto it = values_.find(name);
@@ -90,8 +102,8 @@ int Args::integer(const std::string& name, int fallback, int min, int max) const
     char* end = nullptr;
     long n = std::strtol(v->c_str(), &end, 10);
     if (v->empty() || *end != '\0' || errno == ERANGE || n < min || n > max)
-        fail("--" + name + " must be an integer from " + std::to_string(min) + " to " +
-             std::to_string(max) + ", got '" + *v + "'");
+        fail("--" + name + " must be an integer from " + std::to_string(min) + " to " + std::to_string(max) +
+             ", got '" + *v + "'");
     return static_cast<int>(n);
 }
 
@@ -119,10 +131,12 @@ std::vector<float> Args::numbers(const std::string& name, size_t n) const {
     std::string item;
     while (std::getline(ss, item, ',')) {
         double d = 0;
-        if (!parseDouble(item, d)) fail("--" + name + " expects " + std::to_string(n) + " comma-separated numbers, got '" + *v + "'");
+        if (!parseDouble(item, d))
+            fail("--" + name + " expects " + std::to_string(n) + " comma-separated numbers, got '" + *v + "'");
         out.push_back(static_cast<float>(d));
     }
-    if (out.size() != n) fail("--" + name + " expects " + std::to_string(n) + " comma-separated numbers, got '" + *v + "'");
+    if (out.size() != n)
+        fail("--" + name + " expects " + std::to_string(n) + " comma-separated numbers, got '" + *v + "'");
     return out;
 }
 

@@ -11,27 +11,26 @@ namespace resvk::app {
 
 // A mistake on the command line; main prints it with a hint and exits 2.
 struct UsageError : std::runtime_error {
-    UsageError(const std::string& what, std::string command)
-        : std::runtime_error(what), command(std::move(command)) {}
+    UsageError(const std::string& what, std::string command) : std::runtime_error(what), command(std::move(command)) {}
     std::string command;  // the subcommand whose --help to point at ("" = top level)
 };
 
 struct OptionSpec {
-    std::string name;        // "top" for --top
-    std::string valueName;   // "K"; empty = a flag without value
-    std::string help;        // one line
-    std::string defaultText; // shown as "(default: ...)", empty = none
+    std::string name;         // "top" for --top
+    std::string valueName;    // "K"; empty = a flag without value
+    std::string help;         // one line
+    std::string defaultText;  // shown as "(default: ...)", empty = none
 };
 
 struct CommandSpec {
-    std::string name;                  // "classify"
-    std::string usage;                 // "IMAGE... --model M.onnx [options]"
-    std::string summary;               // one paragraph
-    std::string positionalName;        // "IMAGE"; empty = no positionals
+    std::string name;            // "classify"
+    std::string usage;           // "IMAGE... --model M.onnx [options]"
+    std::string summary;         // one paragraph
+    std::string positionalName;  // "IMAGE"; empty = no positionals
     int minPositionals = 0;
-    std::vector<OptionSpec> options;   // --help is added automatically
+    std::vector<OptionSpec> options;  // --help is added automatically
     std::vector<std::string> examples;
-    std::string notes;                 // extra paragraph after the options
+    std::string notes;  // extra paragraph after the options
 };
 
 std::string helpText(const CommandSpec& spec);

@@ -23,7 +23,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-double msSince(Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); }
+double msSince(Clock::time_point t) {
+    return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
+}
 
 double median(std::vector<double> v) {
     if (v.empty()) return 0.0;
@@ -31,7 +33,9 @@ double median(std::vector<double> v) {
     return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
 }
 
-double minimum(const std::vector<double>& v) { return v.empty() ? 0.0 : *std::min_element(v.begin(), v.end()); }
+double minimum(const std::vector<double>& v) {
+    return v.empty() ? 0.0 : *std::min_element(v.begin(), v.end());
+}
 
 }  // namespace
 
@@ -78,7 +82,8 @@ int runPipelineBench(const Args& args) {
     std::vector<double> inferMs;
     auto timeInference = [&](int n, const char* phase) {
         for (int i = 0; i < n; ++i) {
-            if (progress) std::cerr << "\rinference alone (" << phase << ") " << i + 1 << "/" << n << "    " << std::flush;
+            if (progress)
+                std::cerr << "\rinference alone (" << phase << ") " << i + 1 << "/" << n << "    " << std::flush;
             const auto t0 = Clock::now();
             engine.run(inputs);
             inferMs.push_back(msSince(t0));
@@ -132,9 +137,10 @@ int runPipelineBench(const Args& args) {
     if (progress) std::cerr << "\r                                                  \r" << std::flush;
 
     if (timedClassified == 0)
-        throw model::Error(format("the sources ended after %lld classified frames, within the %d-frame warm-up: "
-                                  "use longer sources or fewer --frames",
-                                  (long long)classified, pipelineWarmup));
+        throw model::Error(
+            format("the sources ended after %lld classified frames, within the %d-frame warm-up: "
+                   "use longer sources or fewer --frames",
+                   (long long)classified, pipelineWarmup));
     int64_t decoded = 0, dropped = 0;
     for (const auto& s : sources) {
         decoded += s->stats().decoded;
@@ -157,17 +163,50 @@ int runPipelineBench(const Args& args) {
         j.beginObject().key("model").value(path).key("device").value(context->info().name).key("sources").beginArray();
         for (const auto& s : specs) j.value(s);
         j.endArray()
-            .key("batch").value(batch).key("input_shape").value(model::toString(input.shape)).key("every").value(every)
-            .key("frames_per_source").value(frames).key("warmup_frames_per_source").value(pipelineWarmup)
-            .key("classified_frames").value(timedClassified).key("delivered_frames").value(timedDelivered)
-            .key("decoded_frames_total").value(decoded).key("dropped_frames_total").value(dropped)
-            .key("pipeline_seconds_total").value(pipelineSeconds).key("pipeline_ms_timed").value(timedMs)
-            .key("classified_per_s").value(classifiedPerS).key("delivered_per_s").value(deliveredPerS)
-            .key("pipeline_ms_per_frame").value(pipelineMsPerFrame).key("latency_p50_ms").value(p50)
-            .key("latency_p95_ms").value(p95).key("latency_min_ms").value(minimum(latencies))
-            .key("inference_iters").value(int(inferMs.size())).key("inference_ms_per_batch_min").value(inferMin)
-            .key("inference_ms_per_batch_median").value(inferMedian).key("inference_ms_per_image").value(inferMsPerImage)
-            .key("inference_runs_ms").beginArray();
+            .key("batch")
+            .value(batch)
+            .key("input_shape")
+            .value(model::toString(input.shape))
+            .key("every")
+            .value(every)
+            .key("frames_per_source")
+            .value(frames)
+            .key("warmup_frames_per_source")
+            .value(pipelineWarmup)
+            .key("classified_frames")
+            .value(timedClassified)
+            .key("delivered_frames")
+            .value(timedDelivered)
+            .key("decoded_frames_total")
+            .value(decoded)
+            .key("dropped_frames_total")
+            .value(dropped)
+            .key("pipeline_seconds_total")
+            .value(pipelineSeconds)
+            .key("pipeline_ms_timed")
+            .value(timedMs)
+            .key("classified_per_s")
+            .value(classifiedPerS)
+            .key("delivered_per_s")
+            .value(deliveredPerS)
+            .key("pipeline_ms_per_frame")
+            .value(pipelineMsPerFrame)
+            .key("latency_p50_ms")
+            .value(p50)
+            .key("latency_p95_ms")
+            .value(p95)
+            .key("latency_min_ms")
+            .value(minimum(latencies))
+            .key("inference_iters")
+            .value(int(inferMs.size()))
+            .key("inference_ms_per_batch_min")
+            .value(inferMin)
+            .key("inference_ms_per_batch_median")
+            .value(inferMedian)
+            .key("inference_ms_per_image")
+            .value(inferMsPerImage)
+            .key("inference_runs_ms")
+            .beginArray();
         for (double t : inferMs) j.value(t);
         j.endArray().key("pipeline_overhead_percent").value(overheadPct).key("short_run").value(shortRun).endObject();
         std::cout << j.str() << "\n";

@@ -110,8 +110,8 @@ int runClassifyVideo(const Args& args, const model::Model& model, const classify
             if (e.probs) ranked = classify::rankLabels(classify::topK(*e.probs, top), labels);
             if (!writers.empty()) writers[e.frame.source]->write(*e.frame.image, overlayLines(ranked));
             if (!e.classified) return;
-            classify::FrameResult r{sources[e.frame.source]->info().spec, e.frame.index, e.frame.pts, unixSeconds(),
-                                    e.latencyMs, ranked};
+            classify::FrameResult r{
+                sources[e.frame.source]->info().spec, e.frame.index, e.frame.pts, unixSeconds(), e.latencyMs, ranked};
             if (sink)
                 sink->write(r);
             else
@@ -143,10 +143,11 @@ int runClassifyVideo(const Args& args, const model::Model& model, const classify
     summary.latencyP95Ms = classify::percentile(pipeline.stats().latenciesMs, 95);
     if (sink) sink->summary(summary);
     if (!sink)
-        std::cerr << format("resvk: %lld frames decoded, %lld classified, %lld dropped, %lld damaged; %.1f fps; "
-                            "latency p50 %.1f ms, p95 %.1f ms\n",
-                            (long long)summary.decoded, (long long)summary.classified, (long long)summary.dropped,
-                            (long long)summary.damaged, summary.fps, summary.latencyP50Ms, summary.latencyP95Ms);
+        std::cerr << format(
+            "resvk: %lld frames decoded, %lld classified, %lld dropped, %lld damaged; %.1f fps; "
+            "latency p50 %.1f ms, p95 %.1f ms\n",
+            (long long)summary.decoded, (long long)summary.classified, (long long)summary.dropped,
+            (long long)summary.damaged, summary.fps, summary.latencyP50Ms, summary.latencyP95Ms);
     if (args.has("verbose") && pipeline.usedCpuFallback())
         std::cerr << "resvk: note: a pixel format was converted on the CPU (libswscale) before the GPU\n";
     for (const auto& e : endErrors) std::cerr << "resvk: warning: " << e << "\n";

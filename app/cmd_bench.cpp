@@ -33,8 +33,10 @@ const CommandSpec& benchSpec() {
          {"batch", "N", "images per run", "1"},
          {"iters", "N", "timed runs", "10"},
          {"warmup", "N", "untimed runs first (plan compilation, caches)", "2"},
-         {"source", "SOURCE", "benchmark the video pipeline on this source (file, lavfi:GRAPH, ...); "
-          "more sources follow as arguments", ""},
+         {"source", "SOURCE",
+          "benchmark the video pipeline on this source (file, lavfi:GRAPH, ...); "
+          "more sources follow as arguments",
+          ""},
          {"frames", "N", "with --source: classified frames per source to time (after the warm-up)", "200"},
          {"every", "N", "with --source: classify every Nth frame of each source", "1"},
          {"crop", "HxW", "with --source: network input size when the model's H/W are symbolic", "224x224"},
@@ -44,7 +46,8 @@ const CommandSpec& benchSpec() {
         {"resvk bench --model ../shared/models/cifar10/resnet20_cifar10.onnx --batch 32",
          "resvk bench --model ../shared/models/reference/torchvision_resnet18/model.onnx --iters 5 --profile",
          "resvk bench --model ../shared/models/cifar10/resnet56_cifar10.onnx --json",
-         "resvk bench --source clip720.mp4 clip720.mp4 --model ../shared/models/reference/torchvision_resnet18/model.onnx \\\n"
+         "resvk bench --source clip720.mp4 clip720.mp4 --model "
+         "../shared/models/reference/torchvision_resnet18/model.onnx \\\n"
          "      --frames 20 --iters 6",
          "resvk bench --source lavfi:testsrc2=size=1280x720:rate=30 --model resnet50.onnx --frames 10 --json"},
         "With --source the pipeline skips max(--warmup, 3) classified frames per source before timing\n"
@@ -57,7 +60,8 @@ int runBench(const Args& args) {
         if (args.has("profile")) args.fail("--profile is for inference alone: leave out --source");
         return runPipelineBench(args);
     }
-    if (!args.positionals().empty()) args.fail("unexpected argument '" + args.positionals()[0] + "' (sources need --source)");
+    if (!args.positionals().empty())
+        args.fail("unexpected argument '" + args.positionals()[0] + "' (sources need --source)");
     for (const char* o : {"frames", "every", "crop"})
         if (args.has(o)) args.fail(std::string("--") + o + " needs --source");
     if (!args.has("model")) args.fail("missing --model MODEL.onnx");
@@ -108,8 +112,8 @@ int runBench(const Args& args) {
     std::vector<double> sorted = ms;
     std::sort(sorted.begin(), sorted.end());
     const double minMs = sorted.front();
-    const double median = sorted.size() % 2 ? sorted[sorted.size() / 2]
-                                            : (sorted[sorted.size() / 2 - 1] + sorted[sorted.size() / 2]) / 2;
+    const double median =
+        sorted.size() % 2 ? sorted[sorted.size() / 2] : (sorted[sorted.size() / 2 - 1] + sorted[sorted.size() / 2]) / 2;
     const double imagesPerS = batch * 1000.0 / median;
     const double gflops = 2.0 * stats.macs / (median / 1000.0) / 1e9;
     double profileTotal = 0;
@@ -122,20 +126,52 @@ int runBench(const Args& args) {
 
     if (json) {
         Json j;
-        j.beginObject().key("model").value(path).key("device").value(context->info().name)
-            .key("input_shape").value(model::toString(shapes[0])).key("batch").value(batch)
-            .key("warmup").value(warmup).key("iters").value(iters).key("ms_per_batch_min").value(minMs)
-            .key("ms_per_batch_median").value(median).key("ms_per_image").value(median / batch)
-            .key("images_per_s").value(imagesPerS).key("gmacs_per_batch").value(stats.macs / 1e9)
-            .key("gflops").value(gflops).key("runs_ms").beginArray();
+        j.beginObject()
+            .key("model")
+            .value(path)
+            .key("device")
+            .value(context->info().name)
+            .key("input_shape")
+            .value(model::toString(shapes[0]))
+            .key("batch")
+            .value(batch)
+            .key("warmup")
+            .value(warmup)
+            .key("iters")
+            .value(iters)
+            .key("ms_per_batch_min")
+            .value(minMs)
+            .key("ms_per_batch_median")
+            .value(median)
+            .key("ms_per_image")
+            .value(median / batch)
+            .key("images_per_s")
+            .value(imagesPerS)
+            .key("gmacs_per_batch")
+            .value(stats.macs / 1e9)
+            .key("gflops")
+            .value(gflops)
+            .key("runs_ms")
+            .beginArray();
         for (double t : ms) j.value(t);
         j.endArray();
         if (profile) {
             j.key("profile").beginArray();
             for (const auto& l : layers)
-                j.beginObject().key("name").value(l.name).key("kind").value(l.kind).key("shape").value(l.shape)
-                    .key("ms").value(l.ms).key("percent").value(profileTotal > 0 ? 100 * l.ms / profileTotal : 0.0)
-                    .key("gflops").value(layerGflops(l)).endObject();
+                j.beginObject()
+                    .key("name")
+                    .value(l.name)
+                    .key("kind")
+                    .value(l.kind)
+                    .key("shape")
+                    .value(l.shape)
+                    .key("ms")
+                    .value(l.ms)
+                    .key("percent")
+                    .value(profileTotal > 0 ? 100 * l.ms / profileTotal : 0.0)
+                    .key("gflops")
+                    .value(layerGflops(l))
+                    .endObject();
             j.endArray().key("profile_total_ms").value(profileTotal);
         }
         j.endObject();
@@ -155,7 +191,8 @@ int runBench(const Args& args) {
                                 layerGflops(l));
         };
         auto header = [] {
-            std::cout << format("%5s  %-28s %-30s %-16s %9s %7s %9s\n", "#", "name", "kind", "shape", "ms", "%", "GFLOP/s");
+            std::cout << format("%5s  %-28s %-30s %-16s %9s %7s %9s\n", "#", "name", "kind", "shape", "ms", "%",
+                                "GFLOP/s");
         };
         std::cout << format("\nper-layer GPU time (one profiled run, %.3f ms in layers):\n", profileTotal);
         header();

@@ -38,16 +38,26 @@ int runCheck(const Args& args) {
 
     int passed = 0, failed = 0;
     Json j;
-    j.beginObject().key("device").value(context->info().name).key("rtol").value(tol.rtol)
-        .key("atol").value(tol.atol).key("cases").beginArray();
+    j.beginObject()
+        .key("device")
+        .value(context->info().name)
+        .key("rtol")
+        .value(tol.rtol)
+        .key("atol")
+        .value(tol.atol)
+        .key("cases")
+        .beginArray();
     for (const auto& dir : args.positionals()) {
         runtime::CaseResult result;
         std::string caseName = std::filesystem::path(dir).lexically_normal().filename().string();
-        if (caseName.empty()) caseName = std::filesystem::path(dir).lexically_normal().parent_path().filename().string();
-        if (!std::filesystem::is_directory(dir)) result.error = "not a folder: " + dir;
+        if (caseName.empty())
+            caseName = std::filesystem::path(dir).lexically_normal().parent_path().filename().string();
+        if (!std::filesystem::is_directory(dir))
+            result.error = "not a folder: " + dir;
         else if (!std::filesystem::exists(std::filesystem::path(dir) / "model.onnx"))
             result.error = "no model.onnx in " + dir;
-        else result = runtime::runTestCase(*context, dir, tol);
+        else
+            result = runtime::runTestCase(*context, dir, tol);
 
         j.beginObject().key("dir").value(dir);
         if (!result.error.empty()) j.key("error").value(result.error);
@@ -65,11 +75,17 @@ int runCheck(const Args& args) {
             set.passed ? ++passed : ++failed;
             j.beginObject().key("name").value(set.name).key("passed").value(set.passed);
             if (!set.error.empty()) j.key("error").value(set.error);
-            j.key("max_abs").value(set.maxAbsError).key("max_rel").value(set.maxRelError)
-                .key("mismatches").value(set.mismatches).endObject();
+            j.key("max_abs")
+                .value(set.maxAbsError)
+                .key("max_rel")
+                .value(set.maxRelError)
+                .key("mismatches")
+                .value(set.mismatches)
+                .endObject();
             if (json) continue;
             std::cout << (set.passed ? "PASS " : "FAIL ") << caseName << "/" << set.name;
-            if (!set.error.empty()) std::cout << "  " << set.error << "\n";
+            if (!set.error.empty())
+                std::cout << "  " << set.error << "\n";
             else {
                 std::cout << format("  max abs %.1e  max rel %.1e", set.maxAbsError, set.maxRelError);
                 if (set.mismatches) std::cout << "  " << set.mismatches << " mismatches";
@@ -79,8 +95,10 @@ int runCheck(const Args& args) {
         j.endArray().endObject();
     }
     j.endArray().key("passed").value(passed).key("failed").value(failed).endObject();
-    if (json) std::cout << j.str() << "\n";
-    else std::cout << passed << " passed, " << failed << " failed\n";
+    if (json)
+        std::cout << j.str() << "\n";
+    else
+        std::cout << passed << " passed, " << failed << " failed\n";
     return failed ? 1 : 0;
 }
 

@@ -32,22 +32,21 @@ const CommandSpec& classifySpec() {
         "probabilities, and the top K are printed.",
         "SOURCE",
         1,
-        optionGroups({modelOptionSpecs(),
-                      {{"top", "K", "how many classes to print per image", "5"},
-                       {"json", "", "print one JSON document instead of text (video: JSON Lines)", ""},
-                       {"batch", "N", "photos per GPU run; for video files, frames of each file per GPU run", "8"}},
-                      preprocessOptionSpecs(),
-                      {{"every", "N", "video: classify every Nth frame of each source", "1"},
-                       {"smooth", "A", "video: average probabilities over time, A = weight of the past in [0, 1)",
-                        "0 (off)"},
-                       {"csv", "", "video: one CSV row per frame and rank instead of text", ""},
-                       {"output", "FILE",
-                        "video: write each source re-encoded with its labels drawn in (-N suffix for several)", ""},
-                       {"realtime", "", "video: pace files to their timestamps instead of running as fast as possible",
-                        ""},
-                       {"strict", "", "video: exit 1 when a source was damaged or ended with an error", ""}},
-                      sourceOptionSpecs(),
-                      {{"verbose", "", "say when a pixel format needs the CPU fallback", ""}, deviceOption()}}),
+        optionGroups(
+            {modelOptionSpecs(),
+             {{"top", "K", "how many classes to print per image", "5"},
+              {"json", "", "print one JSON document instead of text (video: JSON Lines)", ""},
+              {"batch", "N", "photos per GPU run; for video files, frames of each file per GPU run", "8"}},
+             preprocessOptionSpecs(),
+             {{"every", "N", "video: classify every Nth frame of each source", "1"},
+              {"smooth", "A", "video: average probabilities over time, A = weight of the past in [0, 1)", "0 (off)"},
+              {"csv", "", "video: one CSV row per frame and rank instead of text", ""},
+              {"output", "FILE", "video: write each source re-encoded with its labels drawn in (-N suffix for several)",
+               ""},
+              {"realtime", "", "video: pace files to their timestamps instead of running as fast as possible", ""},
+              {"strict", "", "video: exit 1 when a source was damaged or ended with an error", ""}},
+             sourceOptionSpecs(),
+             {{"verbose", "", "say when a pixel format needs the CPU fallback", ""}, deviceOption()}}),
         {"resvk classify ../shared/media/squirrel_cls.jpg ../shared/media/orange.jpg \\\n"
          "      --model ../shared/models/cifar10/resnet20_cifar10.onnx --resize 32 --no-crop",
          "resvk classify ../shared/media/*.jpg --model ../shared/models/reference/torchvision_resnet18/model.onnx \\\n"
@@ -112,12 +111,24 @@ int runClassify(const Args& args) {
 
     if (json) {
         Json j;
-        j.beginObject().key("model").value(modelPath).key("device").value(context->info().name).key("results").beginArray();
+        j.beginObject()
+            .key("model")
+            .value(modelPath)
+            .key("device")
+            .value(context->info().name)
+            .key("results")
+            .beginArray();
         for (size_t i = 0; i < images.size(); ++i) {
             j.beginObject().key("image").value(images[i]).key("top").beginArray();
             for (const auto& p : results[i])
-                j.beginObject().key("label").value(classify::labelFor(labels, p.index)).key("index").value(p.index)
-                    .key("prob").value(static_cast<double>(p.prob)).endObject();
+                j.beginObject()
+                    .key("label")
+                    .value(classify::labelFor(labels, p.index))
+                    .key("index")
+                    .value(p.index)
+                    .key("prob")
+                    .value(static_cast<double>(p.prob))
+                    .endObject();
             j.endArray().endObject();
         }
         j.endArray().endObject();

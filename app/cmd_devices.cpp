@@ -42,13 +42,20 @@ int runDevices(const Args& args) {
         j.beginObject().key("default").value(picked).key("devices").beginArray();
         for (const auto& d : devices) {
             j.beginObject()
-                .key("index").value(d.index)
-                .key("name").value(d.name)
-                .key("type").value(d.type)
-                .key("driver").value(d.driver)
-                .key("vulkan").value(vulkanVersion(d.apiVersion))
-                .key("usable").value(d.usable)
-                .key("default").value(d.index == picked)
+                .key("index")
+                .value(d.index)
+                .key("name")
+                .value(d.name)
+                .key("type")
+                .value(d.type)
+                .key("driver")
+                .value(d.driver)
+                .key("vulkan")
+                .value(vulkanVersion(d.apiVersion))
+                .key("usable")
+                .value(d.usable)
+                .key("default")
+                .value(d.index == picked)
                 .endObject();
         }
         j.endArray().endObject();
@@ -65,11 +72,12 @@ int runDevices(const Args& args) {
                   << "          type: " << d.type << "\n"
                   << "          driver: " << d.driver << "\n"
                   << "          Vulkan: " << vulkanVersion(d.apiVersion) << "\n"
-                  << "          usable: " << (d.usable ? "yes" : "no (needs Vulkan 1.2 with a compute queue)")
-                  << "\n";
+                  << "          usable: " << (d.usable ? "yes" : "no (needs Vulkan 1.2 with a compute queue)") << "\n";
     }
-    if (picked < 0) std::cout << "no usable device: resvk cannot run models here\n";
-    else std::cout << "* = used by default (override with --device N)\n";
+    if (picked < 0)
+        std::cout << "no usable device: resvk cannot run models here\n";
+    else
+        std::cout << "* = used by default (override with --device N)\n";
     return 0;
 }
 

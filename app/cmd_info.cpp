@@ -69,7 +69,8 @@ int runInfo(const Args& args) {
     j.beginObject().key("model").value(path).key("opset").value(m.opset()).key("batch").value(batch);
     auto tensors = [&](const char* name, const std::vector<model::TensorInfo>& list) {
         j.key(name).beginArray();
-        for (const auto& t : list) j.beginObject().key("name").value(t.name).key("shape").value(shapeText(t.shape)).endObject();
+        for (const auto& t : list)
+            j.beginObject().key("name").value(t.name).key("shape").value(shapeText(t.shape)).endObject();
         j.endArray();
     };
     tensors("inputs", m.inputs());
@@ -93,9 +94,22 @@ int runInfo(const Args& args) {
         const model::Layer& layer = program.layers[i];
         const std::string ops = joinOps(layer);
         const std::string shape = model::toString(program.values.at(layer.output).shape);
-        j.beginObject().key("index").value(static_cast<int64_t>(i)).key("name").value(layer.name)
-            .key("kind").value(model::toString(layer.kind)).key("ops").value(ops).key("shape").value(shape)
-            .key("params").value(s.parameters).key("macs").value(s.macs).endObject();
+        j.beginObject()
+            .key("index")
+            .value(static_cast<int64_t>(i))
+            .key("name")
+            .value(layer.name)
+            .key("kind")
+            .value(model::toString(layer.kind))
+            .key("ops")
+            .value(ops)
+            .key("shape")
+            .value(shape)
+            .key("params")
+            .value(s.parameters)
+            .key("macs")
+            .value(s.macs)
+            .endObject();
         if (!json)
             std::cout << format("%5zu  %-28s %-34s %-16s %10lld %9.2f\n", i, layer.name.c_str(), ops.c_str(),
                                 shape.c_str(), static_cast<long long>(s.parameters), s.macs / 1e6);
@@ -103,7 +117,12 @@ int runInfo(const Args& args) {
     j.endArray().key("parameters").value(total.parameters).key("gmacs_per_image").value(gmacsPerImage);
     j.key("memory");
     if (memoryError.empty())
-        j.beginObject().key("activation_bytes").value(plan.activationBytes).key("weight_bytes").value(plan.weightBytes).endObject();
+        j.beginObject()
+            .key("activation_bytes")
+            .value(plan.activationBytes)
+            .key("weight_bytes")
+            .value(plan.weightBytes)
+            .endObject();
     else
         j.null();
     j.key("unsupported").beginArray();
@@ -120,7 +139,8 @@ int runInfo(const Args& args) {
                                 plan.activationBytes / mib, plan.weightBytes / mib);
         else
             std::cout << "memory:           unavailable (" << memoryError << ")\n";
-        if (unsupported.empty()) std::cout << "unsupported ops:  none\n";
+        if (unsupported.empty())
+            std::cout << "unsupported ops:  none\n";
         else {
             std::cout << "unsupported ops:  " << unsupported.size() << "\n";
             for (const auto& u : unsupported) std::cout << "  " << u << "\n";
@@ -128,8 +148,8 @@ int runInfo(const Args& args) {
     }
     if (!unsupported.empty()) {
         std::cerr << "resvk: error: " << path << " has " << unsupported.size()
-                  << " op(s) the GPU runtime cannot run: " << unsupported[0]
-                  << (unsupported.size() > 1 ? ", ..." : "") << "\n";
+                  << " op(s) the GPU runtime cannot run: " << unsupported[0] << (unsupported.size() > 1 ? ", ..." : "")
+                  << "\n";
         return 1;
     }
     return 0;

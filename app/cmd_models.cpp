@@ -42,8 +42,7 @@ const CommandSpec& modelsSpec() {
          {"from", "URL_OR_FILE", "pull: a mirror: an http(s):// or file:// URL or a local path", "the model's URL"},
          {"timeout", "S", "pull: give up when the server cannot be reached or sends nothing for S seconds", "30"},
          {"force", "", "pull: download again even when NAME.onnx is already there", ""}},
-        {"resvk models",
-         "resvk models pull resnet18-v2-7",
+        {"resvk models", "resvk models pull resnet18-v2-7",
          "resvk models pull resnet50-v1-7 --from /mnt/usb/resnet50-v1-7.onnx --to ~/models",
          "RESVK_MODELS=~/models resvk classify photo.jpg --model resnet50-v1-7 "
          "--labels ../shared/models/imagenet_classes.txt"},
@@ -60,7 +59,9 @@ namespace {
 
 // ---- progress on stderr (only on a terminal) -------------------------------------
 
-std::string mib(int64_t bytes) { return format("%.1f MiB", static_cast<double>(bytes) / (1024.0 * 1024.0)); }
+std::string mib(int64_t bytes) {
+    return format("%.1f MiB", static_cast<double>(bytes) / (1024.0 * 1024.0));
+}
 
 class ByteProgress {
 public:
@@ -139,19 +140,19 @@ Downloaded download(const RegistryModel& m, const std::string& source, TempFile&
         return Downloaded{r.size, r.sha256};
     } catch (const video::FetchError& e) {
         switch (e.kind) {
-        case video::FetchError::Cancelled:
-            throw std::runtime_error("download of " + m.name + " interrupted");
-        case video::FetchError::HttpError:
-            throw std::runtime_error("cannot download " + m.name + ": the server answered '" + e.detail + "' for " +
-                                     source);
-        case video::FetchError::ConnectionLost:
-            throw std::runtime_error(format("cannot download %s: the connection failed after %s (%s)",
-                                            m.name.c_str(), mib(e.bytesDone).c_str(), e.detail.c_str()));
-        case video::FetchError::Offline:
-            throw std::runtime_error("cannot download " + m.name + ": network unreachable (offline?) — copy " +
-                                     m.name + ".onnx into a folder named by RESVK_MODELS instead");
-        case video::FetchError::Io:
-            break;
+            case video::FetchError::Cancelled:
+                throw std::runtime_error("download of " + m.name + " interrupted");
+            case video::FetchError::HttpError:
+                throw std::runtime_error("cannot download " + m.name + ": the server answered '" + e.detail + "' for " +
+                                         source);
+            case video::FetchError::ConnectionLost:
+                throw std::runtime_error(format("cannot download %s: the connection failed after %s (%s)",
+                                                m.name.c_str(), mib(e.bytesDone).c_str(), e.detail.c_str()));
+            case video::FetchError::Offline:
+                throw std::runtime_error("cannot download " + m.name + ": network unreachable (offline?) — copy " +
+                                         m.name + ".onnx into a folder named by RESVK_MODELS instead");
+            case video::FetchError::Io:
+                break;
         }
         throw std::runtime_error("cannot " + e.operation + " '" + source + "': " + e.detail);
     }
@@ -179,11 +180,20 @@ int runList(const Args& args) {
             for (float v : m.std) j.value(static_cast<double>(v));
             j.endArray().key("top1").value(m.top1).key("labels").value(m.labels);
             j.key("sha256");
-            if (m.sha256.empty()) j.null(); else j.value(m.sha256);
+            if (m.sha256.empty())
+                j.null();
+            else
+                j.value(m.sha256);
             j.key("size");
-            if (m.size < 0) j.null(); else j.value(m.size);
+            if (m.size < 0)
+                j.null();
+            else
+                j.value(m.size);
             j.key("path");
-            if (path) j.value(*path); else j.null();
+            if (path)
+                j.value(*path);
+            else
+                j.null();
             j.key("status").value(path ? "found" : "not downloaded").endObject();
         }
         j.endArray().endObject();
@@ -194,7 +204,9 @@ int runList(const Args& args) {
     for (const auto& m : models)
         std::cout << format("%-16s %-6d %5.2f%%  %s\n", m.name.c_str(), m.inputSize, m.top1, foundText(m).c_str());
     std::cout << "\nImageNet ResNets from the ONNX Model Zoo (v2: pre-activation); top-1 as published.\n"
-                 "Searched: RESVK_MODELS folders, then " << modelCacheDir() << ".\n"
+                 "Searched: RESVK_MODELS folders, then "
+              << modelCacheDir()
+              << ".\n"
                  "`resvk models pull NAME` downloads one; labels: --labels ../shared/models/imagenet_classes.txt\n";
     return 0;
 }
@@ -246,11 +258,12 @@ int runPull(const Args& args) {
     if (!closed) throw std::runtime_error("cannot write '" + tmp.path + "' (disk full?)");
 
     if ((m->size >= 0 && d.size != m->size) || (!m->sha256.empty() && d.sha256 != m->sha256))
-        throw std::runtime_error(format("checksum mismatch for %s: expected sha256 %s (%s bytes), got %s (%lld bytes) "
-                                        "from %s; nothing was saved",
-                                        m->name.c_str(), m->sha256.empty() ? "unknown" : m->sha256.c_str(),
-                                        m->size < 0 ? "?" : std::to_string(m->size).c_str(), d.sha256.c_str(),
-                                        static_cast<long long>(d.size), source.c_str()));
+        throw std::runtime_error(
+            format("checksum mismatch for %s: expected sha256 %s (%s bytes), got %s (%lld bytes) "
+                   "from %s; nothing was saved",
+                   m->name.c_str(), m->sha256.empty() ? "unknown" : m->sha256.c_str(),
+                   m->size < 0 ? "?" : std::to_string(m->size).c_str(), d.sha256.c_str(),
+                   static_cast<long long>(d.size), source.c_str()));
     fs::rename(tmp.path, target, ec);
     if (ec) throw std::runtime_error("cannot move the download to '" + target.string() + "': " + ec.message());
     tmp.path.clear();
@@ -272,8 +285,8 @@ int runVerify(const Args& args) {
         return 0;
     }
     const bool ok = sha == m->sha256 && (m->size < 0 || size == m->size);
-    std::cout << m->name << ": " << (ok ? "matches the known checksum" : "does NOT match the known checksum " + m->sha256)
-              << "\n";
+    std::cout << m->name << ": "
+              << (ok ? "matches the known checksum" : "does NOT match the known checksum " + m->sha256) << "\n";
     return ok ? 0 : 1;
 }
 

@@ -8,7 +8,8 @@
 namespace resvk::app {
 
 OptionSpec deviceOption() {
-    return {"device", "N", "Vulkan device index from `resvk devices`", "the first discrete GPU, else integrated, else any"};
+    return {"device", "N", "Vulkan device index from `resvk devices`",
+            "the first discrete GPU, else integrated, else any"};
 }
 
 std::unique_ptr<vk::Context> openDevice(const Args& args) {
@@ -24,9 +25,8 @@ model::Shape concreteShape(const model::TensorInfo& input, int batch, int spatia
         shape[i] = i == 0 ? batch : (shape.size() == 4 && i >= 2 ? spatial : 1);
     }
     if (!shape.empty() && shape[0] != batch)
-        throw model::Error(format("model input '%s' has a fixed batch of %lld: use --batch %lld",
-                                  input.name.c_str(), static_cast<long long>(shape[0]),
-                                  static_cast<long long>(shape[0])));
+        throw model::Error(format("model input '%s' has a fixed batch of %lld: use --batch %lld", input.name.c_str(),
+                                  static_cast<long long>(shape[0]), static_cast<long long>(shape[0])));
     return shape;
 }
 

@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "common.h"
-#include "viewer/command.h"
 #include "video/image_decoder.h"
+#include "viewer/command.h"
 
 using namespace resvk;
 using namespace resvk::app;
@@ -58,18 +58,26 @@ std::string topHelp() {
 }
 
 int usageError(const std::string& what, const std::string& command) {
-    std::cerr << "resvk: error: " << what << " (see `resvk " << (command.empty() ? "" : command + " ")
-              << "--help`)\n";
+    std::cerr << "resvk: error: " << what << " (see `resvk " << (command.empty() ? "" : command + " ") << "--help`)\n";
     return 2;
 }
 
 int dispatch(int argc, char** argv) {
     if (argc < 2) return usageError("missing command: classify, check, info, bench or devices", "");
     const std::string cmd = argv[1];
-    if (cmd == "--help" || cmd == "-h") { std::cout << topHelp(); return 0; }
-    if (cmd == "--version") { std::cout << "resvk " << RESVK_VERSION << "\n"; return 0; }
+    if (cmd == "--help" || cmd == "-h") {
+        std::cout << topHelp();
+        return 0;
+    }
+    if (cmd == "--version") {
+        std::cout << "resvk " << RESVK_VERSION << "\n";
+        return 0;
+    }
     if (cmd == "help") {
-        if (argc < 3) { std::cout << topHelp(); return 0; }
+        if (argc < 3) {
+            std::cout << topHelp();
+            return 0;
+        }
         const Command* c = find(argv[2]);
         if (!c) return usageError(std::string("unknown command '") + argv[2] + "'", "");
         std::cout << helpText(c->spec());
@@ -83,7 +91,10 @@ int dispatch(int argc, char** argv) {
     std::vector<std::string> rest(argv + 2, argv + argc);
     if (cmd == "view") rest = normaliseViewArgs(rest);
     Args args(c->spec(), rest);
-    if (args.helpRequested()) { std::cout << helpText(c->spec()); return 0; }
+    if (args.helpRequested()) {
+        std::cout << helpText(c->spec());
+        return 0;
+    }
     return c->run(args);
 }
 

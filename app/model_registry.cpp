@@ -8,15 +8,13 @@ namespace resvk::app {
 
 namespace {
 
-const char* const kZooUrl =
-    "https://github.com/onnx/models/raw/main/validated/vision/classification/resnet/model/";
+const char* const kZooUrl = "https://github.com/onnx/models/raw/main/validated/vision/classification/resnet/model/";
 
 RegistryModel zoo(int depth, int version, double top1, const char* sha256 = "", int64_t size = -1) {
     RegistryModel m;
     m.name = "resnet" + std::to_string(depth) + "-v" + std::to_string(version) + "-7";
     m.description = "ResNet-" + std::to_string(depth) + " v" + std::to_string(version) +
-                    (version == 1 ? " (post-activation)" : " (pre-activation)") +
-                    ", ImageNet, ONNX Model Zoo, opset 7";
+                    (version == 1 ? " (post-activation)" : " (pre-activation)") + ", ImageNet, ONNX Model Zoo, opset 7";
     m.url = kZooUrl + m.name + ".onnx";
     m.sha256 = sha256;
     m.size = size;
@@ -90,8 +88,7 @@ std::string resolveModelPath(const std::string& spec) {
     if (isFile(spec)) return spec;
     const bool bareName = !spec.empty() && spec.find('/') == std::string::npos;
     std::string stem = spec;
-    if (bareName && stem.size() > 5 && stem.compare(stem.size() - 5, 5, ".onnx") == 0)
-        stem.resize(stem.size() - 5);
+    if (bareName && stem.size() > 5 && stem.compare(stem.size() - 5, 5, ".onnx") == 0) stem.resize(stem.size() - 5);
     if (bareName) {
         if (auto found = findModelFile(stem)) return *found;
         if (findRegistryModel(stem))

@@ -10,16 +10,16 @@
 namespace resvk::app {
 
 struct RegistryModel {
-    std::string name;         // "resnet18-v2-7": the file is <name>.onnx
-    std::string description;  // one line
-    std::string url;          // where `resvk models pull` downloads it from
-    std::string sha256;       // lower-case hex; empty = no known checksum
-    int64_t size = -1;        // bytes; -1 = unknown
-    int inputSize = 224;      // the centre crop fed to the network
-    int resizeShort = 256;    // short side before the crop
+    std::string name;                          // "resnet18-v2-7": the file is <name>.onnx
+    std::string description;                   // one line
+    std::string url;                           // where `resvk models pull` downloads it from
+    std::string sha256;                        // lower-case hex; empty = no known checksum
+    int64_t size = -1;                         // bytes; -1 = unknown
+    int inputSize = 224;                       // the centre crop fed to the network
+    int resizeShort = 256;                     // short side before the crop
     float mean[3] = {0.485f, 0.456f, 0.406f};  // RGB in [0,1], then (x - mean) / std
     float std[3] = {0.229f, 0.224f, 0.225f};
-    double top1 = 0;          // published ImageNet top-1 accuracy, %
+    double top1 = 0;  // published ImageNet top-1 accuracy, %
     std::string labels = "ImageNet (1000 classes)";
 };
 

@@ -10,7 +10,9 @@ namespace resvk::app {
 Progress::Progress(int64_t total)
     : enabled_(isatty(STDERR_FILENO) != 0), total_(total), start_(std::chrono::steady_clock::now()) {}
 
-Progress::~Progress() { finish(); }
+Progress::~Progress() {
+    finish();
+}
 
 void Progress::update(int64_t done) {
     if (!enabled_) return;
@@ -31,8 +33,8 @@ void Progress::update(int64_t done) {
         line.append(size_t(width - filled), '-');
         line.append("] ");
         const double eta = fps > 0 ? (total_ - done) / fps : 0.0;
-        std::snprintf(buf, sizeof buf, "%lld/%lld frames  %.1f fps  ETA %.0fs", (long long)done, (long long)total_,
-                      fps, eta > 0 ? eta : 0.0);
+        std::snprintf(buf, sizeof buf, "%lld/%lld frames  %.1f fps  ETA %.0fs", (long long)done, (long long)total_, fps,
+                      eta > 0 ? eta : 0.0);
     } else {
         std::snprintf(buf, sizeof buf, "%lld frames  %.1f fps", (long long)done, fps);
     }

@@ -23,6 +23,8 @@ const std::atomic<bool>& installStopSignals() {
     return stopRequested;
 }
 
-int stoppedExitCode() { return 128 + stopSignal.load(); }
+int stoppedExitCode() {
+    return 128 + stopSignal.load();
+}
 
 }  // namespace resvk::app

@@ -49,12 +49,14 @@ void sourcePanel(int index, const SourceView& s, const Rect& video, std::vector<
     std::snprintf(id, sizeof id, "##source%d", index);
     ImGui::Begin(id, nullptr, kPanel | ImGuiWindowFlags_NoInputs);
     const std::string name = std::filesystem::path(s.name).filename().string();
-    ImGui::TextColored(kDim, "%s  #%lld", name.empty() ? s.name.c_str() : name.c_str(), static_cast<long long>(s.frame));
+    ImGui::TextColored(kDim, "%s  #%lld", name.empty() ? s.name.c_str() : name.c_str(),
+                       static_cast<long long>(s.frame));
     if (s.top.empty()) ImGui::TextColored(kDim, "waiting for the first result...");
     const float rowWidth = ImGui::GetContentRegionAvail().x;
     for (size_t i = 0; i < s.top.size(); ++i) probabilityRow(s.top[i], rowWidth, i == 0);
     const ImVec2 pos = ImGui::GetWindowPos(), size = ImGui::GetWindowSize();
-    rects[index] = {static_cast<int>(pos.x), static_cast<int>(pos.y), static_cast<int>(size.x), static_cast<int>(size.y)};
+    rects[index] = {static_cast<int>(pos.x), static_cast<int>(pos.y), static_cast<int>(size.x),
+                    static_cast<int>(size.y)};
     ImGui::End();
 }
 
@@ -126,9 +128,13 @@ Overlay::Overlay() {
     style.ItemSpacing = ImVec2(6, 4);
 }
 
-Overlay::~Overlay() { ImGui::DestroyContext(); }
+Overlay::~Overlay() {
+    ImGui::DestroyContext();
+}
 
-bool Overlay::wantsKeyboard() const { return ImGui::GetIO().WantCaptureKeyboard; }
+bool Overlay::wantsKeyboard() const {
+    return ImGui::GetIO().WantCaptureKeyboard;
+}
 
 std::vector<Rect> Overlay::draw(const std::vector<SourceView>& sources, const std::vector<Rect>& videoRects,
                                 const ViewStats& stats, ViewSettings& settings) {

@@ -20,7 +20,7 @@ struct SourceView {
 
 struct ViewStats {
     double decodeFps = 0, inferenceFps = 0, displayFps = 0;
-    double latencyMs = 0;                    // decode -> result, recent average
+    double latencyMs = 0;                     // decode -> result, recent average
     int64_t dropped = 0, displaySkipped = 0;  // frames the sources / the window dropped
     std::string device, model, input, presentMode;
     bool paused = false, ended = false;

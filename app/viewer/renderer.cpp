@@ -13,7 +13,9 @@ namespace {
 constexpr VkFormat kPictureFormat = VK_FORMAT_R8G8B8A8_UNORM;
 constexpr VkClearColorValue kBackground{{0.06f, 0.06f, 0.07f, 1.0f}};
 
-void checkImGuiResult(VkResult r) { RESVK_VK(r); }
+void checkImGuiResult(VkResult r) {
+    RESVK_VK(r);
+}
 
 uint32_t memoryType(const vk::Context& context, uint32_t bits, VkMemoryPropertyFlags preferred) {
     const auto& mem = context.memoryProperties();
@@ -178,14 +180,20 @@ Renderer::~Renderer() {
 
 const char* Renderer::presentModeName() const {
     switch (swapchain_.presentMode()) {
-        case VK_PRESENT_MODE_FIFO_KHR: return "FIFO (vsync)";
-        case VK_PRESENT_MODE_MAILBOX_KHR: return "MAILBOX";
-        case VK_PRESENT_MODE_IMMEDIATE_KHR: return "IMMEDIATE";
-        default: return "other";
+        case VK_PRESENT_MODE_FIFO_KHR:
+            return "FIFO (vsync)";
+        case VK_PRESENT_MODE_MAILBOX_KHR:
+            return "MAILBOX";
+        case VK_PRESENT_MODE_IMMEDIATE_KHR:
+            return "IMMEDIATE";
+        default:
+            return "other";
     }
 }
 
-void Renderer::waitIdle() { RESVK_VK(vkWaitForFences(context_.device(), 1, &fence_, VK_TRUE, UINT64_MAX)); }
+void Renderer::waitIdle() {
+    RESVK_VK(vkWaitForFences(context_.device(), 1, &fence_, VK_TRUE, UINT64_MAX));
+}
 
 void Renderer::destroyFramebuffers() {
     for (VkFramebuffer f : framebuffers_) vkDestroyFramebuffer(context_.device(), f, nullptr);
@@ -327,8 +335,8 @@ void Renderer::record(VkCommandBuffer cmd, const std::vector<Picture>& pictures,
         blit.dstSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1};
         blit.dstOffsets[0] = {x0, y0, 0};
         blit.dstOffsets[1] = {x1, y1, 1};
-        vkCmdBlitImage(cmd, s.image, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, target,
-                       VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, 1, &blit, VK_FILTER_LINEAR);
+        vkCmdBlitImage(cmd, s.image, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, target, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL,
+                       1, &blit, VK_FILTER_LINEAR);
     }
     imageBarrier(cmd, target, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL,
                  VK_ACCESS_TRANSFER_WRITE_BIT,
@@ -402,8 +410,8 @@ void Renderer::endFrame(const std::vector<Picture>& pictures, ComposedImage* rea
         const VkExtent2D e = swapchain_.extent();
         std::vector<uint8_t> bgra(static_cast<size_t>(e.width) * e.height * 4);
         readBuffer_->read(0, bgra.data(), bgra.size());
-        const bool swapRb = swapchain_.format() == VK_FORMAT_B8G8R8A8_UNORM ||
-                            swapchain_.format() == VK_FORMAT_B8G8R8A8_SRGB;
+        const bool swapRb =
+            swapchain_.format() == VK_FORMAT_B8G8R8A8_UNORM || swapchain_.format() == VK_FORMAT_B8G8R8A8_SRGB;
         readBack->width = static_cast<int>(e.width);
         readBack->height = static_cast<int>(e.height);
         readBack->rgb.resize(static_cast<size_t>(e.width) * e.height * 3);

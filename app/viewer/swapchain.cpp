@@ -7,7 +7,8 @@ namespace resvk::app::viewer {
 
 Swapchain::Swapchain(vk::Context& context, VkSurfaceKHR surface, bool vsync) : context_(context), surface_(surface) {
     VkBool32 supported = VK_FALSE;
-    RESVK_VK(vkGetPhysicalDeviceSurfaceSupportKHR(context.physicalDevice(), context.queueFamily(), surface, &supported));
+    RESVK_VK(
+        vkGetPhysicalDeviceSurfaceSupportKHR(context.physicalDevice(), context.queueFamily(), surface, &supported));
     if (!supported) {
         vkDestroySurfaceKHR(context.instance(), surface_, nullptr);
         throw std::runtime_error("the Vulkan device's queue cannot present to this window");
@@ -70,8 +71,8 @@ bool Swapchain::recreate(VkExtent2D windowSize) {
     }
     minImageCount_ = std::max(2u, caps.minImageCount + 1);
     if (caps.maxImageCount > 0) minImageCount_ = std::min(minImageCount_, caps.maxImageCount);
-    const VkImageUsageFlags wanted = VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT |
-                                     VK_IMAGE_USAGE_TRANSFER_SRC_BIT;
+    const VkImageUsageFlags wanted =
+        VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT;
     if ((caps.supportedUsageFlags & wanted) != wanted)
         throw std::runtime_error("the window's swapchain images cannot be blitted to and read back");
 
@@ -87,10 +88,10 @@ bool Swapchain::recreate(VkExtent2D windowSize) {
     info.preTransform = (caps.supportedTransforms & VK_SURFACE_TRANSFORM_IDENTITY_BIT_KHR)
                             ? VK_SURFACE_TRANSFORM_IDENTITY_BIT_KHR
                             : caps.currentTransform;
-    info.compositeAlpha = (caps.supportedCompositeAlpha & VK_COMPOSITE_ALPHA_OPAQUE_BIT_KHR)
-                              ? VK_COMPOSITE_ALPHA_OPAQUE_BIT_KHR
-                              : static_cast<VkCompositeAlphaFlagBitsKHR>(caps.supportedCompositeAlpha &
-                                                                         -caps.supportedCompositeAlpha);
+    info.compositeAlpha =
+        (caps.supportedCompositeAlpha & VK_COMPOSITE_ALPHA_OPAQUE_BIT_KHR)
+            ? VK_COMPOSITE_ALPHA_OPAQUE_BIT_KHR
+            : static_cast<VkCompositeAlphaFlagBitsKHR>(caps.supportedCompositeAlpha & -caps.supportedCompositeAlpha);
     info.presentMode = presentMode_;
     info.clipped = VK_TRUE;
     info.oldSwapchain = swapchain_;

@@ -9,14 +9,14 @@
 
 #include "classify/topk.h"
 #include "stop_signal.h"
-#include "viewer/layout.h"
 #include "video/png_writer.h"
+#include "viewer/layout.h"
 
 namespace resvk::app::viewer {
 
 Viewer::Viewer(vk::Context& context, Window& window, video::VideoPipeline& pipeline,
-               std::vector<std::unique_ptr<video::FrameSource>>& sources,
-               const classify::PreprocessOptions& preprocess, std::vector<std::string> labels, ViewerOptions options)
+               std::vector<std::unique_ptr<video::FrameSource>>& sources, const classify::PreprocessOptions& preprocess,
+               std::vector<std::string> labels, ViewerOptions options)
     : context_(context),
       window_(window),
       pipeline_(pipeline),
@@ -86,18 +86,33 @@ void Viewer::handleInput() {
         if (imguiHasKeys) continue;
         switch (key) {
             case GLFW_KEY_ESCAPE:
-            case GLFW_KEY_Q: quit_ = true; break;
-            case GLFW_KEY_SPACE: paused_ = !paused_; break;
+            case GLFW_KEY_Q:
+                quit_ = true;
+                break;
+            case GLFW_KEY_SPACE:
+                paused_ = !paused_;
+                break;
             case GLFW_KEY_PERIOD:
                 paused_ = true;
                 step_ = true;
                 break;
-            case GLFW_KEY_O: options_.settings.overlay = !options_.settings.overlay; break;
-            case GLFW_KEY_I: options_.settings.stats = !options_.settings.stats; break;
-            case GLFW_KEY_C: options_.settings.settings = !options_.settings.settings; break;
-            case GLFW_KEY_F: window_.toggleFullscreen(); break;
-            case GLFW_KEY_S: screenshotRequested_ = true; break;
-            default: break;
+            case GLFW_KEY_O:
+                options_.settings.overlay = !options_.settings.overlay;
+                break;
+            case GLFW_KEY_I:
+                options_.settings.stats = !options_.settings.stats;
+                break;
+            case GLFW_KEY_C:
+                options_.settings.settings = !options_.settings.settings;
+                break;
+            case GLFW_KEY_F:
+                window_.toggleFullscreen();
+                break;
+            case GLFW_KEY_S:
+                screenshotRequested_ = true;
+                break;
+            default:
+                break;
         }
     }
     stats_.paused = paused_;
@@ -155,7 +170,8 @@ bool Viewer::draw(bool waitForImage) {
         const Rect cell = gridCell(i, n, static_cast<int>(extent.width), static_cast<int>(extent.height));
         if (converter_.ready(i)) {
             videoRects[i] = letterbox(cell, converter_.width(i), converter_.height(i));
-            pictures[i] = {&converter_.pixels(i), converter_.width(i), converter_.height(i), changed_[i], videoRects[i]};
+            pictures[i] = {&converter_.pixels(i), converter_.width(i), converter_.height(i), changed_[i],
+                           videoRects[i]};
         } else {
             videoRects[i] = cell;
         }
@@ -197,11 +213,20 @@ bool Viewer::draw(bool waitForImage) {
 void Viewer::testHooks() {
     if (!options_.testResize) return;
     switch (++hookEvents_) {
-        case 4: window_.resize(640, 360); break;
-        case 8: window_.iconify(); break;
-        case 12: window_.restore(); break;
-        case 16: window_.resize(1100, 700); break;
-        default: break;
+        case 4:
+            window_.resize(640, 360);
+            break;
+        case 8:
+            window_.iconify();
+            break;
+        case 12:
+            window_.restore();
+            break;
+        case 16:
+            window_.resize(1100, 700);
+            break;
+        default:
+            break;
     }
 }
 

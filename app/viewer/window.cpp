@@ -74,8 +74,12 @@ VkExtent2D Window::framebufferSize() const {
     return {static_cast<uint32_t>(w > 0 ? w : 0), static_cast<uint32_t>(h > 0 ? h : 0)};
 }
 
-bool Window::closeRequested() const { return glfwWindowShouldClose(window_); }
-void Window::requestClose() { glfwSetWindowShouldClose(window_, GLFW_TRUE); }
+bool Window::closeRequested() const {
+    return glfwWindowShouldClose(window_);
+}
+void Window::requestClose() {
+    glfwSetWindowShouldClose(window_, GLFW_TRUE);
+}
 
 void Window::toggleFullscreen() {
     if (glfwGetWindowMonitor(window_)) {
@@ -103,11 +107,21 @@ void Window::toggleFullscreen() {
     if (mode) glfwSetWindowMonitor(window_, best, 0, 0, mode->width, mode->height, mode->refreshRate);
 }
 
-void Window::resize(int width, int height) { glfwSetWindowSize(window_, width, height); }
-void Window::iconify() { glfwIconifyWindow(window_); }
-void Window::restore() { glfwRestoreWindow(window_); }
-void Window::poll() { glfwPollEvents(); }
-void Window::wait(double seconds) { glfwWaitEventsTimeout(seconds); }
+void Window::resize(int width, int height) {
+    glfwSetWindowSize(window_, width, height);
+}
+void Window::iconify() {
+    glfwIconifyWindow(window_);
+}
+void Window::restore() {
+    glfwRestoreWindow(window_);
+}
+void Window::poll() {
+    glfwPollEvents();
+}
+void Window::wait(double seconds) {
+    glfwWaitEventsTimeout(seconds);
+}
 
 std::vector<int> Window::takeKeys() {
     std::vector<int> keys;

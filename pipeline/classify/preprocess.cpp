@@ -137,7 +137,8 @@ void preprocess(const video::RgbImage& image, const PreprocessOptions& options, 
         const int shortSide = wide ? image.height : image.width;
         const int longSide = wide ? image.width : image.height;
         const int longTarget = static_cast<int>(std::lround(static_cast<double>(shortTarget) * longSide / shortSide));
-        resized = wide ? resizeBilinear(image, longTarget, shortTarget) : resizeBilinear(image, shortTarget, longTarget);
+        resized =
+            wide ? resizeBilinear(image, longTarget, shortTarget) : resizeBilinear(image, shortTarget, longTarget);
     }
 
     // Centre crop with the offset rounded down, as in the shared references

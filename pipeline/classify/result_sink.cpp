@@ -36,20 +36,41 @@ namespace {
 long nextCodePoint(const std::string& s, size_t& i) {
     const auto b = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
     const unsigned char c = b(i);
-    if (c < 0x80) { ++i; return c; }
+    if (c < 0x80) {
+        ++i;
+        return c;
+    }
     int len;
     long cp;
-    if ((c & 0xE0) == 0xC0) { len = 2; cp = c & 0x1F; }
-    else if ((c & 0xF0) == 0xE0) { len = 3; cp = c & 0x0F; }
-    else if ((c & 0xF8) == 0xF0) { len = 4; cp = c & 0x07; }
-    else { ++i; return -1; }
-    if (i + len > s.size()) { ++i; return -1; }
+    if ((c & 0xE0) == 0xC0) {
+        len = 2;
+        cp = c & 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+        len = 3;
+        cp = c & 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+        len = 4;
+        cp = c & 0x07;
+    } else {
+        ++i;
+        return -1;
+    }
+    if (i + len > s.size()) {
+        ++i;
+        return -1;
+    }
     for (int k = 1; k < len; ++k) {
-        if ((b(i + k) & 0xC0) != 0x80) { ++i; return -1; }
+        if ((b(i + k) & 0xC0) != 0x80) {
+            ++i;
+            return -1;
+        }
         cp = (cp << 6) | (b(i + k) & 0x3F);
     }
     static const long minFor[] = {0, 0, 0x80, 0x800, 0x10000};
-    if (cp < minFor[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) { ++i; return -1; }
+    if (cp < minFor[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+        ++i;
+        return -1;
+    }
     i += len;
     return cp;
 }
@@ -77,7 +98,9 @@ std::string number(float v) {
 }
 
 // CSV cells: empty for non-finite (there is no null in CSV).
-std::string cell(const std::string& json) { return json == "null" ? std::string() : json; }
+std::string cell(const std::string& json) {
+    return json == "null" ? std::string() : json;
+}
 
 }  // namespace
 
@@ -90,24 +113,44 @@ std::string jsonEscape(const std::string& s) {
         const size_t start = i;
         const long cp = nextCodePoint(s, i);
         switch (cp) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
-        case '\b': out += "\\b"; break;
-        case '\f': out += "\\f"; break;
-        case -1: out += "\xEF\xBF\xBD"; break;  // U+FFFD for bytes that are not UTF-8
-        case 0x2028: out += "\\u2028"; break;  // valid JSON, but not valid JavaScript unescaped
-        case 0x2029: out += "\\u2029"; break;
-        default:
-            if (cp < 0x20 || cp == 0x7F) {
-                out += "\\u00";
-                out += hex[cp >> 4];
-                out += hex[cp & 15];
-            } else {
-                out.append(s, start, i - start);
-            }
+            case '"':
+                out += "\\\"";
+                break;
+            case '\\':
+                out += "\\\\";
+                break;
+            case '\n':
+                out += "\\n";
+                break;
+            case '\r':
+                out += "\\r";
+                break;
+            case '\t':
+                out += "\\t";
+                break;
+            case '\b':
+                out += "\\b";
+                break;
+            case '\f':
+                out += "\\f";
+                break;
+            case -1:
+                out += "\xEF\xBF\xBD";
+                break;  // U+FFFD for bytes that are not UTF-8
+            case 0x2028:
+                out += "\\u2028";
+                break;  // valid JSON, but not valid JavaScript unescaped
+            case 0x2029:
+                out += "\\u2029";
+                break;
+            default:
+                if (cp < 0x20 || cp == 0x7F) {
+                    out += "\\u00";
+                    out += hex[cp >> 4];
+                    out += hex[cp & 15];
+                } else {
+                    out.append(s, start, i - start);
+                }
         }
     }
     out += '"';
@@ -141,12 +184,11 @@ void JsonLinesSink::write(const FrameResult& r) {
 }
 
 void JsonLinesSink::summary(const RunSummary& s) {
-    std::string line = "{\"summary\":{\"decoded\":" + std::to_string(s.decoded) +
-                       ",\"classified\":" + std::to_string(s.classified) + ",\"dropped\":" + std::to_string(s.dropped) +
-                       ",\"damaged\":" + std::to_string(s.damaged) + ",\"fps\":" + number(s.fps, 3) +
-                       ",\"latency_p50_ms\":" + number(s.latencyP50Ms, 3) +
-                       ",\"latency_p95_ms\":" + number(s.latencyP95Ms, 3) + ",\"seconds\":" + number(s.seconds, 3) +
-                       "}}\n";
+    std::string line =
+        "{\"summary\":{\"decoded\":" + std::to_string(s.decoded) + ",\"classified\":" + std::to_string(s.classified) +
+        ",\"dropped\":" + std::to_string(s.dropped) + ",\"damaged\":" + std::to_string(s.damaged) +
+        ",\"fps\":" + number(s.fps, 3) + ",\"latency_p50_ms\":" + number(s.latencyP50Ms, 3) +
+        ",\"latency_p95_ms\":" + number(s.latencyP95Ms, 3) + ",\"seconds\":" + number(s.seconds, 3) + "}}\n";
     std::lock_guard lock(mutex_);
     out_ << line;
     out_.flush();
@@ -161,8 +203,8 @@ void CsvSink::write(const FrameResult& r) {
     std::string rows;
     if (r.top.empty()) rows = prefix + ",,,\n";
     for (size_t i = 0; i < r.top.size(); ++i)
-        rows += prefix + std::to_string(i + 1) + ',' + csvField(r.top[i].label) + ',' +
-                std::to_string(r.top[i].index) + ',' + cell(number(r.top[i].prob)) + '\n';
+        rows += prefix + std::to_string(i + 1) + ',' + csvField(r.top[i].label) + ',' + std::to_string(r.top[i].index) +
+                ',' + cell(number(r.top[i].prob)) + '\n';
     std::lock_guard lock(mutex_);
     if (!headerWritten_) {
         out_ << "source,frame,pts,time,latency_ms,rank,label,index,prob\n";
@@ -181,8 +223,9 @@ void CsvSink::summary(const RunSummary& s) {
     }
     if (!summaryOut_) return;
     *summaryOut_ << "# summary: decoded=" << s.decoded << " classified=" << s.classified << " dropped=" << s.dropped
-                 << " damaged=" << s.damaged << " fps=" << number(s.fps, 2) << " latency_p50_ms=" << number(s.latencyP50Ms, 2)
-                 << " latency_p95_ms=" << number(s.latencyP95Ms, 2) << " seconds=" << number(s.seconds, 2) << '\n';
+                 << " damaged=" << s.damaged << " fps=" << number(s.fps, 2)
+                 << " latency_p50_ms=" << number(s.latencyP50Ms, 2) << " latency_p95_ms=" << number(s.latencyP95Ms, 2)
+                 << " seconds=" << number(s.seconds, 2) << '\n';
     summaryOut_->flush();
 }
 

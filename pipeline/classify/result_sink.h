@@ -35,9 +35,9 @@ struct FrameResult {
 
 struct RunSummary {
     int64_t decoded = 0, classified = 0, dropped = 0, damaged = 0;
-    double fps = 0.0;            // classified frames per second of wall time
+    double fps = 0.0;  // classified frames per second of wall time
     double latencyP50Ms = 0.0, latencyP95Ms = 0.0;
-    double seconds = 0.0;        // wall time of the run
+    double seconds = 0.0;  // wall time of the run
 };
 
 // The p-th percentile (p in [0, 100]) with linear interpolation between closest
@@ -79,7 +79,7 @@ private:
 // to `summaryOut` (std::cerr by default; nullptr drops it).
 class CsvSink : public ResultSink {
 public:
-    explicit CsvSink(std::ostream& out);               // summary to std::cerr
+    explicit CsvSink(std::ostream& out);  // summary to std::cerr
     CsvSink(std::ostream& out, std::ostream* summaryOut);
     void write(const FrameResult& result) override;
     void summary(const RunSummary& summary) override;

@@ -25,9 +25,8 @@ std::vector<Prediction> topK(const std::vector<float>& probs, int k) {
     k = std::clamp(k, 0, n);
     std::vector<int> order(n);
     std::iota(order.begin(), order.end(), 0);
-    std::partial_sort(order.begin(), order.begin() + k, order.end(), [&](int a, int b) {
-        return probs[a] != probs[b] ? probs[a] > probs[b] : a < b;
-    });
+    std::partial_sort(order.begin(), order.begin() + k, order.end(),
+                      [&](int a, int b) { return probs[a] != probs[b] ? probs[a] > probs[b] : a < b; });
     std::vector<Prediction> result;
     result.reserve(k);
     for (int i = 0; i < k; ++i) result.push_back({order[i], probs[order[i]]});

@@ -14,10 +14,26 @@ namespace {
 // (elementwise, Concat, anything the GPU cannot run) read activations everywhere,
 // so a graph input is never folded into them on the CPU.
 bool isActivationSlot(const Node& n, size_t k) {
-    static const std::set<std::string> dataFirst = {
-        "Conv", "Gemm", "MatMul", "BatchNormalization", "MaxPool", "AveragePool",
-        "GlobalAveragePool", "Relu", "Softmax", "Flatten", "Reshape", "Squeeze", "Unsqueeze",
-        "Slice", "Pad", "Transpose", "Identity", "Dropout", "Shape", "Size"};
+    static const std::set<std::string> dataFirst = {"Conv",
+                                                    "Gemm",
+                                                    "MatMul",
+                                                    "BatchNormalization",
+                                                    "MaxPool",
+                                                    "AveragePool",
+                                                    "GlobalAveragePool",
+                                                    "Relu",
+                                                    "Softmax",
+                                                    "Flatten",
+                                                    "Reshape",
+                                                    "Squeeze",
+                                                    "Unsqueeze",
+                                                    "Slice",
+                                                    "Pad",
+                                                    "Transpose",
+                                                    "Identity",
+                                                    "Dropout",
+                                                    "Shape",
+                                                    "Size"};
     if (!n.domain.empty() || !dataFirst.count(n.op)) return true;
     return k == 0;
 }
@@ -48,11 +64,11 @@ bool fits(const Shape& want, const Shape& got) {
 }
 
 // `constant[k]`: input k is compiled as a constant (any rank, checked elsewhere).
-void checkInputShapes(const std::string& ctx, const std::vector<TensorInfo>& inputs,
-                      const std::vector<Shape>& shapes, const std::vector<bool>& constant) {
+void checkInputShapes(const std::string& ctx, const std::vector<TensorInfo>& inputs, const std::vector<Shape>& shapes,
+                      const std::vector<bool>& constant) {
     if (shapes.size() != inputs.size())
-        throw Error(ctx + " has " + std::to_string(inputs.size()) + " input(s), " +
-                    std::to_string(shapes.size()) + " shape(s) given");
+        throw Error(ctx + " has " + std::to_string(inputs.size()) + " input(s), " + std::to_string(shapes.size()) +
+                    " shape(s) given");
     for (size_t k = 0; k < inputs.size(); ++k) {
         if (constant[k]) continue;
         const Shape& want = inputs[k].shape;
@@ -63,8 +79,7 @@ void checkInputShapes(const std::string& ctx, const std::vector<TensorInfo>& inp
                         "; resvk runs tensors of rank 1 to 4 only");
         if (!ok)
             throw Error(ctx + ": input '" + inputs[k].name + "' expects shape " +
-                        (want.empty() ? std::string("of rank 1 to 4") : toString(want)) + ", got " +
-                        toString(got));
+                        (want.empty() ? std::string("of rank 1 to 4") : toString(want)) + ", got " + toString(got));
     }
 }
 
@@ -81,8 +96,7 @@ const Shape* shapeOfInput(const Lowering& L, const std::string& name) {
 // reading B reshaped to A's rank (a constant B only).
 const Node& resolveLegacyBroadcast(Lowering& L, const Node& n, ConstInputs& in, Node& legacy) {
     const bool binaryOp = n.op == "Add" || n.op == "Sub" || n.op == "Mul" || n.op == "Div";
-    if (!(binaryOp && n.version > 0 && n.version < 7) && !(n.op == "Sum" && n.version > 0 && n.version < 8))
-        return n;
+    if (!(binaryOp && n.version > 0 && n.version < 7) && !(n.op == "Sum" && n.version > 0 && n.version < 8)) return n;
     std::vector<const Shape*> shapes;
     for (const auto& name : n.inputs) {
         shapes.push_back(shapeOfInput(L, name));
@@ -104,8 +118,9 @@ const Node& resolveLegacyBroadcast(Lowering& L, const Node& n, ConstInputs& in, 
     const bool scalar = elementCount(b) == 1;
     int64_t axis = n.attrInt("axis", ra - rb);
     if (axis < 0) axis += ra;  // tolerated, though only the newer ops define negative axes
-    if (!scalar && (axis < 0 || axis + rb > ra)) badNode(n, "B " + toString(b) + " does not fit A " + toString(a) +
-                                                        " at axis " + std::to_string(axis) + " (" + ver + ")");
+    if (!scalar && (axis < 0 || axis + rb > ra))
+        badNode(n, "B " + toString(b) + " does not fit A " + toString(a) + " at axis " + std::to_string(axis) + " (" +
+                       ver + ")");
     Shape aligned(a.size(), 1);
     for (int64_t k = 0; !scalar && k < rb; ++k) {
         const int64_t da = a[static_cast<size_t>(axis + k)], db = b[static_cast<size_t>(k)];
@@ -117,8 +132,9 @@ const Node& resolveLegacyBroadcast(Lowering& L, const Node& n, ConstInputs& in, 
     // numpy broadcasting aligns trailing dims: the same when B already sits at the end
     if (scalar || axis + rb == ra) return n;
     const Tensor* c = L.constant(n.input(1));
-    if (!c) unsupported("legacy broadcast (" + ver + ", axis " + std::to_string(axis) +
-                        ") of an activation B along non-trailing dims");
+    if (!c)
+        unsupported("legacy broadcast (" + ver + ", axis " + std::to_string(axis) +
+                    ") of an activation B along non-trailing dims");
     legacy = n;
     legacy.inputs[1] = n.inputs[1] + "#legacy_broadcast_" + n.displayName();
     Tensor t = *c;
@@ -130,7 +146,9 @@ const Node& resolveLegacyBroadcast(Lowering& L, const Node& n, ConstInputs& in, 
 
 }  // namespace
 
-std::vector<bool> Model::parameterInputs() const { return parameterFlags(impl_->graph); }
+std::vector<bool> Model::parameterInputs() const {
+    return parameterFlags(impl_->graph);
+}
 
 Program Model::compile(const std::vector<Shape>& inputShapes, std::vector<std::string>* unsupportedOps,
                        const std::vector<const HostTensor*>* inputValues) const {
@@ -164,8 +182,7 @@ Program Model::compile(const std::vector<Shape>& inputShapes, std::vector<std::s
             ok = ok && v.shape[d] >= 0 && (want.empty() || want[d] <= 0 || want[d] == v.shape[d]);
         if (!ok)
             throw Error(ctx + ": the value of input '" + g.inputs[k].name + "' has shape " + toString(v.shape) +
-                        " and " + std::to_string(v.data.size()) + " element(s); expected " +
-                        toString(inputShapes[k]) +
+                        " and " + std::to_string(v.data.size()) + " element(s); expected " + toString(inputShapes[k]) +
                         (g.inputs[k].shape.empty() ? std::string() : " fitting " + toString(g.inputs[k].shape)));
         L.folded[g.inputs[k].name] = Tensor::ofFloats(v.data, v.shape);
     }

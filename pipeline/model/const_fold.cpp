@@ -71,8 +71,10 @@ Tensor concat(const Node& n, const ConstInputs& in) {
             const int64_t chunk = elementCount(t->shape) / std::max<int64_t>(outer, 1);
             for (int64_t b = 0; b < chunk; ++b) {
                 const auto s = static_cast<size_t>(a * chunk + b);
-                if (t->type == out.type) copyElement(out, o++, *t, s);
-                else out.set(o++, t->get(s));
+                if (t->type == out.type)
+                    copyElement(out, o++, *t, s);
+                else
+                    out.set(o++, t->get(s));
             }
         }
     return out;
@@ -113,7 +115,10 @@ Tensor pad(const Node& n, int opset, const ConstInputs& in) {
         int64_t off = 0;
         for (size_t k = 0; k < idx.size(); ++k) {
             const int64_t src = idx[k] - p.begin[k];
-            if (src < 0 || src >= data.shape[k]) { out.set(e, p.value); return; }
+            if (src < 0 || src >= data.shape[k]) {
+                out.set(e, p.value);
+                return;
+            }
             off += src * strides[k];
         }
         copyElement(out, e, data, static_cast<size_t>(off));
@@ -146,18 +151,24 @@ bool elementwise(const Node& n, const ConstInputs& in, Tensor& out) {
     if (op == "Min" || op == "Max" || op == "Sum") {
         out = a;
         for (size_t k = 1; k < in.size(); ++k) {
-            if (op == "Sum") out = binary(n, out, *in[k], a.type, [](double x, double y) { return x + y; });
-            else if (op == "Min") out = binary(n, out, *in[k], a.type, [](double x, double y) { return std::min(x, y); });
-            else out = binary(n, out, *in[k], a.type, [](double x, double y) { return std::max(x, y); });
+            if (op == "Sum")
+                out = binary(n, out, *in[k], a.type, [](double x, double y) { return x + y; });
+            else if (op == "Min")
+                out = binary(n, out, *in[k], a.type, [](double x, double y) { return std::min(x, y); });
+            else
+                out = binary(n, out, *in[k], a.type, [](double x, double y) { return std::max(x, y); });
         }
         return true;
     }
     if (in.size() == 2 && in[1]) {
         const Tensor& b = *in[1];
         const bool isInt = a.type != DType::Float;
-        if (op == "Add") out = binary(n, a, b, a.type, [](double x, double y) { return x + y; });
-        else if (op == "Sub") out = binary(n, a, b, a.type, [](double x, double y) { return x - y; });
-        else if (op == "Mul") out = binary(n, a, b, a.type, [](double x, double y) { return x * y; });
+        if (op == "Add")
+            out = binary(n, a, b, a.type, [](double x, double y) { return x + y; });
+        else if (op == "Sub")
+            out = binary(n, a, b, a.type, [](double x, double y) { return x - y; });
+        else if (op == "Mul")
+            out = binary(n, a, b, a.type, [](double x, double y) { return x * y; });
         else if (op == "Div") {
             if (isInt) {
                 out = binary(n, a, b, a.type, [&](double x, double y) {
@@ -170,34 +181,58 @@ bool elementwise(const Node& n, const ConstInputs& in, Tensor& out) {
                     return static_cast<double>(static_cast<float>(x) / static_cast<float>(y));
                 });
             }
-        } else if (op == "Pow") out = binary(n, a, b, a.type, [](double x, double y) { return std::pow(x, y); });
-        else if (op == "Mod" && n.attrInt("fmod", 0) != 0) out = binary(n, a, b, a.type, [](double x, double y) { return std::fmod(x, y); });
-        else if (op == "Mod") out = binary(n, a, b, a.type, [](double x, double y) { return y == 0 ? 0 : x - y * std::floor(x / y); });
-        else if (op == "Equal") out = binary(n, a, b, DType::Bool, [](double x, double y) { return x == y; });
-        else if (op == "Less") out = binary(n, a, b, DType::Bool, [](double x, double y) { return x < y; });
-        else if (op == "Greater") out = binary(n, a, b, DType::Bool, [](double x, double y) { return x > y; });
-        else if (op == "LessOrEqual") out = binary(n, a, b, DType::Bool, [](double x, double y) { return x <= y; });
-        else if (op == "GreaterOrEqual") out = binary(n, a, b, DType::Bool, [](double x, double y) { return x >= y; });
-        else if (op == "And") out = binary(n, a, b, DType::Bool, [](double x, double y) { return x != 0 && y != 0; });
-        else if (op == "Or") out = binary(n, a, b, DType::Bool, [](double x, double y) { return x != 0 || y != 0; });
-        else return false;
+        } else if (op == "Pow")
+            out = binary(n, a, b, a.type, [](double x, double y) { return std::pow(x, y); });
+        else if (op == "Mod" && n.attrInt("fmod", 0) != 0)
+            out = binary(n, a, b, a.type, [](double x, double y) { return std::fmod(x, y); });
+        else if (op == "Mod")
+            out = binary(n, a, b, a.type, [](double x, double y) { return y == 0 ? 0 : x - y * std::floor(x / y); });
+        else if (op == "Equal")
+            out = binary(n, a, b, DType::Bool, [](double x, double y) { return x == y; });
+        else if (op == "Less")
+            out = binary(n, a, b, DType::Bool, [](double x, double y) { return x < y; });
+        else if (op == "Greater")
+            out = binary(n, a, b, DType::Bool, [](double x, double y) { return x > y; });
+        else if (op == "LessOrEqual")
+            out = binary(n, a, b, DType::Bool, [](double x, double y) { return x <= y; });
+        else if (op == "GreaterOrEqual")
+            out = binary(n, a, b, DType::Bool, [](double x, double y) { return x >= y; });
+        else if (op == "And")
+            out = binary(n, a, b, DType::Bool, [](double x, double y) { return x != 0 && y != 0; });
+        else if (op == "Or")
+            out = binary(n, a, b, DType::Bool, [](double x, double y) { return x != 0 || y != 0; });
+        else
+            return false;
         return true;
     }
     if (in.size() != 1) return false;
     std::function<double(double)> f;
-    if (op == "Floor") f = [](double x) { return std::floor(x); };
-    else if (op == "Ceil") f = [](double x) { return std::ceil(x); };
-    else if (op == "Sqrt") f = [](double x) { return std::sqrt(x); };
-    else if (op == "Neg") f = [](double x) { return -x; };
-    else if (op == "Abs") f = [](double x) { return std::fabs(x); };
-    else if (op == "Relu") f = [](double x) { return std::max(x, 0.0); };
-    else if (op == "Reciprocal") f = [](double x) { return 1.0 / x; };
-    else if (op == "Exp") f = [](double x) { return std::exp(x); };
-    else if (op == "Log") f = [](double x) { return std::log(x); };
-    else if (op == "Sigmoid") f = [](double x) { return 1.0 / (1.0 + std::exp(-x)); };
-    else if (op == "Not") f = [](double x) { return x == 0 ? 1.0 : 0.0; };
-    else if (op == "Round") f = [](double x) { return std::nearbyint(x); };
-    else return false;
+    if (op == "Floor")
+        f = [](double x) { return std::floor(x); };
+    else if (op == "Ceil")
+        f = [](double x) { return std::ceil(x); };
+    else if (op == "Sqrt")
+        f = [](double x) { return std::sqrt(x); };
+    else if (op == "Neg")
+        f = [](double x) { return -x; };
+    else if (op == "Abs")
+        f = [](double x) { return std::fabs(x); };
+    else if (op == "Relu")
+        f = [](double x) { return std::max(x, 0.0); };
+    else if (op == "Reciprocal")
+        f = [](double x) { return 1.0 / x; };
+    else if (op == "Exp")
+        f = [](double x) { return std::exp(x); };
+    else if (op == "Log")
+        f = [](double x) { return std::log(x); };
+    else if (op == "Sigmoid")
+        f = [](double x) { return 1.0 / (1.0 + std::exp(-x)); };
+    else if (op == "Not")
+        f = [](double x) { return x == 0 ? 1.0 : 0.0; };
+    else if (op == "Round")
+        f = [](double x) { return std::nearbyint(x); };
+    else
+        return false;
     out = a;
     for (size_t e = 0; e < a.size(); ++e) out.set(e, f(a.get(e)));
     return true;
@@ -216,8 +251,10 @@ Tensor reduce(const Node& n, int opset, const ConstInputs& in) {
     for (size_t k = 0; k < keptShape.size(); ++k)
         if (reduced[k]) keptShape[k] = 1;
     const bool prod = n.op == "ReduceProd", mx = n.op == "ReduceMax", mn = n.op == "ReduceMin";
-    const double init = prod ? 1.0 : mx ? -std::numeric_limits<double>::infinity()
-                            : mn ? std::numeric_limits<double>::infinity() : 0.0;
+    const double init = prod ? 1.0
+                        : mx ? -std::numeric_limits<double>::infinity()
+                        : mn ? std::numeric_limits<double>::infinity()
+                             : 0.0;
     std::vector<double> acc(static_cast<size_t>(elementCount(keptShape)), init);
     const auto keptStrides = stridesOf(keptShape);
     forEachIndex(data.shape, [&](const std::vector<int64_t>& idx, size_t e) {
@@ -259,11 +296,25 @@ Tensor constantNode(const Node& n) {
 
 DType castTarget(const Node& n) {
     switch (n.attrInt("to", 1)) {
-        case 1: case 11: return DType::Float;
-        case 10: case 16: unsupported("casting to a 16-bit float type");
-        case 9: return DType::Bool;
-        case 2: case 3: case 4: case 5: case 6: case 7: case 12: case 13: return DType::Int;
-        default: unsupported("cast target type " + std::to_string(n.attrInt("to", 1)));
+        case 1:
+        case 11:
+            return DType::Float;
+        case 10:
+        case 16:
+            unsupported("casting to a 16-bit float type");
+        case 9:
+            return DType::Bool;
+        case 2:
+        case 3:
+        case 4:
+        case 5:
+        case 6:
+        case 7:
+        case 12:
+        case 13:
+            return DType::Int;
+        default:
+            unsupported("cast target type " + std::to_string(n.attrInt("to", 1)));
     }
 }
 
@@ -326,8 +377,10 @@ bool foldNode(const Node& n, int opset, const ConstInputs& in, std::vector<Tenso
     } else if (op == "Cast") {
         const Tensor& a = arg(0);
         Tensor t = Tensor::zeros(castTarget(n), a.shape);
-        if (t.type == a.type) t = a;
-        else for (size_t e = 0; e < a.size(); ++e) t.set(e, a.get(e));
+        if (t.type == a.type)
+            t = a;
+        else
+            for (size_t e = 0; e < a.size(); ++e) t.set(e, a.get(e));
         out.push_back(std::move(t));
     } else if (op == "Transpose") {
         out.push_back(transpose(n, arg(0)));
@@ -344,12 +397,13 @@ bool foldNode(const Node& n, int opset, const ConstInputs& in, std::vector<Tenso
         Shape s1, s;
         if (!broadcastShapes(c.shape, x.shape, s1) || !broadcastShapes(s1, y.shape, s))
             badNode(n, "cannot broadcast the inputs");
-        const auto ic = broadcastIndex(c.shape, s), ix = broadcastIndex(x.shape, s),
-                   iy = broadcastIndex(y.shape, s);
+        const auto ic = broadcastIndex(c.shape, s), ix = broadcastIndex(x.shape, s), iy = broadcastIndex(y.shape, s);
         Tensor t = Tensor::zeros(x.type, s);
         for (size_t e = 0; e < ic.size(); ++e) {
-            if (c.get(ic[e]) != 0) copyElement(t, e, x, ix[e]);
-            else copyElement(t, e, y, iy[e]);
+            if (c.get(ic[e]) != 0)
+                copyElement(t, e, x, ix[e]);
+            else
+                copyElement(t, e, y, iy[e]);
         }
         out.push_back(std::move(t));
     } else if (op == "Expand") {

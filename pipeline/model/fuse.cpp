@@ -43,8 +43,7 @@ void fuseLayers(Program& p) {
 
     // Merges the layer in slot `from` into slot `into` (its only consumer).
     auto merge = [&](size_t from, size_t into, Layer&& merged) {
-        merged.fusedOps.insert(merged.fusedOps.end(), p.layers[into].fusedOps.begin(),
-                               p.layers[into].fusedOps.end());
+        merged.fusedOps.insert(merged.fusedOps.end(), p.layers[into].fusedOps.begin(), p.layers[into].fusedOps.end());
         merged.output = p.layers[into].output;
         p.layers[into] = std::move(merged);
         removed[from] = true;
@@ -75,8 +74,7 @@ void fuseLayers(Program& p) {
                 if (s < 0 || a == other) continue;
                 const Layer& prod = p.layers[static_cast<size_t>(s)];
                 if (!isProducerFusable(prod) || prod.residual >= 0) continue;
-                if (p.values[static_cast<size_t>(a)].shape != out ||
-                    p.values[static_cast<size_t>(other)].shape != out)
+                if (p.values[static_cast<size_t>(a)].shape != out || p.values[static_cast<size_t>(other)].shape != out)
                     continue;
                 Layer merged = std::move(p.layers[static_cast<size_t>(s)]);
                 merged.residual = other;

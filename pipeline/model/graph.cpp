@@ -9,8 +9,10 @@ Tensor Tensor::zeros(DType type, Shape shape) {
     t.type = type;
     const auto n = static_cast<size_t>(elementCount(shape));
     t.shape = std::move(shape);
-    if (type == DType::Float) t.f.assign(n, 0.0f);
-    else t.i.assign(n, 0);
+    if (type == DType::Float)
+        t.f.assign(n, 0.0f);
+    else
+        t.i.assign(n, 0);
     return t;
 }
 
@@ -36,10 +38,14 @@ void Tensor::set(size_t k, double v) {
         i[k] = v != 0.0 ? 1 : 0;
     } else {
         // saturate instead of overflowing (INT64_MAX does not survive a double)
-        if (v >= 9.2233720368547758e18) i[k] = INT64_MAX;
-        else if (v <= -9.2233720368547758e18) i[k] = INT64_MIN;
-        else if (std::isnan(v)) i[k] = 0;
-        else i[k] = static_cast<int64_t>(std::trunc(v));
+        if (v >= 9.2233720368547758e18)
+            i[k] = INT64_MAX;
+        else if (v <= -9.2233720368547758e18)
+            i[k] = INT64_MIN;
+        else if (std::isnan(v))
+            i[k] = 0;
+        else
+            i[k] = static_cast<int64_t>(std::trunc(v));
     }
 }
 
@@ -50,10 +56,14 @@ std::vector<int64_t> Tensor::ints() const {
     std::vector<int64_t> out(f.size());
     for (size_t k = 0; k < f.size(); ++k) {
         const float v = f[k];
-        if (v >= 9.2233720368547758e18f) out[k] = INT64_MAX;
-        else if (v <= -9.2233720368547758e18f) out[k] = INT64_MIN;
-        else if (std::isnan(v)) out[k] = 0;
-        else out[k] = static_cast<int64_t>(v);
+        if (v >= 9.2233720368547758e18f)
+            out[k] = INT64_MAX;
+        else if (v <= -9.2233720368547758e18f)
+            out[k] = INT64_MIN;
+        else if (std::isnan(v))
+            out[k] = 0;
+        else
+            out[k] = static_cast<int64_t>(v);
     }
     return out;
 }

@@ -33,8 +33,10 @@ struct Tensor {
 
 // Copies element sk of src to element dk of dst (same dtype, exact for int64).
 inline void copyElement(Tensor& dst, size_t dk, const Tensor& src, size_t sk) {
-    if (dst.type == DType::Float) dst.f[dk] = src.f[sk];
-    else dst.i[dk] = src.i[sk];
+    if (dst.type == DType::Float)
+        dst.f[dk] = src.f[sk];
+    else
+        dst.i[dk] = src.i[sk];
 }
 
 struct Attr {
@@ -51,9 +53,9 @@ struct Node {
     std::string name;
     std::string domain;
     int index = 0;
-    int version = 0;             // the op's version at the model's opset (0: unknown op)
-    std::string unsupportedWhy;  // set by upgradeNode: the version's semantics resvk cannot honour
-    std::vector<std::string> inputs;   // "" = omitted optional input
+    int version = 0;                  // the op's version at the model's opset (0: unknown op)
+    std::string unsupportedWhy;       // set by upgradeNode: the version's semantics resvk cannot honour
+    std::vector<std::string> inputs;  // "" = omitted optional input
     std::vector<std::string> outputs;
     std::map<std::string, Attr> attrs;
 
@@ -71,7 +73,7 @@ struct Graph {
     int opset = 0;
     std::vector<Node> nodes;
     std::map<std::string, Tensor> initializers;
-    std::vector<TensorInfo> inputs;   // initializers excluded
+    std::vector<TensorInfo> inputs;  // initializers excluded
     std::vector<TensorInfo> outputs;
 };
 

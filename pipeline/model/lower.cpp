@@ -41,8 +41,7 @@ Layer& Lowering::emit(const Node& n, LayerKind kind, std::vector<int> inputs, Sh
 
 void Lowering::requireOnlyFirstOutput(const Node& n) const {
     for (size_t k = 1; k < n.outputs.size(); ++k)
-        if (!n.outputs[k].empty() && used.count(n.outputs[k]))
-            unsupported("output " + std::to_string(k) + " is used");
+        if (!n.outputs[k].empty() && used.count(n.outputs[k])) unsupported("output " + std::to_string(k) + " is used");
 }
 
 void lowerNode(Lowering& L, const Node& n) {

@@ -17,8 +17,7 @@ int activationInput(const Lowering& L, const Node& n, size_t rank) {
     const int v = L.activation(n.input(0));
     if (v < 0) unsupported("the data input is not an activation");
     if (rank && L.shapeOf(v).size() != rank)
-        unsupported("only rank-" + std::to_string(rank) + " inputs are supported, got " +
-                    toString(L.shapeOf(v)));
+        unsupported("only rank-" + std::to_string(rank) + " inputs are supported, got " + toString(L.shapeOf(v)));
     return v;
 }
 
@@ -73,8 +72,8 @@ void lowerConv(Lowering& L, const Node& n) {
     if (w.shape.size() != 4) unsupported("only 2-D convolution is supported");
     const auto group = n.attrInt("group", 1);
     if (group < 1 || w.shape[1] * group != in[1] || w.shape[0] % group != 0)
-        badNode(n, "weights " + toString(w.shape) + " do not match input " + toString(in) +
-                       " with group " + std::to_string(group));
+        badNode(n, "weights " + toString(w.shape) + " do not match input " + toString(in) + " with group " +
+                       std::to_string(group));
     const auto ks = n.attrInts("kernel_shape");
     if (!ks.empty() && (ks.size() != 2 || ks[0] != w.shape[2] || ks[1] != w.shape[3]))
         badNode(n, "kernel_shape does not match the weights");
@@ -164,8 +163,7 @@ void lowerGemm(Lowering& L, const Node& n) {
     std::vector<float> w(static_cast<size_t>(m * k));
     for (int64_t r = 0; r < m; ++r)
         for (int64_t c = 0; c < k; ++c)
-            w[static_cast<size_t>(r * k + c)] =
-                alpha * b.f[static_cast<size_t>(transB ? r * k + c : c * m + r)];
+            w[static_cast<size_t>(r * k + c)] = alpha * b.f[static_cast<size_t>(transB ? r * k + c : c * m + r)];
     std::vector<float> bias;
     if (!matmul && !n.input(2).empty() && beta != 0.0f) {
         const Tensor& cT = weight(L, n, 2, "C");
@@ -190,11 +188,16 @@ void lowerGemm(Lowering& L, const Node& n) {
 }  // namespace
 
 bool lowerNeuralOp(Lowering& L, const Node& n) {
-    if (n.op == "Conv") lowerConv(L, n);
-    else if (n.op == "MaxPool" || n.op == "AveragePool" || n.op == "GlobalAveragePool") lowerPool(L, n);
-    else if (n.op == "BatchNormalization") lowerBatchNorm(L, n);
-    else if (n.op == "Gemm" || n.op == "MatMul") lowerGemm(L, n);
-    else return false;
+    if (n.op == "Conv")
+        lowerConv(L, n);
+    else if (n.op == "MaxPool" || n.op == "AveragePool" || n.op == "GlobalAveragePool")
+        lowerPool(L, n);
+    else if (n.op == "BatchNormalization")
+        lowerBatchNorm(L, n);
+    else if (n.op == "Gemm" || n.op == "MatMul")
+        lowerGemm(L, n);
+    else
+        return false;
     return true;
 }
 

@@ -24,12 +24,19 @@ void lowerAffine(Lowering& L, const Node& n, int x, size_t xPos, const Tensor& c
     for (size_t k = 0; k < channels; ++k) cv[k] = static_cast<float>(c.get(perChannel ? k : 0));
     std::vector<float> scale(channels, 1.0f), shift(channels, 0.0f);
     for (size_t k = 0; k < channels; ++k) {
-        if (n.op == "Add" || n.op == "Sum") shift[k] = cv[k];
-        else if (n.op == "Mul") scale[k] = cv[k];
-        else if (n.op == "Sub" && xPos == 0) shift[k] = -cv[k];
-        else if (n.op == "Sub") { scale[k] = -1.0f; shift[k] = cv[k]; }
-        else if (n.op == "Div" && xPos == 0) scale[k] = 1.0f / cv[k];
-        else unsupported("division by an activation");
+        if (n.op == "Add" || n.op == "Sum")
+            shift[k] = cv[k];
+        else if (n.op == "Mul")
+            scale[k] = cv[k];
+        else if (n.op == "Sub" && xPos == 0)
+            shift[k] = -cv[k];
+        else if (n.op == "Sub") {
+            scale[k] = -1.0f;
+            shift[k] = cv[k];
+        } else if (n.op == "Div" && xPos == 0)
+            scale[k] = 1.0f / cv[k];
+        else
+            unsupported("division by an activation");
     }
     Layer& l = L.emit(n, LayerKind::BatchNorm, {x}, xs);
     l.weights = std::move(scale);
@@ -158,8 +165,10 @@ bool lowerTensorOp(Lowering& L, const Node& n) {
                     : op == "Reshape" ? reshapeShape(n, cin, in)
                     : op == "Squeeze" ? squeezeShape(n, opset, cin, in)
                                       : unsqueezeShape(n, opset, cin, in);
-        if (out == in) L.alias(n, x);
-        else L.emit(n, LayerKind::Reshape, {x}, out);
+        if (out == in)
+            L.alias(n, x);
+        else
+            L.emit(n, LayerKind::Reshape, {x}, out);
     } else if (op == "Slice") {
         SliceSpec s = sliceSpec(n, opset, cin, in);
         bool identity = s.out == in;

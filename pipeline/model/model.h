@@ -37,7 +37,7 @@ public:
     Model& operator=(Model&&) noexcept;
     ~Model();
 
-    const std::vector<TensorInfo>& inputs() const;   // real inputs (initializers excluded)
+    const std::vector<TensorInfo>& inputs() const;  // real inputs (initializers excluded)
     const std::vector<TensorInfo>& outputs() const;
     int opset() const;
     const std::string& path() const;
@@ -56,8 +56,7 @@ public:
     // value whose shape is not inputShapes[k] or does not fit the declared
     // shape throws Error. Program::graphInputOfProgramInput says which graph
     // input each Program input is.
-    Program compile(const std::vector<Shape>& inputShapes,
-                    std::vector<std::string>* unsupported = nullptr,
+    Program compile(const std::vector<Shape>& inputShapes, std::vector<std::string>* unsupported = nullptr,
                     const std::vector<const HostTensor*>* inputValues = nullptr) const;
 
     // Per inputs(): true for a graph input read only at parameter positions
@@ -80,8 +79,8 @@ HostTensor readTensorFile(const std::string& path);
 
 // Statistics for `resvk info`.
 struct ProgramStats {
-    int64_t parameters = 0;       // weights + biases after folding
-    int64_t macs = 0;             // multiply-accumulates for the whole batch
+    int64_t parameters = 0;  // weights + biases after folding
+    int64_t macs = 0;        // multiply-accumulates for the whole batch
 };
 ProgramStats computeStats(const Program& program);
 

@@ -35,8 +35,7 @@ TensorInfo convertInfo(const onnx::ValueInfoProto& v, const std::string& ctx, co
                            : t.has_map_type()                             ? "a map"
                            : t.has_sparse_tensor_type()                   ? "a sparse tensor"
                                                                           : "a non-tensor";
-        throw Error(ctx + ": " + what + " '" + v.name() + "' is " + kind +
-                    " type, which resvk does not support");
+        throw Error(ctx + ": " + what + " '" + v.name() + "' is " + kind + " type, which resvk does not support");
     }
     TensorInfo info;
     info.name = v.name();
@@ -54,16 +53,23 @@ Model::Model(Model&&) noexcept = default;
 Model& Model::operator=(Model&&) noexcept = default;
 Model::~Model() = default;
 
-const std::vector<TensorInfo>& Model::inputs() const { return impl_->graph.inputs; }
-const std::vector<TensorInfo>& Model::outputs() const { return impl_->graph.outputs; }
-int Model::opset() const { return impl_->graph.opset; }
-const std::string& Model::path() const { return impl_->path; }
+const std::vector<TensorInfo>& Model::inputs() const {
+    return impl_->graph.inputs;
+}
+const std::vector<TensorInfo>& Model::outputs() const {
+    return impl_->graph.outputs;
+}
+int Model::opset() const {
+    return impl_->graph.opset;
+}
+const std::string& Model::path() const {
+    return impl_->path;
+}
 
 Model Model::load(const std::string& path) {
     const std::string ctx = "model '" + path + "'";
     std::error_code ec;
-    if (!std::filesystem::is_regular_file(path, ec))
-        throw Error(ctx + ": file not found");
+    if (!std::filesystem::is_regular_file(path, ec)) throw Error(ctx + ": file not found");
     std::ifstream in(path, std::ios::binary);
     if (!in) throw Error(ctx + ": cannot open file");
     onnx::ModelProto proto;
@@ -82,13 +88,12 @@ Model Model::load(const std::string& path) {
     }
     if (!haveOpset) g.opset = 1;
     if (g.opset < kMinOpset || g.opset > kMaxOpset)
-        throw Error(ctx + ": unsupported opset " + std::to_string(g.opset) + " (supported: " +
-                    std::to_string(kMinOpset) + "-" + std::to_string(kMaxOpset) + ")");
+        throw Error(ctx + ": unsupported opset " + std::to_string(g.opset) +
+                    " (supported: " + std::to_string(kMinOpset) + "-" + std::to_string(kMaxOpset) + ")");
 
     const std::string dir = std::filesystem::path(path).parent_path().string();
     const onnx::GraphProto& gp = proto.graph();
-    for (const auto& init : gp.initializer())
-        g.initializers[init.name()] = tensorFromProto(init, dir, ctx);
+    for (const auto& init : gp.initializer()) g.initializers[init.name()] = tensorFromProto(init, dir, ctx);
 
     std::set<std::string> known;
     for (const auto& [name, t] : g.initializers) known.insert(name);
@@ -117,8 +122,7 @@ Model Model::load(const std::string& path) {
     }
     for (const auto& v : gp.output()) {
         if (!known.count(v.name()))
-            throw Error(ctx + " is malformed or truncated: graph output '" + v.name() +
-                        "' is never produced");
+            throw Error(ctx + " is malformed or truncated: graph output '" + v.name() + "' is never produced");
         g.outputs.push_back(convertInfo(v, ctx, "output"));
     }
     if (g.outputs.empty()) throw Error(ctx + " is malformed or truncated: the graph has no outputs");

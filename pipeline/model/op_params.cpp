@@ -9,8 +9,7 @@ void badNode(const Node& n, const std::string& msg) {
 }
 
 const Tensor& constInput(const Node& /*n*/, const ConstInputs& in, size_t k) {
-    if (k >= in.size() || !in[k])
-        unsupported("input " + std::to_string(k) + " is not a constant");
+    if (k >= in.size() || !in[k]) unsupported("input " + std::to_string(k) + " is not a constant");
     return *in[k];
 }
 
@@ -29,10 +28,14 @@ SliceSpec sliceSpec(const Node& n, int opset, const ConstInputs& in, const Shape
     } else {
         starts = constInput(n, in, 1).ints();
         ends = constInput(n, in, 2).ints();
-        if (in.size() > 3 && in[3]) axes = in[3]->ints();
-        else if (!n.input(3).empty()) constInput(n, in, 3);
-        if (in.size() > 4 && in[4]) steps = in[4]->ints();
-        else if (!n.input(4).empty()) constInput(n, in, 4);
+        if (in.size() > 3 && in[3])
+            axes = in[3]->ints();
+        else if (!n.input(3).empty())
+            constInput(n, in, 3);
+        if (in.size() > 4 && in[4])
+            steps = in[4]->ints();
+        else if (!n.input(4).empty())
+            constInput(n, in, 4);
     }
     const auto rank = static_cast<int64_t>(data.size());
     if (axes.empty())
@@ -96,8 +99,8 @@ PadSpec padSpec(const Node& n, int opset, const ConstInputs& in, const Shape& da
 }
 
 Shape reshapeShape(const Node& n, const ConstInputs& in, const Shape& data) {
-    std::vector<int64_t> spec = n.has("shape") && (in.size() < 2 || !in[1]) ? n.attrInts("shape")
-                                                                         : constInput(n, in, 1).ints();
+    std::vector<int64_t> spec =
+        n.has("shape") && (in.size() < 2 || !in[1]) ? n.attrInts("shape") : constInput(n, in, 1).ints();
     const bool allowZero = n.attrInt("allowzero", 0) != 0;
     Shape out(spec.size());
     int inferred = -1;

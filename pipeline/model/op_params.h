@@ -16,7 +16,9 @@ using ConstInputs = std::vector<const Tensor*>;
 struct Unsupported {
     std::string why;
 };
-[[noreturn]] inline void unsupported(const std::string& why) { throw Unsupported{why}; }
+[[noreturn]] inline void unsupported(const std::string& why) {
+    throw Unsupported{why};
+}
 
 struct SliceSpec {
     std::vector<int64_t> starts;  // per dim of the input, clamped

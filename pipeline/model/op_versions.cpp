@@ -8,19 +8,32 @@ namespace resvk::model {
 int opVersion(const std::string& op, int opset) {
     // since_version of every version up to opset 17, for the ops the passes know
     static const std::map<std::string, std::vector<int>> kSince = {
-        {"Add", {1, 6, 7, 13, 14}},        {"Sub", {1, 6, 7, 13, 14}},
-        {"Mul", {1, 6, 7, 13, 14}},        {"Div", {1, 6, 7, 13, 14}},
-        {"Sum", {1, 6, 8, 13}},            {"Relu", {1, 6, 13, 14}},
-        {"Conv", {1, 11}},                 {"BatchNormalization", {1, 6, 7, 9, 14, 15}},
-        {"MaxPool", {1, 8, 10, 11, 12}},   {"AveragePool", {1, 7, 10, 11}},
-        {"GlobalAveragePool", {1}},        {"Gemm", {1, 6, 7, 9, 11, 13}},
-        {"MatMul", {1, 9, 13}},            {"Softmax", {1, 11, 13}},
-        {"Flatten", {1, 9, 11, 13}},       {"Reshape", {1, 5, 13, 14}},
-        {"Pad", {1, 2, 11, 13}},           {"Slice", {1, 10, 11, 13}},
-        {"Concat", {1, 4, 11, 13}},        {"Identity", {1, 13, 14, 16}},
-        {"Dropout", {1, 6, 7, 10, 12, 13}}, {"Transpose", {1, 13}},
-        {"Squeeze", {1, 11, 13}},          {"Unsqueeze", {1, 11, 13}},
-        {"Shape", {1, 13, 15}},            {"Size", {1, 13}},
+        {"Add", {1, 6, 7, 13, 14}},
+        {"Sub", {1, 6, 7, 13, 14}},
+        {"Mul", {1, 6, 7, 13, 14}},
+        {"Div", {1, 6, 7, 13, 14}},
+        {"Sum", {1, 6, 8, 13}},
+        {"Relu", {1, 6, 13, 14}},
+        {"Conv", {1, 11}},
+        {"BatchNormalization", {1, 6, 7, 9, 14, 15}},
+        {"MaxPool", {1, 8, 10, 11, 12}},
+        {"AveragePool", {1, 7, 10, 11}},
+        {"GlobalAveragePool", {1}},
+        {"Gemm", {1, 6, 7, 9, 11, 13}},
+        {"MatMul", {1, 9, 13}},
+        {"Softmax", {1, 11, 13}},
+        {"Flatten", {1, 9, 11, 13}},
+        {"Reshape", {1, 5, 13, 14}},
+        {"Pad", {1, 2, 11, 13}},
+        {"Slice", {1, 10, 11, 13}},
+        {"Concat", {1, 4, 11, 13}},
+        {"Identity", {1, 13, 14, 16}},
+        {"Dropout", {1, 6, 7, 10, 12, 13}},
+        {"Transpose", {1, 13}},
+        {"Squeeze", {1, 11, 13}},
+        {"Unsqueeze", {1, 11, 13}},
+        {"Shape", {1, 13, 15}},
+        {"Size", {1, 13}},
     };
     auto it = kSince.find(op);
     if (it == kSince.end()) return 0;
@@ -32,7 +45,9 @@ int opVersion(const std::string& op, int opset) {
 
 namespace {
 
-std::string versioned(const Node& n) { return n.op + "-" + std::to_string(n.version); }
+std::string versioned(const Node& n) {
+    return n.op + "-" + std::to_string(n.version);
+}
 
 // An attribute that the op's version does not define: the model is not valid
 // ONNX for its opset, and guessing what the producer meant would be wrong.

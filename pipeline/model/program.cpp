@@ -21,21 +21,36 @@ std::string toString(const Shape& shape) {
 
 const char* toString(LayerKind kind) {
     switch (kind) {
-        case LayerKind::Conv: return "Conv";
-        case LayerKind::Gemm: return "Gemm";
-        case LayerKind::BatchNorm: return "BatchNorm";
-        case LayerKind::Add: return "Add";
-        case LayerKind::Mul: return "Mul";
-        case LayerKind::Relu: return "Relu";
-        case LayerKind::MaxPool: return "MaxPool";
-        case LayerKind::AveragePool: return "AveragePool";
-        case LayerKind::GlobalAveragePool: return "GlobalAveragePool";
-        case LayerKind::Softmax: return "Softmax";
-        case LayerKind::Pad: return "Pad";
-        case LayerKind::Slice: return "Slice";
-        case LayerKind::Concat: return "Concat";
-        case LayerKind::Reshape: return "Reshape";
-        case LayerKind::Transpose: return "Transpose";
+        case LayerKind::Conv:
+            return "Conv";
+        case LayerKind::Gemm:
+            return "Gemm";
+        case LayerKind::BatchNorm:
+            return "BatchNorm";
+        case LayerKind::Add:
+            return "Add";
+        case LayerKind::Mul:
+            return "Mul";
+        case LayerKind::Relu:
+            return "Relu";
+        case LayerKind::MaxPool:
+            return "MaxPool";
+        case LayerKind::AveragePool:
+            return "AveragePool";
+        case LayerKind::GlobalAveragePool:
+            return "GlobalAveragePool";
+        case LayerKind::Softmax:
+            return "Softmax";
+        case LayerKind::Pad:
+            return "Pad";
+        case LayerKind::Slice:
+            return "Slice";
+        case LayerKind::Concat:
+            return "Concat";
+        case LayerKind::Reshape:
+            return "Reshape";
+        case LayerKind::Transpose:
+            return "Transpose";
     }
     return "?";
 }
@@ -47,8 +62,7 @@ ProgramStats computeStats(const Program& program) {
         const Shape& out = program.values.at(static_cast<size_t>(layer.output)).shape;
         if (layer.kind == LayerKind::Conv && layer.weightShape.size() == 4) {
             // every output element costs Cin/group * kh * kw multiply-accumulates
-            stats.macs += elementCount(out) * layer.weightShape[1] * layer.weightShape[2] *
-                          layer.weightShape[3];
+            stats.macs += elementCount(out) * layer.weightShape[1] * layer.weightShape[2] * layer.weightShape[3];
         } else if (layer.kind == LayerKind::Gemm && layer.weightShape.size() == 2) {
             stats.macs += elementCount(out) * layer.weightShape[1];
         }

@@ -13,35 +13,36 @@ std::string tensorLabel(const onnx::TensorProto& proto) {
     return proto.name().empty() ? std::string("<unnamed>") : proto.name();
 }
 
-std::string readExternal(const onnx::TensorProto& proto, const std::string& baseDir,
-                         const std::string& context) {
+std::string readExternal(const onnx::TensorProto& proto, const std::string& baseDir, const std::string& context) {
     std::string location;
     int64_t offset = 0;
     int64_t length = -1;
     for (const auto& kv : proto.external_data()) {
         try {
-            if (kv.key() == "location") location = kv.value();
-            else if (kv.key() == "offset") offset = std::stoll(kv.value());
-            else if (kv.key() == "length") length = std::stoll(kv.value());
+            if (kv.key() == "location")
+                location = kv.value();
+            else if (kv.key() == "offset")
+                offset = std::stoll(kv.value());
+            else if (kv.key() == "length")
+                length = std::stoll(kv.value());
         } catch (const std::exception&) {
-            throw Error(context + ": tensor '" + tensorLabel(proto) + "' has an invalid external data " +
-                        kv.key() + " '" + kv.value() + "'");
+            throw Error(context + ": tensor '" + tensorLabel(proto) + "' has an invalid external data " + kv.key() +
+                        " '" + kv.value() + "'");
         }
     }
     if (location.empty())
-        throw Error(context + ": tensor '" + tensorLabel(proto) +
-                    "' has external data without a location");
+        throw Error(context + ": tensor '" + tensorLabel(proto) + "' has external data without a location");
     const std::filesystem::path file = std::filesystem::path(baseDir) / location;
     std::ifstream in(file, std::ios::binary);
     if (!in)
-        throw Error(context + ": external data file '" + file.string() + "' for tensor '" +
-                    tensorLabel(proto) + "' not found");
+        throw Error(context + ": external data file '" + file.string() + "' for tensor '" + tensorLabel(proto) +
+                    "' not found");
     in.seekg(0, std::ios::end);
     const auto fileSize = static_cast<int64_t>(in.tellg());
     if (length < 0) length = fileSize - offset;
     if (offset < 0 || offset + length > fileSize)
-        throw Error(context + ": external data file '" + file.string() +
-                    "' is truncated (tensor '" + tensorLabel(proto) + "')");
+        throw Error(context + ": external data file '" + file.string() + "' is truncated (tensor '" +
+                    tensorLabel(proto) + "')");
     std::string bytes(static_cast<size_t>(length), '\0');
     in.seekg(offset);
     in.read(bytes.data(), length);
@@ -67,7 +68,10 @@ float halfToFloat(uint16_t h) {
             bits = sign;
         } else {
             exp = 127 - 15 + 1;
-            while (!(mant & 0x400u)) { mant <<= 1; --exp; }
+            while (!(mant & 0x400u)) {
+                mant <<= 1;
+                --exp;
+            }
             bits = sign | (exp << 23) | ((mant & 0x3ffu) << 13);
         }
     } else if (exp == 31) {
@@ -82,8 +86,7 @@ float halfToFloat(uint16_t h) {
 
 }  // namespace
 
-Tensor tensorFromProto(const onnx::TensorProto& proto, const std::string& baseDir,
-                       const std::string& context) {
+Tensor tensorFromProto(const onnx::TensorProto& proto, const std::string& baseDir, const std::string& context) {
     Tensor t;
     for (int64_t d : proto.dims()) {
         if (d < 0) throw Error(context + ": tensor '" + tensorLabel(proto) + "' has a negative dimension");
@@ -115,25 +118,29 @@ Tensor tensorFromProto(const onnx::TensorProto& proto, const std::string& baseDi
             break;
         case TP::DOUBLE: {
             t.type = DType::Float;
-            std::vector<double> d = useRaw ? fromRaw<double>(raw, n, what)
-                                           : std::vector<double>(proto.double_data().begin(),
-                                                                 proto.double_data().end());
+            std::vector<double> d = useRaw
+                                        ? fromRaw<double>(raw, n, what)
+                                        : std::vector<double>(proto.double_data().begin(), proto.double_data().end());
             t.f.assign(d.begin(), d.end());
             break;
         }
         case TP::FLOAT16: {
             t.type = DType::Float;
             std::vector<uint16_t> h;
-            if (useRaw) h = fromRaw<uint16_t>(raw, n, what);
-            else for (int32_t x : proto.int32_data()) h.push_back(static_cast<uint16_t>(x));
+            if (useRaw)
+                h = fromRaw<uint16_t>(raw, n, what);
+            else
+                for (int32_t x : proto.int32_data()) h.push_back(static_cast<uint16_t>(x));
             for (uint16_t x : h) t.f.push_back(halfToFloat(x));
             break;
         }
         case TP::BFLOAT16: {
             t.type = DType::Float;
             std::vector<uint16_t> h;
-            if (useRaw) h = fromRaw<uint16_t>(raw, n, what);
-            else for (int32_t x : proto.int32_data()) h.push_back(static_cast<uint16_t>(x));
+            if (useRaw)
+                h = fromRaw<uint16_t>(raw, n, what);
+            else
+                for (int32_t x : proto.int32_data()) h.push_back(static_cast<uint16_t>(x));
             for (uint16_t x : h) {
                 const uint32_t bits = static_cast<uint32_t>(x) << 16;
                 float f;
@@ -150,19 +157,40 @@ Tensor tensorFromProto(const onnx::TensorProto& proto, const std::string& baseDi
             t.type = DType::Int;
             t.i = intsFrom(proto.uint64_data(), uint64_t{});
             break;
-        case TP::INT32: t.type = DType::Int; t.i = intsFrom(proto.int32_data(), int32_t{}); break;
-        case TP::UINT32: t.type = DType::Int; t.i = intsFrom(proto.uint64_data(), uint32_t{}); break;
-        case TP::INT16: t.type = DType::Int; t.i = intsFrom(proto.int32_data(), int16_t{}); break;
-        case TP::UINT16: t.type = DType::Int; t.i = intsFrom(proto.int32_data(), uint16_t{}); break;
-        case TP::INT8: t.type = DType::Int; t.i = intsFrom(proto.int32_data(), int8_t{}); break;
-        case TP::UINT8: t.type = DType::Int; t.i = intsFrom(proto.int32_data(), uint8_t{}); break;
-        case TP::BOOL: t.type = DType::Bool; t.i = intsFrom(proto.int32_data(), uint8_t{}); break;
+        case TP::INT32:
+            t.type = DType::Int;
+            t.i = intsFrom(proto.int32_data(), int32_t{});
+            break;
+        case TP::UINT32:
+            t.type = DType::Int;
+            t.i = intsFrom(proto.uint64_data(), uint32_t{});
+            break;
+        case TP::INT16:
+            t.type = DType::Int;
+            t.i = intsFrom(proto.int32_data(), int16_t{});
+            break;
+        case TP::UINT16:
+            t.type = DType::Int;
+            t.i = intsFrom(proto.int32_data(), uint16_t{});
+            break;
+        case TP::INT8:
+            t.type = DType::Int;
+            t.i = intsFrom(proto.int32_data(), int8_t{});
+            break;
+        case TP::UINT8:
+            t.type = DType::Int;
+            t.i = intsFrom(proto.int32_data(), uint8_t{});
+            break;
+        case TP::BOOL:
+            t.type = DType::Bool;
+            t.i = intsFrom(proto.int32_data(), uint8_t{});
+            break;
         default:
             throw Error(what + " has unsupported data type " + std::to_string(proto.data_type()));
     }
     if (t.size() != n)
-        throw Error(what + " holds " + std::to_string(t.size()) + " values, its shape " +
-                    toString(t.shape) + " needs " + std::to_string(n));
+        throw Error(what + " holds " + std::to_string(t.size()) + " values, its shape " + toString(t.shape) +
+                    " needs " + std::to_string(n));
     return t;
 }
 
@@ -184,8 +212,8 @@ HostTensor readTensorFile(const std::string& path) {
         onnx::OptionalProto opt;
         onnx::SequenceProto seq;
         if (opt.ParseFromIstream(&in) && opt.has_elem_type() &&
-            (opt.has_tensor_value() || opt.has_sequence_value() || opt.has_optional_value() ||
-             opt.has_map_value() || opt.has_sparse_tensor_value()))
+            (opt.has_tensor_value() || opt.has_sequence_value() || opt.has_optional_value() || opt.has_map_value() ||
+             opt.has_sparse_tensor_value()))
             throw Error("tensor file '" + path + "': input '" + opt.name() +
                         "' is an optional/sequence type, which resvk does not support");
         in.clear();

@@ -10,7 +10,6 @@
 namespace resvk::model {
 
 // `baseDir` resolves external data locations; `context` names the file in errors.
-Tensor tensorFromProto(const onnx::TensorProto& proto, const std::string& baseDir,
-                       const std::string& context);
+Tensor tensorFromProto(const onnx::TensorProto& proto, const std::string& baseDir, const std::string& context);
 
 }  // namespace resvk::model

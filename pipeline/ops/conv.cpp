@@ -12,14 +12,22 @@ shaders::ShaderId tileShader(const ConvTile& t) {
     using shaders::ShaderId;
     const int key = t.outTexels * 100 + t.pixels * 10 + (t.subgroupWeights ? 1 : 0);
     switch (key) {
-        case 441: return ShaderId::conv2d_sg_o4p4;
-        case 281: return ShaderId::conv2d_sg_o2p8;
-        case 241: return ShaderId::conv2d_sg_o2p4;
-        case 440: return ShaderId::conv2d_o4p4;
-        case 280: return ShaderId::conv2d_o2p8;
-        case 240: return ShaderId::conv2d_o2p4;
-        case 140: return ShaderId::conv2d_o1p4;
-        default: throw std::logic_error("no convolution kernel for this tile");
+        case 441:
+            return ShaderId::conv2d_sg_o4p4;
+        case 281:
+            return ShaderId::conv2d_sg_o2p8;
+        case 241:
+            return ShaderId::conv2d_sg_o2p4;
+        case 440:
+            return ShaderId::conv2d_o4p4;
+        case 280:
+            return ShaderId::conv2d_o2p8;
+        case 240:
+            return ShaderId::conv2d_o2p4;
+        case 140:
+            return ShaderId::conv2d_o1p4;
+        default:
+            throw std::logic_error("no convolution kernel for this tile");
     }
 }
 
@@ -95,8 +103,13 @@ void recordConv(Recorder& r, const ConvGeometry& g, const ConvTile& tile, const 
                 bool relu, int weightSets) {
     const Shape4& out = b.output.shape;
     shaders::ConvParams p = convParams(g, b.input.shape, out, hasBias, b.residual != nullptr, relu);
-    std::vector<int32_t> spec = {static_cast<int32_t>(r.localSize), g.kernel[0], g.kernel[1], g.stride[0],
-                                 g.stride[1], g.dilation[0], g.dilation[1]};
+    std::vector<int32_t> spec = {static_cast<int32_t>(r.localSize),
+                                 g.kernel[0],
+                                 g.kernel[1],
+                                 g.stride[0],
+                                 g.stride[1],
+                                 g.dilation[0],
+                                 g.dilation[1]};
     const vk::BufferSlice residual = b.residual ? b.residual->slice : b.input.slice;
     const std::vector<vk::BufferSlice> inputs = {b.input.slice, b.weights, b.bias, residual};
 

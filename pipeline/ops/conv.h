@@ -37,7 +37,7 @@ std::vector<float> packBias(const std::vector<float>& bias, int outC);
 struct ConvBindings {
     Tensor input;
     vk::BufferSlice weights;
-    vk::BufferSlice bias;           // packBias() data (always present)
+    vk::BufferSlice bias;  // packBias() data (always present)
     const Tensor* residual = nullptr;
     Tensor output;
 };

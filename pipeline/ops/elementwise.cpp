@@ -21,8 +21,8 @@ void recordRelu(Recorder& r, const Tensor& a, const Tensor& out) {
     recordFlat(r, shaders::ShaderId::eltwise, p, out, {a.slice, a.slice});
 }
 
-void recordAffine(Recorder& r, const Tensor& a, const vk::BufferSlice& scale, const vk::BufferSlice& shift,
-                  bool relu, const Tensor& out) {
+void recordAffine(Recorder& r, const Tensor& a, const vk::BufferSlice& scale, const vk::BufferSlice& shift, bool relu,
+                  const Tensor& out) {
     auto p = tensorParams(out.shape, a.shape);
     p.relu = relu ? 1 : 0;
     recordFlat(r, shaders::ShaderId::affine, p, out, {a.slice, scale, shift});

@@ -10,7 +10,7 @@ void recordBinary(Recorder& r, BinaryOp op, const Tensor& a, const Tensor& b, bo
 // out = relu(a)
 void recordRelu(Recorder& r, const Tensor& a, const Tensor& out);
 // out = a * scale[c] + shift[c], optional ReLU; scale/shift are packBias()-style texels.
-void recordAffine(Recorder& r, const Tensor& a, const vk::BufferSlice& scale, const vk::BufferSlice& shift,
-                  bool relu, const Tensor& out);
+void recordAffine(Recorder& r, const Tensor& a, const vk::BufferSlice& scale, const vk::BufferSlice& shift, bool relu,
+                  const Tensor& out);
 
 }  // namespace resvk::ops

@@ -10,13 +10,17 @@ Shape4 view4(const std::vector<int64_t>& shape) {
     return s;
 }
 
-int channelTexels(int channels) { return (channels + 3) / 4; }
+int channelTexels(int channels) {
+    return (channels + 3) / 4;
+}
 
 int64_t texelCount(const Shape4& s) {
     return int64_t(s[0]) * channelTexels(s[1]) * s[2] * s[3];
 }
 
-int64_t packedBytes(const Shape4& s) { return texelCount(s) * 16; }
+int64_t packedBytes(const Shape4& s) {
+    return texelCount(s) * 16;
+}
 
 std::vector<float> pack4(const float* nchw, const Shape4& s) {
     const int c4 = channelTexels(s[1]);

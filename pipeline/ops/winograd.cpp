@@ -4,7 +4,9 @@ namespace resvk::ops {
 
 namespace {
 
-int tilesOf(const Shape4& out) { return out[0] * ((out[2] + 1) / 2) * ((out[3] + 1) / 2); }
+int tilesOf(const Shape4& out) {
+    return out[0] * ((out[2] + 1) / 2) * ((out[3] + 1) / 2);
+}
 
 // G g G^T for one 3x3 kernel g, with G = [[1,0,0],[.5,.5,.5],[.5,-.5,.5],[0,0,1]].
 void transformKernel(const float* g, float u[16]) {
@@ -36,9 +38,13 @@ bool winogradPreferred(const ConvGeometry& g, const Shape4& in, const Shape4& ou
     return winogradApplies(g) && in[1] >= 16 && out[1] >= 16;
 }
 
-Shape4 winogradInputScratch(const Shape4& in, const Shape4& out) { return {16, in[1], 1, tilesOf(out)}; }
+Shape4 winogradInputScratch(const Shape4& in, const Shape4& out) {
+    return {16, in[1], 1, tilesOf(out)};
+}
 
-Shape4 winogradOutputScratch(const Shape4& out) { return {16, out[1], 1, tilesOf(out)}; }
+Shape4 winogradOutputScratch(const Shape4& out) {
+    return {16, out[1], 1, tilesOf(out)};
+}
 
 std::vector<float> packWinogradWeights(const std::vector<float>& w, int outC, int inC) {
     const int inC4 = channelTexels(inC), outRows = channelTexels(outC) * 4;
@@ -68,13 +74,11 @@ void recordWinogradConv(Recorder& r, const ConvGeometry& g, const ConvBindings& 
     // The 16 GEMMs: M[xi] = U[xi] V[xi], a 1x1 convolution per xi over the tiles.
     ConvBindings gemm{v, b.weights, b.bias, nullptr, m};
     const ConvGeometry pointwise;
-    recordConv(r, pointwise, chooseConvTile(pointwise, {1, m.shape[1], 1, m.shape[3]}, r), gemm, false, false,
-               16);
+    recordConv(r, pointwise, chooseConvTile(pointwise, {1, m.shape[1], 1, m.shape[3]}, r), gemm, false, false, 16);
 
     const vk::BufferSlice residual = b.residual ? b.residual->slice : m.slice;
     vk::KernelKey output{shaders::ShaderId::winograd_output, spec, 3, sizeof p};
-    r.stream.dispatch(output, b.output.slice, {m.slice, b.bias, residual}, &p,
-                      flatGrid(tiles * p.outC4, r.localSize));
+    r.stream.dispatch(output, b.output.slice, {m.slice, b.bias, residual}, &p, flatGrid(tiles * p.outC4, r.localSize));
 }
 
 }  // namespace resvk::ops

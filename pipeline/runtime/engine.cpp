@@ -11,13 +11,13 @@ Engine::Engine(vk::Context& context, const model::Model& model)
     : context_(context),
       model_(model),
       parameterInputs_(model.parameterInputs()),
-      hasParameterInputs_(std::find(parameterInputs_.begin(), parameterInputs_.end(), true) !=
-                          parameterInputs_.end()),
+      hasParameterInputs_(std::find(parameterInputs_.begin(), parameterInputs_.end(), true) != parameterInputs_.end()),
       kernels_(std::make_unique<vk::KernelCache>(context)) {}
 
 Engine::~Engine() = default;
 
-Engine::PlanEntry& Engine::planFor(const std::vector<model::Shape>& inputShapes, const std::vector<model::HostTensor>* inputs) {
+Engine::PlanEntry& Engine::planFor(const std::vector<model::Shape>& inputShapes,
+                                   const std::vector<model::HostTensor>* inputs) {
     PlanKey key{inputShapes, {}};
     std::vector<const model::HostTensor*> values;
     const bool withValues = inputs && hasParameterInputs_ && inputs->size() == parameterInputs_.size();
@@ -65,6 +65,8 @@ std::vector<model::HostTensor> Engine::run(const std::vector<model::HostTensor>&
     return outputs;
 }
 
-PlanStats Engine::stats(const std::vector<model::Shape>& inputShapes) { return planFor(inputShapes).plan->stats(); }
+PlanStats Engine::stats(const std::vector<model::Shape>& inputShapes) {
+    return planFor(inputShapes).plan->stats();
+}
 
 }  // namespace resvk::runtime

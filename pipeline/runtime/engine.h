@@ -14,11 +14,11 @@
 namespace resvk::runtime {
 
 struct LayerTiming {
-    std::string name;      // layer (first fused ONNX node) name
-    std::string kind;      // e.g. "Conv+Add+Relu"
-    std::string shape;     // output shape
-    double ms = 0.0;       // GPU time from timestamp queries
-    double gflop = 0.0;    // floating-point work (2 * MACs) / 1e9
+    std::string name;    // layer (first fused ONNX node) name
+    std::string kind;    // e.g. "Conv+Add+Relu"
+    std::string shape;   // output shape
+    double ms = 0.0;     // GPU time from timestamp queries
+    double gflop = 0.0;  // floating-point work (2 * MACs) / 1e9
 };
 
 struct PlanStats {

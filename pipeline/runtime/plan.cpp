@@ -16,7 +16,9 @@ namespace {
 
 constexpr int64_t kAlignment = 256;  // >= every device's texel/storage offset alignment
 
-bool isBinary(model::LayerKind k) { return k == model::LayerKind::Add || k == model::LayerKind::Mul; }
+bool isBinary(model::LayerKind k) {
+    return k == model::LayerKind::Add || k == model::LayerKind::Mul;
+}
 bool hasWeights(model::LayerKind k) {
     return k == model::LayerKind::Conv || k == model::LayerKind::Gemm || k == model::LayerKind::BatchNorm;
 }
@@ -224,8 +226,7 @@ void Plan::recordLayer(ops::Recorder& r, const model::Layer& l, size_t index) {
             if (program_.values[l.inputs[0]].shape.size() != rank) ++scratch;
             const ops::Tensor b =
                 broadcastView(r, l.inputs.at(1), rank, scratch == scratch_[index].end() ? -1 : *scratch);
-            ops::recordBinary(r, l.kind == LayerKind::Add ? ops::BinaryOp::Add : ops::BinaryOp::Mul, a, b, l.relu,
-                              out);
+            ops::recordBinary(r, l.kind == LayerKind::Add ? ops::BinaryOp::Add : ops::BinaryOp::Mul, a, b, l.relu, out);
             break;
         }
         case LayerKind::Relu:
@@ -276,9 +277,13 @@ std::vector<model::HostTensor> Plan::run(const std::vector<model::HostTensor>& i
     return readOutputs();
 }
 
-void Plan::submit() { stream_->submit(); }
+void Plan::submit() {
+    stream_->submit();
+}
 
-void Plan::wait() { stream_->wait(); }
+void Plan::wait() {
+    stream_->wait();
+}
 
 void Plan::writeInputs(const std::vector<model::HostTensor>& inputs) {
     if (inputs.size() != program_.inputs.size())
@@ -288,8 +293,8 @@ void Plan::writeInputs(const std::vector<model::HostTensor>& inputs) {
         const int v = program_.inputs[i];
         const auto& want = program_.values[v].shape;
         if (inputs[i].shape != want || int64_t(inputs[i].data.size()) != model::elementCount(want))
-            throw model::Error("input '" + program_.values[v].name + "' must be " + model::toString(want) +
-                               ", got " + model::toString(inputs[i].shape));
+            throw model::Error("input '" + program_.values[v].name + "' must be " + model::toString(want) + ", got " +
+                               model::toString(inputs[i].shape));
         const auto packed = ops::pack4(inputs[i].data.data(), valueShapes_[v]);
         arena_.write(valueOffsets_[v], packed.data(), packed.size() * sizeof(float));
     }
@@ -322,8 +327,7 @@ std::vector<LayerTiming> Plan::profile() const {
     for (size_t i = 0; i < program_.layers.size(); ++i) {
         const auto& l = program_.layers[i];
         LayerTiming t{l.name, kindLabel(l), model::toString(program_.values[l.output].shape), 0.0, 0.0};
-        for (size_t d = layerDispatches_[i].first; d < layerDispatches_[i].second && d < ms.size(); ++d)
-            t.ms += ms[d];
+        for (size_t d = layerDispatches_[i].first; d < layerDispatches_[i].second && d < ms.size(); ++d) t.ms += ms[d];
         if (l.kind == model::LayerKind::Conv || l.kind == model::LayerKind::Gemm) {
             model::Program one;
             one.values = program_.values;

@@ -52,7 +52,7 @@ private:
 
     vk::Context& context_;
     model::Program program_;
-    std::vector<int64_t> valueOffsets_;   // in the arena, per value (scratch values appended)
+    std::vector<int64_t> valueOffsets_;  // in the arena, per value (scratch values appended)
     std::vector<ops::Shape4> valueShapes_;
     vk::Buffer arena_;
     vk::Buffer weights_;

@@ -14,9 +14,9 @@ struct Tolerance {
 };
 
 struct TestSetResult {
-    std::string name;          // e.g. "test_data_set_0"
+    std::string name;  // e.g. "test_data_set_0"
     bool passed = false;
-    std::string error;         // set when the set could not run
+    std::string error;  // set when the set could not run
     double maxAbsError = 0.0;
     double maxRelError = 0.0;  // |a-b| / |b| at the worst element
     int64_t mismatches = 0;    // elements with |a-b| > atol + rtol*|b|
@@ -24,7 +24,7 @@ struct TestSetResult {
 
 struct CaseResult {
     std::string dir;
-    std::string error;         // set when the model could not load/compile
+    std::string error;  // set when the model could not load/compile
     std::vector<TestSetResult> sets;
     bool passed() const;
 };

@@ -38,7 +38,9 @@ std::string avError(int err) {
     return buf;
 }
 
-void warn(const std::string& message) { std::cerr << "resvk: warning: " << message << '\n'; }
+void warn(const std::string& message) {
+    std::cerr << "resvk: warning: " << message << '\n';
+}
 
 // The overlay text: one row per line, control characters (which drawtext would
 // draw as boxes or treat as line breaks) replaced by spaces.
@@ -90,8 +92,8 @@ struct AnnotatedWriter::Impl {
     AVFilterContext* sink = nullptr;
     int gWidth = -1, gHeight = -1, gFormat = -1;
     AVRational gSar{0, 1};
-    std::string shownText;   // what drawtext holds
-    bool overlayOn = true;   // drawtext enabled (false while there is nothing to show)
+    std::string shownText;  // what drawtext holds
+    bool overlayOn = true;  // drawtext enabled (false while there is nothing to show)
     int fontSize = 16;
 
     // Audio stream copy.
@@ -427,8 +429,7 @@ AnnotatedWriter::AnnotatedWriter(const WriterOptions& options) : impl_(std::make
     d.openAudio();
 
     if (!(d.oc->oformat->flags & AVFMT_NOFILE))
-        if (int err = avio_open(&d.oc->pb, d.partialPath.c_str(), AVIO_FLAG_WRITE); err < 0)
-            d.fail(avError(err));
+        if (int err = avio_open(&d.oc->pb, d.partialPath.c_str(), AVIO_FLAG_WRITE); err < 0) d.fail(avError(err));
     if (int err = avformat_write_header(d.oc, nullptr); err < 0) d.fail("cannot write the header: " + avError(err));
 }
 
@@ -490,8 +491,14 @@ void AnnotatedWriter::finish() {
     d.finished = true;
 }
 
-int64_t AnnotatedWriter::framesWritten() const { return impl_->frames; }
-const char* AnnotatedWriter::videoCodecName() const { return impl_->enc ? impl_->enc->codec->name : ""; }
-bool AnnotatedWriter::hasAudio() const { return impl_->oc && impl_->oc->nb_streams > 1; }
+int64_t AnnotatedWriter::framesWritten() const {
+    return impl_->frames;
+}
+const char* AnnotatedWriter::videoCodecName() const {
+    return impl_->enc ? impl_->enc->codec->name : "";
+}
+bool AnnotatedWriter::hasAudio() const {
+    return impl_->oc && impl_->oc->nb_streams > 1;
+}
 
 }  // namespace resvk::video

@@ -32,11 +32,11 @@ struct WriterError : std::runtime_error {
 };
 
 struct WriterOptions {
-    std::string path;       // final output path; its extension picks the container
-    std::string audioFrom;  // file whose audio streams are copied; empty = no audio
-    int width = 0, height = 0;       // output size (the input's); frames of another size are scaled
-    AVRational frameRate{0, 1};      // nominal frame rate (e.g. the stream's avg_frame_rate)
-    AVRational timeBase{0, 1};       // time base of the pts of the frames passed to write()
+    std::string path;            // final output path; its extension picks the container
+    std::string audioFrom;       // file whose audio streams are copied; empty = no audio
+    int width = 0, height = 0;   // output size (the input's); frames of another size are scaled
+    AVRational frameRate{0, 1};  // nominal frame rate (e.g. the stream's avg_frame_rate)
+    AVRational timeBase{0, 1};   // time base of the pts of the frames passed to write()
 };
 
 class AnnotatedWriter {
@@ -64,9 +64,9 @@ public:
     // the destructor. Calling it twice is an error.
     void finish();
 
-    int64_t framesWritten() const;      // frames passed to write()
-    const char* videoCodecName() const; // "libx264" or "mpeg4"
-    bool hasAudio() const;              // an audio stream is being copied
+    int64_t framesWritten() const;       // frames passed to write()
+    const char* videoCodecName() const;  // "libx264" or "mpeg4"
+    bool hasAudio() const;               // an audio stream is being copied
 
 private:
     struct Impl;

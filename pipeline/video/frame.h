@@ -18,10 +18,10 @@ struct AVFrameDeleter {
 using FramePtr = std::unique_ptr<AVFrame, AVFrameDeleter>;
 
 struct Frame {
-    FramePtr image;        // never null for a delivered frame
-    int source = 0;        // index of the source (command-line order)
-    int64_t index = 0;     // 0-based frame number within its source
-    double pts = 0.0;      // presentation time in seconds since the stream's start
+    FramePtr image;     // never null for a delivered frame
+    int source = 0;     // index of the source (command-line order)
+    int64_t index = 0;  // 0-based frame number within its source
+    double pts = 0.0;   // presentation time in seconds since the stream's start
     std::chrono::steady_clock::time_point decodedAt{};
     bool damaged = false;  // the decoder reported corruption in this frame
 };

@@ -69,7 +69,9 @@ std::string seconds(double s) {
     return buffer;
 }
 
-bool startsWith(const std::string& s, const char* prefix) { return s.rfind(prefix, 0) == 0; }
+bool startsWith(const std::string& s, const char* prefix) {
+    return s.rfind(prefix, 0) == 0;
+}
 
 SourceKind classify(const std::string& spec) {
     if (startsWith(spec, "lavfi:")) return SourceKind::Generated;
@@ -80,24 +82,34 @@ SourceKind classify(const std::string& spec) {
 
 std::string failurePrefix(SourceKind kind, const std::string& spec) {
     switch (kind) {
-        case SourceKind::Webcam: return "cannot open webcam " + spec + ": ";
-        case SourceKind::Network: return "cannot connect to " + spec + ": ";
-        case SourceKind::Generated: return "cannot open generated source " + spec + ": ";
-        case SourceKind::File: break;
+        case SourceKind::Webcam:
+            return "cannot open webcam " + spec + ": ";
+        case SourceKind::Network:
+            return "cannot connect to " + spec + ": ";
+        case SourceKind::Generated:
+            return "cannot open generated source " + spec + ": ";
+        case SourceKind::File:
+            break;
     }
     return "cannot open video " + spec + ": ";
 }
 
-double toSeconds(int64_t value, AVRational timeBase) { return static_cast<double>(value) * av_q2d(timeBase); }
+double toSeconds(int64_t value, AVRational timeBase) {
+    return static_cast<double>(value) * av_q2d(timeBase);
+}
 
 }  // namespace
 
 const char* toString(SourceKind kind) {
     switch (kind) {
-        case SourceKind::File: return "file";
-        case SourceKind::Webcam: return "webcam";
-        case SourceKind::Network: return "network";
-        case SourceKind::Generated: return "generated";
+        case SourceKind::File:
+            return "file";
+        case SourceKind::Webcam:
+            return "webcam";
+        case SourceKind::Network:
+            return "network";
+        case SourceKind::Generated:
+            return "generated";
     }
     return "?";
 }
@@ -184,7 +196,9 @@ struct FrameSource::Impl {
         return avError(err);
     }
 
-    [[noreturn]] void fail(const std::string& why) const { throw SourceError(failurePrefix(info.kind, info.spec) + why); }
+    [[noreturn]] void fail(const std::string& why) const {
+        throw SourceError(failurePrefix(info.kind, info.spec) + why);
+    }
 
     void checkPath() const {
         struct stat st {};
@@ -256,8 +270,7 @@ struct FrameSource::Impl {
         dictGuard.reset(used);
         if (err < 0) fail(reason(err));
         format.reset(raw);
-        if (!input && format->iformat && std::string(format->iformat->name) == "tty")
-            fail("not a video (a text file)");
+        if (!input && format->iformat && std::string(format->iformat->name) == "tty") fail("not a video (a text file)");
 
         armDeadline();
         err = avformat_find_stream_info(format.get(), nullptr);
@@ -411,8 +424,8 @@ struct FrameSource::Impl {
         if (info.live ? finiteRemote : options.realtime) {
             if (!clockStarted) {
                 clockStarted = true;
-                clockStart = Clock::now() - std::chrono::duration_cast<Clock::duration>(
-                                                 std::chrono::duration<double>(out.pts));
+                clockStart =
+                    Clock::now() - std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(out.pts));
             }
             auto due = clockStart + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(out.pts));
             if (spaceFree.wait_until(lock, due, [&] { return stopping.load(); })) return false;
@@ -460,7 +473,9 @@ FrameSource::~FrameSource() {
     if (thread.joinable()) thread.join();
 }
 
-const SourceInfo& FrameSource::info() const { return impl_->info; }
+const SourceInfo& FrameSource::info() const {
+    return impl_->info;
+}
 
 void FrameSource::start() {
     Impl& s = *impl_;

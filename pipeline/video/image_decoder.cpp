@@ -133,8 +133,7 @@ RgbImage toRgb(const std::string& path, const AVFrame& frame) {
     // references this is unbiased (mean error 0.003 on a 4:2:2 photo), while the
     // default fast path is off by about one grey level everywhere (0.013).
     SwsPtr sws(sws_getContext(frame.width, frame.height, source, frame.width, frame.height, AV_PIX_FMT_RGB24,
-                              SWS_BILINEAR | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INT, nullptr,
-                              nullptr, nullptr));
+                              SWS_BILINEAR | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INT, nullptr, nullptr, nullptr));
     if (!sws) {
         const char* name = av_get_pix_fmt_name(source);
         fail(path, std::string("unsupported pixel format ") + (name ? name : "(unknown)"));

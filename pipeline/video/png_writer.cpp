@@ -23,7 +23,8 @@ void writePng(const std::string& path, int width, int height, const uint8_t* rgb
     ctx->height = height;
     ctx->pix_fmt = AV_PIX_FMT_RGB24;
     ctx->time_base = {1, 1};
-    if (avcodec_open2(ctx.get(), codec, nullptr) < 0) throw std::runtime_error("cannot save " + path + ": PNG encoder failed to open");
+    if (avcodec_open2(ctx.get(), codec, nullptr) < 0)
+        throw std::runtime_error("cannot save " + path + ": PNG encoder failed to open");
     std::unique_ptr<AVFrame, void (*)(AVFrame*)> frame(av_frame_alloc(), [](AVFrame* f) { av_frame_free(&f); });
     frame->width = width;
     frame->height = height;

@@ -61,7 +61,7 @@ Axis makeAxis(int inSize, int resizedSize, int outSize, int cropOffset) {
     for (int o = 0; o < outSize; ++o) {
         const int xx = o + cropOffset;
         if (xx < 0 || xx >= resizedSize) continue;  // zero padding
-        if (inSize == resizedSize) {  // Pillow skips this pass
+        if (inSize == resizedSize) {                // Pillow skips this pass
             a.first[o] = xx;
             a.count[o] = 1;
             a.weights[o] = {1.0f};
@@ -87,7 +87,8 @@ struct Geometry {
 // classify::preprocess's resize + crop arithmetic, to the letter.
 Geometry geometryFor(const classify::PreprocessOptions& o, int width, int height) {
     if (!o.centerCrop) return {o.inputWidth, o.inputHeight, 0, 0};
-    const int shortTarget = o.resizeShort > 0 ? o.resizeShort : static_cast<int>(std::lround(256.0 * o.inputHeight / 224.0));
+    const int shortTarget =
+        o.resizeShort > 0 ? o.resizeShort : static_cast<int>(std::lround(256.0 * o.inputHeight / 224.0));
     const bool wide = width > height;
     const int shortSide = wide ? height : width, longSide = wide ? width : height;
     const int longTarget = static_cast<int>(std::lround(static_cast<double>(shortTarget) * longSide / shortSide));
@@ -100,10 +101,18 @@ Geometry geometryFor(const classify::PreprocessOptions& o, int width, int height
 
 void matrixCoefficients(ColourMatrix m, double& kr, double& kb) {
     switch (m) {
-        case ColourMatrix::Bt709: kr = 0.2126, kb = 0.0722; break;
-        case ColourMatrix::Bt2020: kr = 0.2627, kb = 0.0593; break;
-        case ColourMatrix::Smpte240m: kr = 0.212, kb = 0.087; break;
-        default: kr = 0.299, kb = 0.114; break;
+        case ColourMatrix::Bt709:
+            kr = 0.2126, kb = 0.0722;
+            break;
+        case ColourMatrix::Bt2020:
+            kr = 0.2627, kb = 0.0593;
+            break;
+        case ColourMatrix::Smpte240m:
+            kr = 0.212, kb = 0.087;
+            break;
+        default:
+            kr = 0.299, kb = 0.114;
+            break;
     }
 }
 
@@ -138,10 +147,14 @@ std::array<float, 12> colourRows(bool rgb, bool gray, const ColourInfo& colour) 
 
 int swsColourspace(ColourMatrix m) {
     switch (m) {
-        case ColourMatrix::Bt709: return SWS_CS_ITU709;
-        case ColourMatrix::Bt2020: return SWS_CS_BT2020;
-        case ColourMatrix::Smpte240m: return SWS_CS_SMPTE240M;
-        default: return SWS_CS_ITU601;
+        case ColourMatrix::Bt709:
+            return SWS_CS_ITU709;
+        case ColourMatrix::Bt2020:
+            return SWS_CS_BT2020;
+        case ColourMatrix::Smpte240m:
+            return SWS_CS_SMPTE240M;
+        default:
+            return SWS_CS_ITU601;
     }
 }
 
@@ -150,14 +163,24 @@ int swsColourspace(ColourMatrix m) {
 ColourInfo colourInfoOf(const AVFrame& frame) {
     ColourInfo info;
     switch (frame.colorspace) {
-        case AVCOL_SPC_BT709: info.matrix = ColourMatrix::Bt709; break;
+        case AVCOL_SPC_BT709:
+            info.matrix = ColourMatrix::Bt709;
+            break;
         case AVCOL_SPC_BT470BG:
         case AVCOL_SPC_SMPTE170M:
-        case AVCOL_SPC_FCC: info.matrix = ColourMatrix::Bt601; break;
+        case AVCOL_SPC_FCC:
+            info.matrix = ColourMatrix::Bt601;
+            break;
         case AVCOL_SPC_BT2020_NCL:
-        case AVCOL_SPC_BT2020_CL: info.matrix = ColourMatrix::Bt2020; break;
-        case AVCOL_SPC_SMPTE240M: info.matrix = ColourMatrix::Smpte240m; break;
-        default: info.matrix = frame.height < 720 ? ColourMatrix::Bt601 : ColourMatrix::Bt709; break;
+        case AVCOL_SPC_BT2020_CL:
+            info.matrix = ColourMatrix::Bt2020;
+            break;
+        case AVCOL_SPC_SMPTE240M:
+            info.matrix = ColourMatrix::Smpte240m;
+            break;
+        default:
+            info.matrix = frame.height < 720 ? ColourMatrix::Bt601 : ColourMatrix::Bt709;
+            break;
     }
     const auto f = static_cast<AVPixelFormat>(frame.format);
     info.fullRange = frame.color_range == AVCOL_RANGE_JPEG || f == AV_PIX_FMT_YUVJ420P || f == AV_PIX_FMT_YUVJ422P ||
@@ -187,10 +210,13 @@ GpuPreprocessor::GpuPreprocessor(vk::Context& context, vk::KernelCache& kernels,
     for (int i = 0; i < slots; ++i) slots_.push_back(std::make_unique<Slot>());
 }
 
-GpuPreprocessor::~GpuPreprocessor() { sws_freeContext(sws_); }
+GpuPreprocessor::~GpuPreprocessor() {
+    sws_freeContext(sws_);
+}
 
 bool GpuPreprocessor::upload(const AVFrame& frame, int slot) {
-    if (slot < 0 || slot >= slots()) throw std::out_of_range("GpuPreprocessor::upload: no slot " + std::to_string(slot));
+    if (slot < 0 || slot >= slots())
+        throw std::out_of_range("GpuPreprocessor::upload: no slot " + std::to_string(slot));
     if (frame.width <= 0 || frame.height <= 0) throw std::invalid_argument("GpuPreprocessor::upload: empty frame");
     Slot& s = *slots_[slot];
     ColourInfo colour = colourInfoOf(frame);
@@ -201,9 +227,8 @@ bool GpuPreprocessor::upload(const AVFrame& frame, int slot) {
         return true;
     }
     // Anything else: libswscale to RGB24 here, then the RGB path on the GPU.
-    sws_ = sws_getCachedContext(sws_, frame.width, frame.height, format, frame.width, frame.height,
-                                AV_PIX_FMT_RGB24, SWS_BILINEAR | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INT, nullptr,
-                                nullptr, nullptr);
+    sws_ = sws_getCachedContext(sws_, frame.width, frame.height, format, frame.width, frame.height, AV_PIX_FMT_RGB24,
+                                SWS_BILINEAR | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INT, nullptr, nullptr, nullptr);
     if (!sws_)
         throw std::runtime_error(std::string("cannot convert video frames of pixel format ") +
                                  (av_get_pix_fmt_name(format) ? av_get_pix_fmt_name(format) : "?"));
@@ -313,8 +338,8 @@ void GpuPreprocessor::uploadLayout(Slot& s, const AVFrame& frame, int formatValu
         for (int pl = 0; pl < planeCount; ++pl) {
             const size_t bytes = static_cast<size_t>(linesizes[pl]);
             for (int y = 0; y < rows[pl]; ++y)
-                std::memcpy(dst + offsets[pl] + bytes * y, frame.data[pl] + static_cast<ptrdiff_t>(frame.linesize[pl]) * y,
-                            bytes);
+                std::memcpy(dst + offsets[pl] + bytes * y,
+                            frame.data[pl] + static_cast<ptrdiff_t>(frame.linesize[pl]) * y, bytes);
         }
     };
     if (s.planes.mapped()) {
@@ -328,7 +353,8 @@ void GpuPreprocessor::uploadLayout(Slot& s, const AVFrame& frame, int formatValu
 }
 
 void GpuPreprocessor::record(ops::Recorder& r, int slot, const ops::Tensor& dst, int batchIndex) {
-    if (slot < 0 || slot >= slots()) throw std::out_of_range("GpuPreprocessor::record: no slot " + std::to_string(slot));
+    if (slot < 0 || slot >= slots())
+        throw std::out_of_range("GpuPreprocessor::record: no slot " + std::to_string(slot));
     Slot& s = *slots_[slot];
     if (!s.uploaded) throw std::logic_error("GpuPreprocessor::record before any upload into the slot");
     const ops::Shape4 want{dst.shape[0], 3, options_.inputHeight, options_.inputWidth};
@@ -360,7 +386,8 @@ void GpuPreprocessor::record(ops::Recorder& r, int slot, const ops::Tensor& dst,
 }
 
 GpuPreprocessor::PlaneView GpuPreprocessor::planeView(int slot) const {
-    if (slot < 0 || slot >= slots()) throw std::out_of_range("GpuPreprocessor::planeView: no slot " + std::to_string(slot));
+    if (slot < 0 || slot >= slots())
+        throw std::out_of_range("GpuPreprocessor::planeView: no slot " + std::to_string(slot));
     const Slot& s = *slots_[slot];
     if (!s.uploaded) throw std::logic_error("GpuPreprocessor::planeView before any upload into the slot");
     return {s.planes.slice(0, s.planes.size()), s.table.slice(0, s.table.size()), s.params};

@@ -133,8 +133,8 @@ void VideoPipeline::collect(Tick& tick, const std::function<void(const FrameEven
                 outputsAreProbabilities_ = classify::looksLikeProbabilities(row, classes);
                 checkedOutputs_ = true;
             }
-            auto probs = outputsAreProbabilities_ ? std::vector<float>(row, row + classes)
-                                                  : classify::softmax(row, classes);
+            auto probs =
+                outputsAreProbabilities_ ? std::vector<float>(row, row + classes) : classify::softmax(row, classes);
             latest_[frame.source] = smoothers_[frame.source]->update(probs);
             latency = millisecondsSince(frame.decodedAt);
             stats_.latenciesMs.push_back(latency);

@@ -12,8 +12,7 @@ namespace {
 int findMemoryType(const Context& context, uint32_t typeBits, VkMemoryPropertyFlags wanted) {
     const auto& mem = context.memoryProperties();
     for (uint32_t i = 0; i < mem.memoryTypeCount; ++i)
-        if ((typeBits & (1u << i)) && (mem.memoryTypes[i].propertyFlags & wanted) == wanted)
-            return static_cast<int>(i);
+        if ((typeBits & (1u << i)) && (mem.memoryTypes[i].propertyFlags & wanted) == wanted) return static_cast<int>(i);
     return -1;
 }
 
@@ -30,8 +29,7 @@ Buffer::Buffer(Context& context, VkDeviceSize size, Kind kind) : context_(&conte
     VkMemoryRequirements req;
     vkGetBufferMemoryRequirements(context.device(), buffer_, &req);
 
-    const VkMemoryPropertyFlags hostFlags =
-        VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT;
+    const VkMemoryPropertyFlags hostFlags = VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT;
     int type = -1;
     // Discrete GPUs keep compute data in device-only memory (fast, and their
     // host-visible device memory is often a small BAR); shared-memory devices map it.
@@ -61,9 +59,13 @@ Buffer::Buffer(Context& context, VkDeviceSize size, Kind kind) : context_(&conte
         RESVK_VK(vkMapMemory(context.device(), memory_, 0, VK_WHOLE_SIZE, 0, &mapped_));
 }
 
-Buffer::~Buffer() { release(); }
+Buffer::~Buffer() {
+    release();
+}
 
-Buffer::Buffer(Buffer&& other) noexcept { *this = std::move(other); }
+Buffer::Buffer(Buffer&& other) noexcept {
+    *this = std::move(other);
+}
 
 Buffer& Buffer::operator=(Buffer&& other) noexcept {
     if (this != &other) {

@@ -80,8 +80,8 @@ void CommandStream::barrierIfNeeded(const BufferSlice& output, const std::vector
         VkMemoryBarrier barrier{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
         barrier.srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT | VK_ACCESS_SHADER_READ_BIT;
         barrier.dstAccessMask = VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT;
-        vkCmdPipelineBarrier(cmd_, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, 0,
-                             1, &barrier, 0, nullptr, 0, nullptr);
+        vkCmdPipelineBarrier(cmd_, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, 0, 1,
+                             &barrier, 0, nullptr, 0, nullptr);
         writtenSinceBarrier_.clear();
         readSinceBarrier_.clear();
     }
@@ -89,9 +89,8 @@ void CommandStream::barrierIfNeeded(const BufferSlice& output, const std::vector
     readSinceBarrier_.insert(readSinceBarrier_.end(), inputs.begin(), inputs.end());
 }
 
-size_t CommandStream::dispatch(const KernelKey& key, const BufferSlice& output,
-                               const std::vector<BufferSlice>& inputs, const void* push,
-                               std::array<uint32_t, 3> groups) {
+size_t CommandStream::dispatch(const KernelKey& key, const BufferSlice& output, const std::vector<BufferSlice>& inputs,
+                               const void* push, std::array<uint32_t, 3> groups) {
     std::vector<TexelInput> typed;
     typed.reserve(inputs.size());
     for (const auto& in : inputs) typed.push_back({in});
@@ -140,8 +139,7 @@ size_t CommandStream::dispatch(const KernelKey& key, const BufferSlice& output,
     barrierIfNeeded(output, inputs);
     vkCmdBindPipeline(cmd_, VK_PIPELINE_BIND_POINT_COMPUTE, kernel.pipeline());
     vkCmdBindDescriptorSets(cmd_, VK_PIPELINE_BIND_POINT_COMPUTE, kernel.layout(), 0, 1, &set, 0, nullptr);
-    if (key.pushBytes)
-        vkCmdPushConstants(cmd_, kernel.layout(), VK_SHADER_STAGE_COMPUTE_BIT, 0, key.pushBytes, push);
+    if (key.pushBytes) vkCmdPushConstants(cmd_, kernel.layout(), VK_SHADER_STAGE_COMPUTE_BIT, 0, key.pushBytes, push);
     vkCmdDispatch(cmd_, groups[0], groups[1], groups[2]);
     ++dispatches_;
     if (queryCapacity_ && dispatches_ < queryCapacity_)
@@ -161,8 +159,8 @@ void CommandStream::finish() {
     barrier.srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT;
     barrier.dstAccessMask = VK_ACCESS_HOST_READ_BIT | VK_ACCESS_TRANSFER_READ_BIT;
     vkCmdPipelineBarrier(cmd_, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
-                         VK_PIPELINE_STAGE_HOST_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT, 0, 1, &barrier, 0, nullptr,
-                         0, nullptr);
+                         VK_PIPELINE_STAGE_HOST_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT, 0, 1, &barrier, 0, nullptr, 0,
+                         nullptr);
     RESVK_VK(vkEndCommandBuffer(cmd_));
     finished_ = true;
 }
@@ -187,8 +185,8 @@ std::vector<double> CommandStream::dispatchMilliseconds() const {
     if (!queryCapacity_ || dispatches_ == 0) return {};
     const uint32_t count = static_cast<uint32_t>(std::min<size_t>(dispatches_ + 1, queryCapacity_));
     std::vector<uint64_t> stamps(count);
-    RESVK_VK(vkGetQueryPoolResults(context_.device(), queries_.get(), 0, count, count * sizeof(uint64_t),
-                                   stamps.data(), sizeof(uint64_t), VK_QUERY_RESULT_64_BIT));
+    RESVK_VK(vkGetQueryPoolResults(context_.device(), queries_.get(), 0, count, count * sizeof(uint64_t), stamps.data(),
+                                   sizeof(uint64_t), VK_QUERY_RESULT_64_BIT));
     const double period = context_.properties().limits.timestampPeriod * 1e-6;
     std::vector<double> ms(dispatches_, 0.0);
     for (uint32_t i = 1; i < count; ++i) ms[i - 1] = static_cast<double>(stamps[i] - stamps[i - 1]) * period;

@@ -10,16 +10,26 @@ namespace {
 
 const char* resultName(VkResult r) {
     switch (r) {
-        case VK_ERROR_OUT_OF_HOST_MEMORY: return "VK_ERROR_OUT_OF_HOST_MEMORY";
-        case VK_ERROR_OUT_OF_DEVICE_MEMORY: return "VK_ERROR_OUT_OF_DEVICE_MEMORY";
-        case VK_ERROR_INITIALIZATION_FAILED: return "VK_ERROR_INITIALIZATION_FAILED";
-        case VK_ERROR_DEVICE_LOST: return "VK_ERROR_DEVICE_LOST";
-        case VK_ERROR_LAYER_NOT_PRESENT: return "VK_ERROR_LAYER_NOT_PRESENT";
-        case VK_ERROR_EXTENSION_NOT_PRESENT: return "VK_ERROR_EXTENSION_NOT_PRESENT";
-        case VK_ERROR_INCOMPATIBLE_DRIVER: return "VK_ERROR_INCOMPATIBLE_DRIVER";
-        case VK_ERROR_FEATURE_NOT_PRESENT: return "VK_ERROR_FEATURE_NOT_PRESENT";
-        case VK_TIMEOUT: return "VK_TIMEOUT";
-        default: return "VkResult error";
+        case VK_ERROR_OUT_OF_HOST_MEMORY:
+            return "VK_ERROR_OUT_OF_HOST_MEMORY";
+        case VK_ERROR_OUT_OF_DEVICE_MEMORY:
+            return "VK_ERROR_OUT_OF_DEVICE_MEMORY";
+        case VK_ERROR_INITIALIZATION_FAILED:
+            return "VK_ERROR_INITIALIZATION_FAILED";
+        case VK_ERROR_DEVICE_LOST:
+            return "VK_ERROR_DEVICE_LOST";
+        case VK_ERROR_LAYER_NOT_PRESENT:
+            return "VK_ERROR_LAYER_NOT_PRESENT";
+        case VK_ERROR_EXTENSION_NOT_PRESENT:
+            return "VK_ERROR_EXTENSION_NOT_PRESENT";
+        case VK_ERROR_INCOMPATIBLE_DRIVER:
+            return "VK_ERROR_INCOMPATIBLE_DRIVER";
+        case VK_ERROR_FEATURE_NOT_PRESENT:
+            return "VK_ERROR_FEATURE_NOT_PRESENT";
+        case VK_TIMEOUT:
+            return "VK_TIMEOUT";
+        default:
+            return "VkResult error";
     }
 }
 
@@ -30,11 +40,16 @@ bool envFlag(const char* name) {
 
 std::string deviceTypeName(VkPhysicalDeviceType type) {
     switch (type) {
-        case VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU: return "discrete GPU";
-        case VK_PHYSICAL_DEVICE_TYPE_INTEGRATED_GPU: return "integrated GPU";
-        case VK_PHYSICAL_DEVICE_TYPE_VIRTUAL_GPU: return "virtual GPU";
-        case VK_PHYSICAL_DEVICE_TYPE_CPU: return "CPU";
-        default: return "other";
+        case VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU:
+            return "discrete GPU";
+        case VK_PHYSICAL_DEVICE_TYPE_INTEGRATED_GPU:
+            return "integrated GPU";
+        case VK_PHYSICAL_DEVICE_TYPE_VIRTUAL_GPU:
+            return "virtual GPU";
+        case VK_PHYSICAL_DEVICE_TYPE_CPU:
+            return "CPU";
+        default:
+            return "other";
     }
 }
 
@@ -62,7 +77,8 @@ DeviceInfo describe(VkPhysicalDevice device, int index, VkInstance instance = VK
     info.type = deviceTypeName(props.properties.deviceType);
     info.driver = std::string(driver.driverName) + " " + driver.driverInfo;
     info.apiVersion = props.properties.apiVersion;
-    info.usable = props.properties.apiVersion >= VK_API_VERSION_1_2 && computeQueueFamily(device, instance, filter) >= 0;
+    info.usable =
+        props.properties.apiVersion >= VK_API_VERSION_1_2 && computeQueueFamily(device, instance, filter) >= 0;
     return info;
 }
 
@@ -113,8 +129,8 @@ int pickDevice(const std::vector<DeviceInfo>& infos) {
 void check(VkResult result, const char* call, const char* file, int line) {
     if (result == VK_SUCCESS) return;
     char msg[512];
-    std::snprintf(msg, sizeof msg, "Vulkan call failed: %s returned %s (%d) at %s:%d", call,
-                  resultName(result), static_cast<int>(result), file, line);
+    std::snprintf(msg, sizeof msg, "Vulkan call failed: %s returned %s (%d) at %s:%d", call, resultName(result),
+                  static_cast<int>(result), file, line);
     throw Error(msg);
 }
 
@@ -123,8 +139,7 @@ std::vector<DeviceInfo> Context::listDevices() {
     std::vector<DeviceInfo> infos;
     try {
         auto devices = physicalDevices(instance);
-        for (size_t i = 0; i < devices.size(); ++i)
-            infos.push_back(describe(devices[i], static_cast<int>(i)));
+        for (size_t i = 0; i < devices.size(); ++i) infos.push_back(describe(devices[i], static_cast<int>(i)));
     } catch (...) {
         vkDestroyInstance(instance, nullptr);
         throw;
@@ -140,10 +155,10 @@ Context::Context(const ContextOptions& options) {
     try {
         if (validation) {
             VkDebugUtilsMessengerCreateInfoEXT info{VK_STRUCTURE_TYPE_DEBUG_UTILS_MESSENGER_CREATE_INFO_EXT};
-            info.messageSeverity = VK_DEBUG_UTILS_MESSAGE_SEVERITY_WARNING_BIT_EXT |
-                                   VK_DEBUG_UTILS_MESSAGE_SEVERITY_ERROR_BIT_EXT;
-            info.messageType = VK_DEBUG_UTILS_MESSAGE_TYPE_VALIDATION_BIT_EXT |
-                               VK_DEBUG_UTILS_MESSAGE_TYPE_GENERAL_BIT_EXT;
+            info.messageSeverity =
+                VK_DEBUG_UTILS_MESSAGE_SEVERITY_WARNING_BIT_EXT | VK_DEBUG_UTILS_MESSAGE_SEVERITY_ERROR_BIT_EXT;
+            info.messageType =
+                VK_DEBUG_UTILS_MESSAGE_TYPE_VALIDATION_BIT_EXT | VK_DEBUG_UTILS_MESSAGE_TYPE_GENERAL_BIT_EXT;
             info.pfnUserCallback = &Context::onDebugMessage;
             info.pUserData = this;
             auto create = reinterpret_cast<PFN_vkCreateDebugUtilsMessengerEXT>(
@@ -157,12 +172,13 @@ Context::Context(const ContextOptions& options) {
         int index = options.deviceIndex;
         if (devices.empty()) throw Error("no Vulkan device found (see `resvk devices`)");
         if (index >= static_cast<int>(devices.size()))
-            throw Error("no Vulkan device " + std::to_string(index) + " (there are " +
-                        std::to_string(devices.size()) + "; see `resvk devices`)");
+            throw Error("no Vulkan device " + std::to_string(index) + " (there are " + std::to_string(devices.size()) +
+                        "; see `resvk devices`)");
         if (index < 0) index = pickDevice(infos);
         if (index < 0 || !infos[index].usable)
             throw Error(std::string("no usable Vulkan device: need Vulkan 1.2 with a compute queue") +
-                        (options.queueFamilyFilter ? " that can present to the window" : "") + " (see `resvk devices`)");
+                        (options.queueFamilyFilter ? " that can present to the window" : "") +
+                        " (see `resvk devices`)");
         physical_ = devices[index];
         info_ = infos[index];
         vkGetPhysicalDeviceProperties(physical_, &properties_);
@@ -211,8 +227,7 @@ Context::~Context() {
 
 VKAPI_ATTR VkBool32 VKAPI_CALL Context::onDebugMessage(VkDebugUtilsMessageSeverityFlagBitsEXT severity,
                                                        VkDebugUtilsMessageTypeFlagsEXT,
-                                                       const VkDebugUtilsMessengerCallbackDataEXT* data,
-                                                       void* user) {
+                                                       const VkDebugUtilsMessengerCallbackDataEXT* data, void* user) {
     auto* self = static_cast<Context*>(user);
     ++self->validationMessages_;
     const char* level = severity >= VK_DEBUG_UTILS_MESSAGE_SEVERITY_ERROR_BIT_EXT ? "error" : "warning";

@@ -18,10 +18,10 @@ struct Error : std::runtime_error {
 struct DeviceInfo {
     int index = 0;
     std::string name;
-    std::string type;        // "discrete GPU", "integrated GPU", "CPU", ...
-    std::string driver;      // driver name and info
+    std::string type;    // "discrete GPU", "integrated GPU", "CPU", ...
+    std::string driver;  // driver name and info
     uint32_t apiVersion = 0;
-    bool usable = false;     // Vulkan 1.2 with a compute queue
+    bool usable = false;  // Vulkan 1.2 with a compute queue
 };
 
 struct ContextOptions {
@@ -62,9 +62,9 @@ public:
     int validationMessages() const { return validationMessages_; }
 
 private:
-    static VKAPI_ATTR VkBool32 VKAPI_CALL onDebugMessage(
-        VkDebugUtilsMessageSeverityFlagBitsEXT severity, VkDebugUtilsMessageTypeFlagsEXT types,
-        const VkDebugUtilsMessengerCallbackDataEXT* data, void* user);
+    static VKAPI_ATTR VkBool32 VKAPI_CALL onDebugMessage(VkDebugUtilsMessageSeverityFlagBitsEXT severity,
+                                                         VkDebugUtilsMessageTypeFlagsEXT types,
+                                                         const VkDebugUtilsMessengerCallbackDataEXT* data, void* user);
 
     VkInstance instance_ = VK_NULL_HANDLE;
     VkDebugUtilsMessengerEXT messenger_ = VK_NULL_HANDLE;

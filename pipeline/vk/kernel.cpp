@@ -124,8 +124,7 @@ KernelCache::~KernelCache() {
 
 Kernel& KernelCache::get(const KernelKey& key) {
     auto it = kernels_.find(key);
-    if (it == kernels_.end())
-        it = kernels_.emplace(key, std::make_unique<Kernel>(context_, cache_.get(), key)).first;
+    if (it == kernels_.end()) it = kernels_.emplace(key, std::make_unique<Kernel>(context_, cache_.get(), key)).first;
     return *it->second;
 }
 

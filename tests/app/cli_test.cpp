@@ -50,10 +50,16 @@ void requireCleanError(const Result& r, const std::string& mention = "") {
     if (!mention.empty()) CHECK(r.err.find(mention) != std::string::npos);
 }
 
-std::string cifarModel() { return sharedPath("models/cifar10/resnet20_cifar10.onnx"); }
-std::string photo(const std::string& name) { return sharedPath("media/" + name); }
+std::string cifarModel() {
+    return sharedPath("models/cifar10/resnet20_cifar10.onnx");
+}
+std::string photo(const std::string& name) {
+    return sharedPath("media/" + name);
+}
 
-bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+bool contains(const std::string& s, const std::string& part) {
+    return s.find(part) != std::string::npos;
+}
 
 // A one-node model: input [N, channels, 8, 8] -> op -> output.
 std::string writeOneNodeModel(const std::string& path, const std::string& op, int channels) {
@@ -117,8 +123,9 @@ TEST_CASE("cli: help and version", "[cli]") {
 }
 
 TEST_CASE("cli: classify two photos with the CIFAR ResNet-20", "[cli]") {
-    const std::vector<std::string> base = {"classify", photo("squirrel_cls.jpg"), photo("orange.jpg"), "--model", cifarModel(),
-                                           "--resize", "32", "--no-crop"};
+    const std::vector<std::string> base = {
+        "classify", photo("squirrel_cls.jpg"), photo("orange.jpg"), "--model", cifarModel(), "--resize", "32",
+        "--no-crop"};
     auto r = ok(base);
     CHECK(r.err.empty());
     CHECK(contains(r.out, "squirrel_cls.jpg\n"));
@@ -163,8 +170,8 @@ TEST_CASE("cli: classify agrees with the PyTorch reference of the same photos", 
     REQUIRE(images.size() == 2);
     const int sets[] = {0, 3};
     for (int i = 0; i < 2; ++i) {
-        const auto want = resvk::model::readTensorFile(sharedPath(
-            "models/reference/cifar_resnet20/test_data_set_" + std::to_string(sets[i]) + "/output_0.pb"));
+        const auto want = resvk::model::readTensorFile(
+            sharedPath("models/reference/cifar_resnet20/test_data_set_" + std::to_string(sets[i]) + "/output_0.pb"));
         REQUIRE(want.data.size() == 10);
         const std::vector<float> probs = resvk::classify::softmax(want.data.data(), 10);
         REQUIRE(images[i].size() == 10);
@@ -175,7 +182,10 @@ TEST_CASE("cli: classify agrees with the PyTorch reference of the same photos", 
         int gotIndex = -1;
         for (const auto& [index, prob] : images[i]) {
             CHECK(prob == Approx(probs[index]).margin(0.01));  // measured <= 0.0022: decoder/resize rounding
-            if (prob > gotBest) { gotBest = prob; gotIndex = index; }
+            if (prob > gotBest) {
+                gotBest = prob;
+                gotIndex = index;
+            }
         }
         CHECK(gotIndex == best);
     }

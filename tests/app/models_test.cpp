@@ -64,7 +64,7 @@ std::vector<std::string> listDir(const std::string& dir) {
     return names;
 }
 
-const std::vector<std::string> kNames = {"resnet18-v1-7", "resnet34-v1-7", "resnet50-v1-7", "resnet101-v1-7",
+const std::vector<std::string> kNames = {"resnet18-v1-7",  "resnet34-v1-7", "resnet50-v1-7", "resnet101-v1-7",
                                          "resnet152-v1-7", "resnet18-v2-7", "resnet34-v2-7", "resnet50-v2-7",
                                          "resnet101-v2-7", "resnet152-v2-7"};
 
@@ -134,8 +134,9 @@ TEST_CASE("pull with a wrong file fails the known checksum and leaves nothing be
     fs::copy_file(sharedPath("models/cifar10/resnet20_cifar10.onnx"), wrong);
     const std::string sha = sha256Hex(slurp(wrong));
     Result r = run({"models", "pull", "resnet18-v2-7", "--from", wrong, "--to", to});
-    requireOneLineError(r, "checksum mismatch for resnet18-v2-7: expected sha256 "
-                           "3b4d048057854022232aa20bf68262e31718ab7119a17f920b8a2dc1433f824b");
+    requireOneLineError(r,
+                        "checksum mismatch for resnet18-v2-7: expected sha256 "
+                        "3b4d048057854022232aa20bf68262e31718ab7119a17f920b8a2dc1433f824b");
     CHECK(r.err.find("got " + sha) != std::string::npos);
     CHECK(listDir(to).empty());  // neither the model nor the temporary file
 
@@ -191,7 +192,8 @@ TEST_CASE("pull from the real URL fails cleanly and quickly when offline", "[mod
         return;
     }
     CHECK(r.seconds < 15);
-    requireOneLineError(r, "cannot download resnet18-v2-7: network unreachable (offline?) — copy resnet18-v2-7.onnx "
-                           "into a folder named by RESVK_MODELS instead");
+    requireOneLineError(r,
+                        "cannot download resnet18-v2-7: network unreachable (offline?) — copy resnet18-v2-7.onnx "
+                        "into a folder named by RESVK_MODELS instead");
     CHECK(listDir(to).empty());
 }

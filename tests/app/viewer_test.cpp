@@ -117,7 +117,9 @@ std::vector<uint8_t> videoFrame(const std::string& path, long long index, int w,
     return {};
 }
 
-bool inside(int x, int y, const Shown& s) { return x >= s.ox && x < s.ox + s.ow && y >= s.oy && y < s.oy + s.oh; }
+bool inside(int x, int y, const Shown& s) {
+    return x >= s.ox && x < s.ox + s.ow && y >= s.oy && y < s.oy + s.oh;
+}
 
 // Mean absolute difference per channel between the screenshot and the frame,
 // over the video rectangle, inside or outside the overlay panel.
@@ -204,14 +206,14 @@ TEST_CASE("view: resizing and minimising while running do not crash", "[viewer]"
 TEST_CASE("view: two sources are shown side by side", "[viewer]") {
     Xvfb x;
     const std::string shot = tempDir() + "/grid.png";
-    Result r = run(x.env(), {"view", sharedPath("media/vtest.avi"), sharedPath("media/tree.avi"), "--model",
-                             sharedPath(kModel), "--no-crop", "--fast", "--stats", "--print-shown",
-                             "--screenshot-after", "20", shot});
+    Result r = run(x.env(),
+                   {"view", sharedPath("media/vtest.avi"), sharedPath("media/tree.avi"), "--model", sharedPath(kModel),
+                    "--no-crop", "--fast", "--stats", "--print-shown", "--screenshot-after", "20", shot});
     REQUIRE(r.code == 0);
     const auto shown = parseShown(r.out);
     REQUIRE(shown.size() == 2);
     CHECK(shown[0].vx + shown[0].vw <= shown[1].vx);  // left and right cells
-    CHECK(shown[0].vw == shown[1].vw);                 // both 4:3 in equal cells
+    CHECK(shown[0].vw == shown[1].vw);                // both 4:3 in equal cells
     CHECK(!shown[0].top1.empty());
     CHECK(!shown[1].top1.empty());
 }

@@ -236,7 +236,8 @@ const std::vector<Excluded> kExcluded = {
          "pytorch-converted/test_ReflectionPad2d",
          "pytorch-converted/test_ReplicationPad2d",
      }},
-    {"optional / sequence types, not tensors (loading fails with \"input 'x' is an optional/sequence type, which resvk does not support\")",
+    {"optional / sequence types, not tensors (loading fails with \"input 'x' is an optional/sequence type, which resvk "
+     "does not support\")",
      {
          "node/test_identity_opt",
          "node/test_identity_sequence",
@@ -301,15 +302,19 @@ std::string describe(const runtime::CaseResult& r) {
     for (const auto& set : r.sets) {
         if (set.passed) continue;
         s << set.name << ": ";
-        if (!set.error.empty()) s << set.error;
-        else s << set.mismatches << " mismatches, max abs " << set.maxAbsError << ", max rel " << set.maxRelError;
+        if (!set.error.empty())
+            s << set.error;
+        else
+            s << set.mismatches << " mismatches, max abs " << set.maxAbsError << ", max rel " << set.maxRelError;
         s << "; ";
     }
     return s.str();
 }
 
 // "node/test_conv..." or "pytorch-converted/test_Conv2d" -> folder.
-std::string caseDir(const std::string& name) { return test::onnxTestData(name); }
+std::string caseDir(const std::string& name) {
+    return test::onnxTestData(name);
+}
 
 }  // namespace
 

@@ -19,7 +19,7 @@ constexpr int kRecord = 1 + 3 * 32 * 32;
 
 struct Expected {
     const char* model;
-    int correctAll;       // PyTorch 1.13 CPU, ../shared/README.md
+    int correctAll;  // PyTorch 1.13 CPU, ../shared/README.md
     int correctLossless;
 };
 

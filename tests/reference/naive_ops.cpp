@@ -57,8 +57,10 @@ Tensor pool2d(const Tensor& x, const model::Window2d& win, Pool kind, bool count
                             continue;
                         }
                         const double v = x.data[size_t((b * h + iy) * w + ix)];
-                        if (kind == Pool::Max) acc = std::max(acc, v);
-                        else acc += v;
+                        if (kind == Pool::Max)
+                            acc = std::max(acc, v);
+                        else
+                            acc += v;
                         ++counted;
                     }
                 if (kind == Pool::Average) acc = counted ? acc / double(counted) : 0.0;
@@ -124,7 +126,9 @@ Tensor conv2d(const Tensor& x, const std::vector<float>& w, const model::Shape& 
     return y;
 }
 
-Tensor maxPool2d(const Tensor& x, const model::Window2d& win) { return pool2d(x, win, Pool::Max, false); }
+Tensor maxPool2d(const Tensor& x, const model::Window2d& win) {
+    return pool2d(x, win, Pool::Max, false);
+}
 
 Tensor averagePool2d(const Tensor& x, const model::Window2d& win, bool countIncludePad) {
     return pool2d(x, win, Pool::Average, countIncludePad);
@@ -181,7 +185,9 @@ Tensor binary(BinaryOp op, const Tensor& a, const Tensor& b) {
     return y;
 }
 
-Tensor add(const Tensor& a, const Tensor& b) { return binary(BinaryOp::Add, a, b); }
+Tensor add(const Tensor& a, const Tensor& b) {
+    return binary(BinaryOp::Add, a, b);
+}
 
 Tensor relu(const Tensor& x) {
     Tensor y = x;

@@ -61,7 +61,9 @@ inline Tensor runOnGpu(model::Program program, const std::vector<Tensor>& inputs
     return {outputs[0].shape, outputs[0].data};
 }
 
-inline double convTolerance(int64_t k) { return 1e-4 * (1.0 + std::sqrt(double(k))); }
+inline double convTolerance(int64_t k) {
+    return 1e-4 * (1.0 + std::sqrt(double(k)));
+}
 constexpr double kElementwiseTolerance = 1e-5;
 
 // Checks shape and values, naming the worst element.

@@ -60,8 +60,10 @@ void setTensorType(onnx::ValueInfoProto* v, const std::string& name, const std::
     if (!shapeKnown) return;
     tt->mutable_shape();
     for (int64_t d : dims) {
-        if (d < 0) tt->mutable_shape()->add_dim()->set_dim_param("N");
-        else tt->mutable_shape()->add_dim()->set_dim_value(d);
+        if (d < 0)
+            tt->mutable_shape()->add_dim()->set_dim_param("N");
+        else
+            tt->mutable_shape()->add_dim()->set_dim_value(d);
     }
 }
 

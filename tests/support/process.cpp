@@ -28,8 +28,10 @@ using Clock = std::chrono::steady_clock;
 std::string quote(const std::string& s) {
     std::string q = "'";
     for (char c : s) {
-        if (c == '\'') q.append("'\\''");
-        else q.push_back(c);
+        if (c == '\'')
+            q.append("'\\''");
+        else
+            q.push_back(c);
     }
     q.push_back('\'');
     return q;
@@ -124,7 +126,9 @@ ChildProcess::~ChildProcess() {
     waitpid(pid_, nullptr, 0);
 }
 
-void ChildProcess::signal(int sig) { kill(pid_, sig); }
+void ChildProcess::signal(int sig) {
+    kill(pid_, sig);
+}
 
 bool ChildProcess::running() {
     if (pid_ <= 0) return false;

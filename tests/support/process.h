@@ -11,11 +11,11 @@
 
 namespace resvk::test {
 
-std::string quote(const std::string& s);                     // one word for /bin/sh, in single quotes
-std::string slurp(const std::string& path);                  // the whole file ("" when missing)
-std::string capture(const std::string& command);             // stdout of a /bin/sh command
-bool hasFfmpegEncoder(const std::string& name);              // `ffmpeg -encoders` lists it
-int freeLocalPort(int socketType);                           // an unused 127.0.0.1 port (SOCK_DGRAM/SOCK_STREAM)
+std::string quote(const std::string& s);          // one word for /bin/sh, in single quotes
+std::string slurp(const std::string& path);       // the whole file ("" when missing)
+std::string capture(const std::string& command);  // stdout of a /bin/sh command
+bool hasFfmpegEncoder(const std::string& name);   // `ffmpeg -encoders` lists it
+int freeLocalPort(int socketType);                // an unused 127.0.0.1 port (SOCK_DGRAM/SOCK_STREAM)
 
 struct Result {
     int code = -1;  // exit status of the command (-1 when the shell was killed by a signal; the

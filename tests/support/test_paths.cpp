@@ -26,7 +26,9 @@ std::string onnxTestData(const std::string& relative) {
     return mustExist(envOr("RESVK_ONNX_TESTDATA", "/usr/share/libonnx-testdata/data") + "/" + relative);
 }
 
-std::string resvkBinary() { return mustExist(envOr("RESVK_BIN", "./resvk")); }
+std::string resvkBinary() {
+    return mustExist(envOr("RESVK_BIN", "./resvk"));
+}
 
 std::string tempDir() {
     std::random_device rd;

@@ -142,7 +142,8 @@ TEST_CASE("preprocess matches the torchvision references (short side 256, crop 2
             REQUIRE(reference.dims == std::vector<int64_t>{1, 3, 224, 224});
             const auto ours = preprocessPhoto(c.photos[set], {});
             const Error e = compare(ours, reference.data.data());
-            INFO(c.model << " set " << set << " (" << c.photos[set] << "): mean abs " << e.mean << ", max abs " << e.max);
+            INFO(c.model << " set " << set << " (" << c.photos[set] << "): mean abs " << e.mean << ", max abs "
+                         << e.max);
             CHECK(e.mean < kMeanBound);
             CHECK(e.max < kMaxBound);
             batch.insert(batch.end(), ours.begin(), ours.end());

@@ -90,8 +90,9 @@ TEST_CASE("decodes every shared photo to tight RGB", "[video][image]") {
 
 TEST_CASE("dimensions agree with ffprobe", "[video][image]") {
     const fs::path path = media("squirrel_cls.jpg");
-    const std::string probed = run("ffprobe -v error -select_streams v:0 -show_entries stream=width,height -of csv=p=0:s=x '" +
-                                   path.string() + "'");
+    const std::string probed =
+        run("ffprobe -v error -select_streams v:0 -show_entries stream=width,height -of csv=p=0:s=x '" + path.string() +
+            "'");
     const RgbImage image = decodeImage(path.string());
     CHECK(probed == std::to_string(image.width) + "x" + std::to_string(image.height) + "\n");
 }
@@ -107,9 +108,8 @@ TEST_CASE("decodes PNG, BMP, WebP, TIFF and GIF made from a JPEG", "[video][imag
         {"png", 2.0}, {"bmp", 2.0}, {"tiff", 2.0}, {"webp", 6.0}, {"gif", 24.0}};
     for (const auto& [extension, tolerance] : formats) {
         const fs::path converted = dir.path / (std::string("fruits.") + extension);
-        const int rc = std::system(("ffmpeg -nostdin -loglevel error -y -i '" + source.string() + "' '" +
-                                    converted.string() + "'")
-                                       .c_str());
+        const int rc = std::system(
+            ("ffmpeg -nostdin -loglevel error -y -i '" + source.string() + "' '" + converted.string() + "'").c_str());
         REQUIRE(rc == 0);
         const RgbImage image = decodeImage(converted.string());
         INFO(extension);

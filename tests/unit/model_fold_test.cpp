@@ -20,17 +20,51 @@ namespace {
 
 // Ops the folder must handle (prefixes of backend test names) and the variants
 // that are out of scope (16-bit floats, strings, sequences, Loop-based expansions).
-const char* const kFoldedOps[] = {
-    "test_shape", "test_gather_0", "test_gather_1", "test_gather_2d", "test_gather_negative",
-    "test_unsqueeze", "test_squeeze", "test_concat", "test_constantofshape", "test_slice",
-    "test_cast_", "test_transpose", "test_reshape", "test_identity", "test_add", "test_sub",
-    "test_mul", "test_div", "test_range", "test_equal", "test_where", "test_expand",
-    "test_flatten", "test_floor", "test_ceil", "test_sqrt", "test_reduce_prod", "test_min",
-    "test_max_", "test_constant", "test_pad", "test_neg", "test_size", "test_reduce_sum_",
-    "test_reduce_mean", "test_reduce_max", "test_reduce_min", "test_relu", "test_dropout",
-    "test_mod", "test_less", "test_greater", "test_abs", "test_reciprocal"};
-const char* const kExcluded[] = {"FLOAT16", "STRING", "_opt", "sequence", "_expanded",
-                                 "reduce_sum_square", "training"};
+const char* const kFoldedOps[] = {"test_shape",
+                                  "test_gather_0",
+                                  "test_gather_1",
+                                  "test_gather_2d",
+                                  "test_gather_negative",
+                                  "test_unsqueeze",
+                                  "test_squeeze",
+                                  "test_concat",
+                                  "test_constantofshape",
+                                  "test_slice",
+                                  "test_cast_",
+                                  "test_transpose",
+                                  "test_reshape",
+                                  "test_identity",
+                                  "test_add",
+                                  "test_sub",
+                                  "test_mul",
+                                  "test_div",
+                                  "test_range",
+                                  "test_equal",
+                                  "test_where",
+                                  "test_expand",
+                                  "test_flatten",
+                                  "test_floor",
+                                  "test_ceil",
+                                  "test_sqrt",
+                                  "test_reduce_prod",
+                                  "test_min",
+                                  "test_max_",
+                                  "test_constant",
+                                  "test_pad",
+                                  "test_neg",
+                                  "test_size",
+                                  "test_reduce_sum_",
+                                  "test_reduce_mean",
+                                  "test_reduce_max",
+                                  "test_reduce_min",
+                                  "test_relu",
+                                  "test_dropout",
+                                  "test_mod",
+                                  "test_less",
+                                  "test_greater",
+                                  "test_abs",
+                                  "test_reciprocal"};
+const char* const kExcluded[] = {"FLOAT16", "STRING", "_opt", "sequence", "_expanded", "reduce_sum_square", "training"};
 
 bool selected(const std::string& name) {
     bool wanted = false;
@@ -82,8 +116,8 @@ TEST_CASE("constant folding matches the ONNX backend node tests", "[model]") {
         for (size_t o = 0; o < p.outputs.size(); ++o) {
             const auto& c = p.constOutputs[o];
             REQUIRE(c.value == p.outputs[o]);
-            const HostTensor want = readTensorFile(
-                (dir / "test_data_set_0" / ("output_" + std::to_string(o) + ".pb")).string());
+            const HostTensor want =
+                readTensorFile((dir / "test_data_set_0" / ("output_" + std::to_string(o) + ".pb")).string());
             REQUIRE(p.values[static_cast<size_t>(c.value)].shape == want.shape);
             REQUIRE(c.data.size() == want.data.size());
             for (size_t e = 0; e < want.data.size(); ++e) {

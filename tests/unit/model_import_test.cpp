@@ -17,10 +17,19 @@ int countKind(const Program& p, LayerKind kind) {
 
 bool isGpuKind(LayerKind k) {
     switch (k) {
-        case LayerKind::Conv: case LayerKind::Gemm: case LayerKind::Relu: case LayerKind::Add:
-        case LayerKind::MaxPool: case LayerKind::AveragePool: case LayerKind::GlobalAveragePool:
-        case LayerKind::Reshape: case LayerKind::Slice: case LayerKind::Pad: return true;
-        default: return false;
+        case LayerKind::Conv:
+        case LayerKind::Gemm:
+        case LayerKind::Relu:
+        case LayerKind::Add:
+        case LayerKind::MaxPool:
+        case LayerKind::AveragePool:
+        case LayerKind::GlobalAveragePool:
+        case LayerKind::Reshape:
+        case LayerKind::Slice:
+        case LayerKind::Pad:
+            return true;
+        default:
+            return false;
     }
 }
 
@@ -51,8 +60,8 @@ void checkWellFormed(const Program& p) {
 TEST_CASE("CIFAR ResNets fold to GPU layers only", "[model]") {
     const int depths[] = {20, 32, 44, 56};
     for (int depth : depths) {
-        const Model m = Model::load(resvk::test::sharedPath(
-            "models/cifar10/resnet" + std::to_string(depth) + "_cifar10.onnx"));
+        const Model m =
+            Model::load(resvk::test::sharedPath("models/cifar10/resnet" + std::to_string(depth) + "_cifar10.onnx"));
         REQUIRE(m.opset() == 13);
         REQUIRE(m.inputs().size() == 1);
         CHECK(m.inputs()[0].shape == Shape{-1, 3, 32, 32});
@@ -97,7 +106,11 @@ TEST_CASE("option-A shortcut becomes Slice and Pad with explicit parameters", "[
 }
 
 TEST_CASE("torchvision ResNet-18/50 compile with exact statistics", "[model]") {
-    struct Case { const char* dir; double macs; int convs; };
+    struct Case {
+        const char* dir;
+        double macs;
+        int convs;
+    };
     const Case cases[] = {{"torchvision_resnet18", 1.82e9, 20}, {"torchvision_resnet50", 4.09e9, 53}};
     for (const Case& c : cases) {
         INFO(c.dir);
@@ -122,12 +135,12 @@ TEST_CASE("torchvision ResNet-18/50 compile with exact statistics", "[model]") {
 }
 
 TEST_CASE("readTensorFile reads backend-test tensors", "[model]") {
-    const HostTensor t = readTensorFile(
-        resvk::test::sharedPath("models/reference/cifar_resnet20/test_data_set_0/input_0.pb"));
+    const HostTensor t =
+        readTensorFile(resvk::test::sharedPath("models/reference/cifar_resnet20/test_data_set_0/input_0.pb"));
     CHECK(t.shape == Shape{1, 3, 32, 32});
     CHECK(t.data.size() == 3 * 32 * 32);
-    const HostTensor o = readTensorFile(
-        resvk::test::sharedPath("models/reference/cifar_resnet20/test_data_set_0/output_0.pb"));
+    const HostTensor o =
+        readTensorFile(resvk::test::sharedPath("models/reference/cifar_resnet20/test_data_set_0/output_0.pb"));
     CHECK(o.shape == Shape{1, 10});
     CHECK_THROWS_AS(readTensorFile("/nonexistent/input_0.pb"), Error);
 }

@@ -24,29 +24,54 @@ std::vector<reference::Tensor> runProgram(const model::Program& p, const std::ve
         switch (l.kind) {
             case LayerKind::Conv:
             case LayerKind::Gemm:
-                y = l.kind == LayerKind::Conv ? reference::conv2d(x, l.weights, l.weightShape, l.bias, l.window, l.group)
-                                              : reference::gemm(x, l.weights, l.weightShape[0], l.bias);
+                y = l.kind == LayerKind::Conv
+                        ? reference::conv2d(x, l.weights, l.weightShape, l.bias, l.window, l.group)
+                        : reference::gemm(x, l.weights, l.weightShape[0], l.bias);
                 if (l.residual >= 0) y = reference::add(y, vals.at(l.residual));
                 if (l.relu) y = reference::relu(y);
                 break;
-            case LayerKind::BatchNorm: y = reference::affine(x, l.weights, l.bias); break;
-            case LayerKind::Add: y = reference::binary(reference::BinaryOp::Add, x, vals.at(l.inputs[1])); break;
-            case LayerKind::Mul: y = reference::binary(reference::BinaryOp::Mul, x, vals.at(l.inputs[1])); break;
-            case LayerKind::Relu: y = reference::relu(x); break;
-            case LayerKind::MaxPool: y = reference::maxPool2d(x, l.window); break;
-            case LayerKind::AveragePool: y = reference::averagePool2d(x, l.window, l.countIncludePad); break;
-            case LayerKind::GlobalAveragePool: y = reference::globalAveragePool(x); break;
-            case LayerKind::Softmax: y = reference::softmax(x, l.axis); break;
-            case LayerKind::Pad: y = reference::pad(x, l.starts, l.steps, l.padValue); break;
-            case LayerKind::Slice: y = reference::slice(x, l.starts, l.steps, outShape); break;
+            case LayerKind::BatchNorm:
+                y = reference::affine(x, l.weights, l.bias);
+                break;
+            case LayerKind::Add:
+                y = reference::binary(reference::BinaryOp::Add, x, vals.at(l.inputs[1]));
+                break;
+            case LayerKind::Mul:
+                y = reference::binary(reference::BinaryOp::Mul, x, vals.at(l.inputs[1]));
+                break;
+            case LayerKind::Relu:
+                y = reference::relu(x);
+                break;
+            case LayerKind::MaxPool:
+                y = reference::maxPool2d(x, l.window);
+                break;
+            case LayerKind::AveragePool:
+                y = reference::averagePool2d(x, l.window, l.countIncludePad);
+                break;
+            case LayerKind::GlobalAveragePool:
+                y = reference::globalAveragePool(x);
+                break;
+            case LayerKind::Softmax:
+                y = reference::softmax(x, l.axis);
+                break;
+            case LayerKind::Pad:
+                y = reference::pad(x, l.starts, l.steps, l.padValue);
+                break;
+            case LayerKind::Slice:
+                y = reference::slice(x, l.starts, l.steps, outShape);
+                break;
             case LayerKind::Concat: {
                 std::vector<reference::Tensor> xs;
                 for (int v : l.inputs) xs.push_back(vals.at(v));
                 y = reference::concat(xs, l.axis);
                 break;
             }
-            case LayerKind::Reshape: y = reference::reshape(x, outShape); break;
-            case LayerKind::Transpose: y = reference::transpose(x, l.perm); break;
+            case LayerKind::Reshape:
+                y = reference::reshape(x, outShape);
+                break;
+            case LayerKind::Transpose:
+                y = reference::transpose(x, l.perm);
+                break;
         }
         REQUIRE(y.shape == outShape);
         vals[l.output] = std::move(y);

@@ -31,8 +31,8 @@ std::vector<float> ramp(size_t n, float scale, float offset) {
 }
 
 // Naive NCHW convolution with symmetric padding (stride 1, group 1).
-std::vector<float> conv(const std::vector<float>& x, const Shape& xs, const std::vector<float>& w,
-                        const Shape& ws, const std::vector<float>& b, int pad) {
+std::vector<float> conv(const std::vector<float>& x, const Shape& xs, const std::vector<float>& w, const Shape& ws,
+                        const std::vector<float>& b, int pad) {
     const int64_t n = xs[0], c = xs[1], h = xs[2], wd = xs[3], co = ws[0], kh = ws[2], kw = ws[3];
     const int64_t oh = h + 2 * pad - kh + 1, ow = wd + 2 * pad - kw + 1;
     std::vector<float> y(static_cast<size_t>(n * co * oh * ow));
@@ -54,7 +54,10 @@ std::vector<float> conv(const std::vector<float>& x, const Shape& xs, const std:
     return y;
 }
 
-struct Bn { std::vector<float> gamma, beta, mean, var; float eps; };
+struct Bn {
+    std::vector<float> gamma, beta, mean, var;
+    float eps;
+};
 
 std::vector<float> batchNorm(std::vector<float> x, const Shape& s, const Bn& bn) {
     const int64_t plane = s[2] * s[3];
@@ -65,14 +68,14 @@ std::vector<float> batchNorm(std::vector<float> x, const Shape& s, const Bn& bn)
     return x;
 }
 
-void addBn(Builder& b, const std::string& prefix, const Bn& bn, const std::string& in,
-           const std::string& out) {
+void addBn(Builder& b, const std::string& prefix, const Bn& bn, const std::string& in, const std::string& out) {
     const auto c = static_cast<int64_t>(bn.gamma.size());
     b.init(prefix + "_g", {c}, bn.gamma);
     b.init(prefix + "_b", {c}, bn.beta);
     b.init(prefix + "_m", {c}, bn.mean);
     b.init(prefix + "_v", {c}, bn.var);
-    auto* n = b.node("BatchNormalization", prefix, {in, prefix + "_g", prefix + "_b", prefix + "_m", prefix + "_v"}, {out});
+    auto* n =
+        b.node("BatchNormalization", prefix, {in, prefix + "_g", prefix + "_b", prefix + "_m", prefix + "_v"}, {out});
     attrFloat(n, "epsilon", bn.eps);
 }
 
@@ -345,11 +348,10 @@ TEST_CASE("opset 6 BatchNormalization with is_test folds; is_test=0 and spatial=
             REQUIRE(p.layers.size() == 1);
             CHECK(p.layers[0].kind == LayerKind::BatchNorm);
             CHECK(p.layers[0].weights == std::vector<float>{1.0f, 1.0f});  // 2/sqrt(4), 1/sqrt(1)
-            CHECK(p.layers[0].bias == std::vector<float>{-0.5f, 0.0f});   // 0.5 - 1*1
+            CHECK(p.layers[0].bias == std::vector<float>{-0.5f, 0.0f});    // 0.5 - 1*1
         } else {
-            CHECK_THROWS_WITH(m.compile({{1, 2, 3, 3}}),
-                              Catch::Contains("BatchNormalization in node 'bn'") &&
-                                  Catch::Contains(variant == 1 ? "is_test=0" : "spatial=0"));
+            CHECK_THROWS_WITH(m.compile({{1, 2, 3, 3}}), Catch::Contains("BatchNormalization in node 'bn'") &&
+                                                             Catch::Contains(variant == 1 ? "is_test=0" : "spatial=0"));
         }
     }
 }

@@ -74,31 +74,31 @@ Built build(const ConvCase& c, uint32_t seed) {
 
 //                 n  cin  h   w cout kh kw sh sw  pt pl pb pr dh dw grp bias   res    relu
 const ConvCase kConvCases[] = {
-    {1, 1, 5, 5, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, true, false, false},         // 1x1, 1 channel
-    {1, 3, 11, 7, 5, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true, false, false},        // non-square, odd channels
-    {1, 3, 11, 7, 7, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, false, false, true},        // stride 2, no bias
-    {3, 5, 9, 13, 13, 5, 5, 1, 1, 2, 2, 2, 2, 1, 1, 1, true, false, false},       // batch 3, 5x5
-    {1, 3, 15, 15, 17, 7, 7, 2, 2, 3, 3, 3, 3, 1, 1, 1, true, false, true},       // stem-like 7x7/2
-    {1, 7, 10, 9, 5, 3, 3, 3, 3, 0, 1, 2, 1, 1, 1, 1, true, false, false},        // stride 3, asymmetric pads
-    {1, 13, 12, 11, 7, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2, 1, true, false, false},      // dilation 2
-    {1, 12, 8, 8, 6, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 3, true, false, false},        // group 3
-    {1, 10, 7, 9, 15, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 5, true, false, true},        // group 5, 2 in / 3 out
-    {1, 17, 9, 7, 17, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 17, true, false, false},      // depthwise, stride 2
-    {1, 5, 8, 6, 10, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 5, false, false, false},       // depthwise multiplier 2
-    {3, 13, 7, 7, 13, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true, true, true},         // residual + relu, batch 3
-    {1, 7, 6, 5, 7, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, false, true, false},         // residual without relu
-    {1, 33, 9, 9, 17, 1, 1, 2, 2, 0, 0, 0, 0, 1, 1, 1, false, false, false},      // 1x1/2 downsample
-    {1, 5, 3, 3, 7, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, true, false, false},         // 9 output pixels
-    {1, 3, 5, 7, 5, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true, false, false},         // 35 output pixels
-    {3, 4, 6, 10, 8, 1, 5, 1, 2, 0, 2, 0, 2, 1, 1, 1, true, false, true},         // 1x5 kernel, stride 1x2
-    {1, 6, 13, 8, 9, 3, 1, 2, 1, 1, 0, 0, 0, 2, 1, 1, true, false, false},        // 3x1, stride 2x1, dilation 2x1
-    {1, 32, 14, 14, 32, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true, true, true},       // 32 channels, residual
-    {1, 64, 28, 28, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true, false, true},      // the larger case
+    {1, 1, 5, 5, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, true, false, false},     // 1x1, 1 channel
+    {1, 3, 11, 7, 5, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true, false, false},    // non-square, odd channels
+    {1, 3, 11, 7, 7, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, false, false, true},    // stride 2, no bias
+    {3, 5, 9, 13, 13, 5, 5, 1, 1, 2, 2, 2, 2, 1, 1, 1, true, false, false},   // batch 3, 5x5
+    {1, 3, 15, 15, 17, 7, 7, 2, 2, 3, 3, 3, 3, 1, 1, 1, true, false, true},   // stem-like 7x7/2
+    {1, 7, 10, 9, 5, 3, 3, 3, 3, 0, 1, 2, 1, 1, 1, 1, true, false, false},    // stride 3, asymmetric pads
+    {1, 13, 12, 11, 7, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2, 1, true, false, false},  // dilation 2
+    {1, 12, 8, 8, 6, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 3, true, false, false},    // group 3
+    {1, 10, 7, 9, 15, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 5, true, false, true},    // group 5, 2 in / 3 out
+    {1, 17, 9, 7, 17, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 17, true, false, false},  // depthwise, stride 2
+    {1, 5, 8, 6, 10, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 5, false, false, false},   // depthwise multiplier 2
+    {3, 13, 7, 7, 13, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true, true, true},     // residual + relu, batch 3
+    {1, 7, 6, 5, 7, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, false, true, false},     // residual without relu
+    {1, 33, 9, 9, 17, 1, 1, 2, 2, 0, 0, 0, 0, 1, 1, 1, false, false, false},  // 1x1/2 downsample
+    {1, 5, 3, 3, 7, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, true, false, false},     // 9 output pixels
+    {1, 3, 5, 7, 5, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true, false, false},     // 35 output pixels
+    {3, 4, 6, 10, 8, 1, 5, 1, 2, 0, 2, 0, 2, 1, 1, 1, true, false, true},     // 1x5 kernel, stride 1x2
+    {1, 6, 13, 8, 9, 3, 1, 2, 1, 1, 0, 0, 0, 2, 1, 1, true, false, false},    // 3x1, stride 2x1, dilation 2x1
+    {1, 32, 14, 14, 32, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true, true, true},   // 32 channels, residual
+    {1, 64, 28, 28, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true, false, true},  // the larger case
     // 3x3 stride 1 with >= 16 channels runs as Winograd F(2x2,3x3) on CPU devices:
     // odd output sizes (partial tiles), no padding, asymmetric padding, batch 2.
-    {2, 19, 9, 7, 21, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true, true, true},         // Winograd, odd tiles
-    {1, 16, 8, 11, 16, 3, 3, 1, 1, 0, 0, 0, 0, 1, 1, 1, false, false, false},     // Winograd, no padding
-    {1, 17, 6, 6, 18, 3, 3, 1, 1, 2, 0, 1, 2, 1, 1, 1, true, false, false},       // Winograd, asymmetric pads
+    {2, 19, 9, 7, 21, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true, true, true},      // Winograd, odd tiles
+    {1, 16, 8, 11, 16, 3, 3, 1, 1, 0, 0, 0, 0, 1, 1, 1, false, false, false},  // Winograd, no padding
+    {1, 17, 6, 6, 18, 3, 3, 1, 1, 2, 0, 1, 2, 1, 1, 1, true, false, false},    // Winograd, asymmetric pads
 };
 
 }  // namespace
@@ -192,14 +192,15 @@ struct GemmCase {
 
 TEST_CASE("Gemm matches the naive reference", "[ops][gemm]") {
     const GemmCase cases[] = {
-        {1, 1, 1, true, false},  {1, 3, 5, true, false},   {3, 7, 10, false, false}, {2, 13, 17, true, true},
+        {1, 1, 1, true, false},  {1, 3, 5, true, false},   {3, 7, 10, false, false},  {2, 13, 17, true, true},
         {1, 33, 7, false, true}, {3, 65, 13, true, false}, {1, 512, 10, true, false}, {5, 6, 9, false, false},
     };
     uint32_t seed = 900;
     for (const GemmCase& c : cases) {
         seed += 10;
         std::ostringstream name;
-        name << "N=" << c.n << " K=" << c.k << " M=" << c.m << (c.bias ? " bias" : " no bias") << (c.relu ? " relu" : "");
+        name << "N=" << c.n << " K=" << c.k << " M=" << c.m << (c.bias ? " bias" : " no bias")
+             << (c.relu ? " relu" : "");
         SECTION(name.str()) {
             INFO(name.str());
             model::Layer l;

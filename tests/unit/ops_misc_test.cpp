@@ -14,9 +14,15 @@ TEST_CASE("Add and Mul broadcast like numpy", "[ops][binary]") {
         bool relu;
     };
     const Case cases[] = {
-        {{1, 5, 7, 3}, {1, 5, 7, 3}, false}, {{3, 13, 5, 7}, {1, 13, 1, 1}, false}, {{3, 13, 5, 7}, {13, 1, 1}, true},
-        {{1, 3, 1, 7}, {1, 1, 5, 1}, false}, {{3, 17, 1, 1}, {3, 17, 4, 4}, false}, {{2, 3, 4}, {4}, false},
-        {{5}, {5}, true},                    {{7, 1}, {1, 9}, false},               {{1, 33, 2, 3}, {1, 33, 2, 3}, true},
+        {{1, 5, 7, 3}, {1, 5, 7, 3}, false},
+        {{3, 13, 5, 7}, {1, 13, 1, 1}, false},
+        {{3, 13, 5, 7}, {13, 1, 1}, true},
+        {{1, 3, 1, 7}, {1, 1, 5, 1}, false},
+        {{3, 17, 1, 1}, {3, 17, 4, 4}, false},
+        {{2, 3, 4}, {4}, false},
+        {{5}, {5}, true},
+        {{7, 1}, {1, 9}, false},
+        {{1, 33, 2, 3}, {1, 33, 2, 3}, true},
         {{6, 5}, {5}, false},
     };
     uint32_t seed = 1000;
@@ -33,8 +39,7 @@ TEST_CASE("Add and Mul broadcast like numpy", "[ops][binary]") {
                 const Tensor a = random(c.a, seed), b = random(c.b, seed + 1);
                 Tensor want = binary(op, a, b);
                 if (c.relu) want = relu(want);
-                expectClose(runOnGpu(oneLayer(l, {a.shape, b.shape}, want.shape), {a, b}), want,
-                            kElementwiseTolerance);
+                expectClose(runOnGpu(oneLayer(l, {a.shape, b.shape}, want.shape), {a, b}), want, kElementwiseTolerance);
             }
         }
 }
@@ -62,8 +67,8 @@ TEST_CASE("BatchNorm (affine per channel) matches the reference", "[ops][batchno
         model::Shape shape;
         bool relu;
     };
-    const Case cases[] = {{{3, 13, 5, 7}, false}, {{1, 5, 4, 3}, true}, {{2, 7}, false}, {{1, 1, 3, 3}, false},
-                          {{2, 33, 3}, true}};
+    const Case cases[] = {
+        {{3, 13, 5, 7}, false}, {{1, 5, 4, 3}, true}, {{2, 7}, false}, {{1, 1, 3, 3}, false}, {{2, 33, 3}, true}};
     uint32_t seed = 1700;
     for (const Case& c : cases) {
         seed += 10;
@@ -112,13 +117,13 @@ TEST_CASE("constant Pad (and negative pads that crop) matches the reference", "[
         float value;
     };
     const Case cases[] = {
-        {{1, 3, 5, 7}, {0, 0, 1, 2}, {0, 0, 2, 1}, 0.0f},   // spatial, asymmetric
-        {{2, 5, 4, 3}, {0, 0, 1, 1}, {0, 0, 1, 1}, 0.5f},   // pad value
-        {{1, 5, 3, 3}, {0, 1, 0, 0}, {0, 2, 0, 0}, -1.5f},  // channel pad, unaligned
-        {{1, 3, 6, 7}, {0, 0, -1, 0}, {0, 0, 1, -2}, 0.0f}, // crop and pad
-        {{1, 2, 3, 3}, {1, 0, 0, 0}, {2, 0, 0, 0}, 3.0f},   // batch pad
-        {{4, 6}, {1, 2}, {0, 3}, 0.25f},                    // rank 2
-        {{5}, {2}, {3}, 7.0f},                              // rank 1
+        {{1, 3, 5, 7}, {0, 0, 1, 2}, {0, 0, 2, 1}, 0.0f},    // spatial, asymmetric
+        {{2, 5, 4, 3}, {0, 0, 1, 1}, {0, 0, 1, 1}, 0.5f},    // pad value
+        {{1, 5, 3, 3}, {0, 1, 0, 0}, {0, 2, 0, 0}, -1.5f},   // channel pad, unaligned
+        {{1, 3, 6, 7}, {0, 0, -1, 0}, {0, 0, 1, -2}, 0.0f},  // crop and pad
+        {{1, 2, 3, 3}, {1, 0, 0, 0}, {2, 0, 0, 0}, 3.0f},    // batch pad
+        {{4, 6}, {1, 2}, {0, 3}, 0.25f},                     // rank 2
+        {{5}, {2}, {3}, 7.0f},                               // rank 1
     };
     uint32_t seed = 2100;
     for (const Case& c : cases) {
@@ -148,12 +153,12 @@ TEST_CASE("Slice with steps (positive and negative) matches the reference", "[op
     const Case cases[] = {
         {{3, 13, 7, 9}, {0, 1, 1, 0}, {1, 2, 3, 1}, {3, 6, 2, 9}},
         {{3, 13, 7, 9}, {2, 12, 6, 8}, {-1, -2, -1, -3}, {3, 7, 7, 3}},
-        {{1, 17, 5, 5}, {0, 3, 0, 1}, {1, 1, 1, 1}, {1, 9, 5, 3}},   // channel offset 3
+        {{1, 17, 5, 5}, {0, 3, 0, 1}, {1, 1, 1, 1}, {1, 9, 5, 3}},  // channel offset 3
         {{1, 8, 6, 6}, {0, 5, 0, 0}, {1, 1, 2, 2}, {1, 3, 3, 3}},
-        {{2, 3, 4, 5}, {1, 0, 0, 0}, {1, 1, 1, 1}, {1, 3, 4, 5}},    // batch slice
-        {{6, 10}, {1, 9}, {2, -4}, {3, 3}},                          // rank 2
-        {{11}, {10}, {-3}, {4}},                                     // rank 1, negative step
-        {{4, 5, 6}, {3, 1, 0}, {-1, 2, 5}, {4, 2, 2}},               // rank 3
+        {{2, 3, 4, 5}, {1, 0, 0, 0}, {1, 1, 1, 1}, {1, 3, 4, 5}},  // batch slice
+        {{6, 10}, {1, 9}, {2, -4}, {3, 3}},                        // rank 2
+        {{11}, {10}, {-3}, {4}},                                   // rank 1, negative step
+        {{4, 5, 6}, {3, 1, 0}, {-1, 2, 5}, {4, 2, 2}},             // rank 3
     };
     uint32_t seed = 2300;
     for (const Case& c : cases) {
@@ -211,7 +216,7 @@ TEST_CASE("Concat along every axis matches the reference", "[ops][concat]") {
 
 TEST_CASE("Reshape keeps row-major order", "[ops][reshape]") {
     const std::pair<model::Shape, model::Shape> cases[] = {
-        {{1, 13, 3, 3}, {1, 117}}, {{3, 5, 7}, {15, 7}},     {{2, 12}, {2, 3, 2, 2}},
+        {{1, 13, 3, 3}, {1, 117}},    {{3, 5, 7}, {15, 7}}, {{2, 12}, {2, 3, 2, 2}},
         {{1, 6, 1, 1}, {1, 2, 3, 1}}, {{2, 5, 3, 2}, {60}}, {{1, 3, 5, 7}, {1, 5, 3, 7}},
     };
     uint32_t seed = 2700;

@@ -39,14 +39,13 @@ model::Window2d windowOf(const PoolCase& p) {
 
 //                      n  c   h   w  kh kw sh sw pt pl pb pr dil
 const PoolCase kPools[] = {
-    {1, 1, 5, 5, 2, 2, 2, 2, 0, 0, 0, 0, 1},      // 2x2/2, odd size drops the last row
-    {1, 3, 11, 7, 3, 3, 2, 2, 1, 1, 1, 1, 1},     // ResNet's 3x3/2 pad 1, non-square
-    {3, 5, 9, 13, 3, 3, 1, 1, 1, 1, 1, 1, 1},     // batch 3, stride 1
-    {1, 7, 10, 9, 5, 5, 3, 3, 2, 1, 0, 2, 1},     // 5x5/3, asymmetric pads
-    {1, 13, 8, 12, 2, 3, 1, 2, 0, 1, 1, 1, 1},    // rectangular kernel and stride
-    {1, 17, 7, 7, 7, 7, 1, 1, 0, 0, 0, 0, 1},     // kernel = image
-    {1, 33, 6, 5, 3, 3, 2, 1, 1, 0, 1, 2, 1},
-    {2, 5, 12, 11, 3, 3, 1, 1, 2, 2, 2, 2, 2},    // dilation 2
+    {1, 1, 5, 5, 2, 2, 2, 2, 0, 0, 0, 0, 1},    // 2x2/2, odd size drops the last row
+    {1, 3, 11, 7, 3, 3, 2, 2, 1, 1, 1, 1, 1},   // ResNet's 3x3/2 pad 1, non-square
+    {3, 5, 9, 13, 3, 3, 1, 1, 1, 1, 1, 1, 1},   // batch 3, stride 1
+    {1, 7, 10, 9, 5, 5, 3, 3, 2, 1, 0, 2, 1},   // 5x5/3, asymmetric pads
+    {1, 13, 8, 12, 2, 3, 1, 2, 0, 1, 1, 1, 1},  // rectangular kernel and stride
+    {1, 17, 7, 7, 7, 7, 1, 1, 0, 0, 0, 0, 1},   // kernel = image
+    {1, 33, 6, 5, 3, 3, 2, 1, 1, 0, 1, 2, 1},  {2, 5, 12, 11, 3, 3, 1, 1, 2, 2, 2, 2, 2},  // dilation 2
 };
 
 }  // namespace
@@ -116,7 +115,8 @@ TEST_CASE("pool sweep: odd channels x kernel sizes x strides", "[ops][pool]") {
             for (int stride : strides) {
                 ++i;
                 seed += 10;
-                PoolCase p{i % 4 == 0 ? 3 : 1, c, sizes[i % 5][0], sizes[i % 5][1], k, k, stride, stride, 0, 0, 0, 0, 1};
+                PoolCase p{
+                    i % 4 == 0 ? 3 : 1, c, sizes[i % 5][0], sizes[i % 5][1], k, k, stride, stride, 0, 0, 0, 0, 1};
                 const int half = (k - 1) / 2;  // pads stay below the kernel size
                 if (i % 3 == 1) p.padT = p.padL = p.padB = p.padR = half;
                 if (i % 3 == 2) {

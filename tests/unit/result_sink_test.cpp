@@ -41,12 +41,19 @@ TEST_CASE("json lines: exact record and summary", "[result_sink]") {
     JsonLinesSink sink(out);
     sink.write(sample());
     RunSummary s;
-    s.decoded = 270; s.classified = 260; s.dropped = 10; s.damaged = 1;
-    s.fps = 24.5; s.latencyP50Ms = 30.25; s.latencyP95Ms = 41.0; s.seconds = 11.0;
+    s.decoded = 270;
+    s.classified = 260;
+    s.dropped = 10;
+    s.damaged = 1;
+    s.fps = 24.5;
+    s.latencyP50Ms = 30.25;
+    s.latencyP95Ms = 41.0;
+    s.seconds = 11.0;
     sink.summary(s);
     CHECK(out.str() ==
           "{\"source\":\"clip.mp4\",\"frame\":12,\"pts\":0.48,\"time\":1700000000.123,\"latency_ms\":35.2,"
-          "\"top\":[{\"label\":\"fox squirrel\",\"index\":335,\"prob\":0.91},{\"label\":\"hare\",\"index\":331,\"prob\":0.05}]}\n"
+          "\"top\":[{\"label\":\"fox "
+          "squirrel\",\"index\":335,\"prob\":0.91},{\"label\":\"hare\",\"index\":331,\"prob\":0.05}]}\n"
           "{\"summary\":{\"decoded\":270,\"classified\":260,\"dropped\":10,\"damaged\":1,\"fps\":24.5,"
           "\"latency_p50_ms\":30.25,\"latency_p95_ms\":41,\"seconds\":11}}\n");
 }
@@ -56,9 +63,10 @@ TEST_CASE("json lines: string escaping keeps every line valid JSON", "[result_si
     CHECK(jsonEscape("a \"q\" \\ b") == "\"a \\\"q\\\" \\\\ b\"");
     CHECK(jsonEscape("line1\nline2\r\t") == "\"line1\\nline2\\r\\t\"");
     CHECK(jsonEscape(std::string("nul\0x\x01\x1f", 7)) == "\"nul\\u0000x\\u0001\\u001f\"");
-    CHECK(jsonEscape("caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\xA6\x8A") == "\"caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\xA6\x8A\"");  // UTF-8 kept
+    CHECK(jsonEscape("caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\xA6\x8A") ==
+          "\"caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\xA6\x8A\"");                   // UTF-8 kept
     CHECK(jsonEscape("bad\xFF\xC3(") == "\"bad\xEF\xBF\xBD\xEF\xBF\xBD(\"");  // invalid bytes -> U+FFFD
-    CHECK(jsonEscape("\xC0\xAF") == "\"\xEF\xBF\xBD\xEF\xBF\xBD\"");            // overlong '/'
+    CHECK(jsonEscape("\xC0\xAF") == "\"\xEF\xBF\xBD\xEF\xBF\xBD\"");          // overlong '/'
     CHECK(jsonEscape("\xE2\x80\xA8") == "\"\\u2028\"");
 
     std::ostringstream out;

@@ -88,11 +88,14 @@ std::string run(const std::string& command) {
 
 // ffprobe's view of the first video stream: "codec,width,height,frames".
 std::string probeVideo(const std::string& path) {
-    return run("ffprobe -v error -count_frames -select_streams v:0 -show_entries "
-               "stream=codec_name,width,height,nb_read_frames -of csv=p=0 '" + path + "'");
+    return run(
+        "ffprobe -v error -count_frames -select_streams v:0 -show_entries "
+        "stream=codec_name,width,height,nb_read_frames -of csv=p=0 '" +
+        path + "'");
 }
 std::string probeAudioCodecs(const std::string& path) {
-    return run("ffprobe -v error -select_streams a -show_entries stream=codec_name -of default=nw=1:nk=1 '" + path + "'");
+    return run("ffprobe -v error -select_streams a -show_entries stream=codec_name -of default=nw=1:nk=1 '" + path +
+               "'");
 }
 
 // Mean absolute difference of the luma plane over [x0,x1) x [y0,y1).
@@ -115,7 +118,9 @@ WriterOptions optionsFor(const Clip& clip, const std::string& path, const std::s
     return o;
 }
 
-bool dirIsEmpty(const std::string& dir) { return fs::is_empty(dir); }
+bool dirIsEmpty(const std::string& dir) {
+    return fs::is_empty(dir);
+}
 
 }  // namespace
 

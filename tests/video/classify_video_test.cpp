@@ -34,7 +34,9 @@ namespace {
 
 // ---------------------------------------------------------------- processes
 
-bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+bool contains(const std::string& s, const std::string& part) {
+    return s.find(part) != std::string::npos;
+}
 
 int countLines(const std::string& s) {
     int n = 0;
@@ -51,7 +53,8 @@ std::vector<std::string> lines(const std::string& s) {
 
 std::string describe(const Result& r) {
     std::ostringstream s;
-    s << "exit " << r.code << " after " << r.seconds << " s\nstderr:\n" << r.err << "\nstdout (first 2000 chars):\n"
+    s << "exit " << r.code << " after " << r.seconds << " s\nstderr:\n"
+      << r.err << "\nstdout (first 2000 chars):\n"
       << r.out.substr(0, 2000);
     return s.str();
 }
@@ -83,8 +86,12 @@ using Background = ChildProcess;
 
 // ---------------------------------------------------------------- media
 
-std::string cifarModel() { return sharedPath("models/cifar10/resnet20_cifar10.onnx"); }
-std::string media(const std::string& name) { return sharedPath("media/" + name); }
+std::string cifarModel() {
+    return sharedPath("models/cifar10/resnet20_cifar10.onnx");
+}
+std::string media(const std::string& name) {
+    return sharedPath("media/" + name);
+}
 
 // The CIFAR ResNet-20 on whole frames: fast on lavapipe.
 std::vector<std::string> cifar(std::vector<std::string> args) {
@@ -93,8 +100,10 @@ std::vector<std::string> cifar(std::vector<std::string> args) {
 }
 
 int64_t probeFrames(const std::string& path) {
-    std::string out = capture("ffprobe -v error -select_streams v:0 -count_frames -show_entries stream=nb_read_frames "
-                              "-of csv=p=0 " + quote(path) + " 2>/dev/null");
+    std::string out = capture(
+        "ffprobe -v error -select_streams v:0 -count_frames -show_entries stream=nb_read_frames "
+        "-of csv=p=0 " +
+        quote(path) + " 2>/dev/null");
     return out.empty() ? -1 : std::stoll(out);
 }
 
@@ -188,12 +197,26 @@ private:
             if (i_ >= s_.size()) return false;
             char e = s_[i_++];
             switch (e) {
-                case '"': case '\\': case '/': out.push_back(e); break;
-                case 'b': out.push_back('\b'); break;
-                case 'f': out.push_back('\f'); break;
-                case 'n': out.push_back('\n'); break;
-                case 'r': out.push_back('\r'); break;
-                case 't': out.push_back('\t'); break;
+                case '"':
+                case '\\':
+                case '/':
+                    out.push_back(e);
+                    break;
+                case 'b':
+                    out.push_back('\b');
+                    break;
+                case 'f':
+                    out.push_back('\f');
+                    break;
+                case 'n':
+                    out.push_back('\n');
+                    break;
+                case 'r':
+                    out.push_back('\r');
+                    break;
+                case 't':
+                    out.push_back('\t');
+                    break;
                 case 'u':
                     if (i_ + 4 > s_.size()) return false;
                     for (int k = 0; k < 4; ++k)
@@ -201,7 +224,8 @@ private:
                     out.append("?");
                     i_ += 4;
                     break;
-                default: return false;
+                default:
+                    return false;
             }
         }
         return false;
@@ -246,7 +270,10 @@ private:
                 v.fields.emplace_back(std::move(key), std::move(item));
                 space();
                 if (i_ >= s_.size()) return false;
-                if (s_[i_] == ',') { ++i_; continue; }
+                if (s_[i_] == ',') {
+                    ++i_;
+                    continue;
+                }
                 if (s_[i_] == '}') return ++i_, true;
                 return false;
             }
@@ -262,7 +289,10 @@ private:
                 v.items.push_back(std::move(item));
                 space();
                 if (i_ >= s_.size()) return false;
-                if (s_[i_] == ',') { ++i_; continue; }
+                if (s_[i_] == ',') {
+                    ++i_;
+                    continue;
+                }
                 if (s_[i_] == ']') return ++i_, true;
                 return false;
             }
@@ -271,9 +301,19 @@ private:
             v.type = Json::String;
             return str(v.string);
         }
-        if (literal("true")) { v.type = Json::Bool; v.boolean = true; return true; }
-        if (literal("false")) { v.type = Json::Bool; return true; }
-        if (literal("null")) { v.type = Json::Null; return true; }
+        if (literal("true")) {
+            v.type = Json::Bool;
+            v.boolean = true;
+            return true;
+        }
+        if (literal("false")) {
+            v.type = Json::Bool;
+            return true;
+        }
+        if (literal("null")) {
+            v.type = Json::Null;
+            return true;
+        }
         v.type = Json::Number;
         return num(v.number);
     }
@@ -388,8 +428,8 @@ TEST_CASE("classify video: shared clips give one JSON line per frame and a summa
     // vtest.avi (795 frames of 768x576) takes ~60 s in full on lavapipe, most of
     // it in the GPU resize: every 8th frame keeps the binary's time in budget
     // while every frame is still decoded and counted.
-    for (Clip clip : {Clip{"tree.avi", "cinepak", 1}, Clip{"Megamind.avi", "mpeg4", 1},
-                      Clip{"vtest.avi", "msmpeg4v3", 8}}) {
+    for (Clip clip :
+         {Clip{"tree.avi", "cinepak", 1}, Clip{"Megamind.avi", "mpeg4", 1}, Clip{"vtest.avi", "msmpeg4v3", 8}}) {
         DYNAMIC_SECTION(clip.name) {
             const std::string path = media(clip.name);
             const int64_t frames = probeFrames(path);
@@ -475,7 +515,10 @@ TEST_CASE("classify video: --every, --csv, --top and two sources at once", "[vid
             std::vector<std::string> cells;
             std::stringstream ss(rows[i]);
             for (std::string cell; std::getline(ss, cell, ',');) cells.push_back(cell);
-            if (cells.size() != 9 || cells[0] != tree) { wellFormed = false; continue; }
+            if (cells.size() != 9 || cells[0] != tree) {
+                wellFormed = false;
+                continue;
+            }
             const long frame = std::stol(cells[1]);
             const int rank = std::stoi(cells[5]);
             if (frame != long((i - 1) / 2) * 4 || rank != int((i - 1) % 2) + 1) wellFormed = false;
@@ -556,14 +599,14 @@ TEST_CASE("classify video: Ctrl-C and SIGTERM stop promptly and leave no output"
             REQUIRE(code);
             CHECK(took < 5.0);
             CHECK(*code == 128 + sig);  // the shell convention: 130 for SIGINT, 143 for SIGTERM
-            CHECK(*code > 0);  // an exit status, not death by the signal
+            CHECK(*code > 0);           // an exit status, not death by the signal
             CHECK(filesIn(dir).empty());
             CHECK(contains(slurp(logs + "/err"), "interrupted"));
             // What was classified before the signal is complete JSON.
             JsonRun parsed = parseJsonLines(slurp(logs + "/out"));
             CHECK(parsed.frames.size() > 5);
-            WARN((sig == SIGINT ? "SIGINT" : "SIGTERM") << ": exit " << *code << " after " << took << " s, "
-                                                        << parsed.frames.size() << " frames classified");
+            WARN((sig == SIGINT ? "SIGINT" : "SIGTERM")
+                 << ": exit " << *code << " after " << took << " s, " << parsed.frames.size() << " frames classified");
         }
     }
 }
@@ -654,8 +697,8 @@ TEST_CASE("classify video: live UDP stream and lavfi sources", "[video][cli][net
         const int port = freeLocalPort(SOCK_DGRAM);
         const std::string url = "udp://127.0.0.1:" + std::to_string(port);
         Background sender({"ffmpeg", "-v", "error", "-nostdin", "-re", "-f", "lavfi", "-i",
-                           "testsrc2=size=640x360:rate=25", "-t", "5", "-c:v", "mpeg2video", "-g", "10", "-f",
-                           "mpegts", url + "?pkt_size=1316"});
+                           "testsrc2=size=640x360:rate=25", "-t", "5", "-c:v", "mpeg2video", "-g", "10", "-f", "mpegts",
+                           url + "?pkt_size=1316"});
         Result r = runResvk(cifar({"classify", url, "--timeout", "3", "--json"}), 30);
         INFO(describe(r));
         CHECK(r.code == 0);
@@ -712,7 +755,8 @@ TEST_CASE("classify video: bad and hostile input fails cleanly", "[video][cli][e
         requireCleanError(runResvk({"classify", media("tree.avi"), "--model", model, "--output", out}, 30));
     }
     SECTION("--every 0") {
-        requireCleanError(runResvk(cifar({"classify", media("tree.avi"), "--every", "0", "--output", out}), 30), "every");
+        requireCleanError(runResvk(cifar({"classify", media("tree.avi"), "--every", "0", "--output", out}), 30),
+                          "every");
     }
     SECTION("--smooth 1.5") {
         requireCleanError(runResvk(cifar({"classify", media("tree.avi"), "--smooth", "1.5", "--output", out}), 30),
@@ -797,10 +841,9 @@ TEST_CASE("classify video: memory stays flat over 10,000 frames", "[video][cli][
     JsonRun parsed = parseJsonLines(slurp(logs + "/out"));
     CHECK(parsed.frames.size() == size_t(classified));
     CHECK(int64_t((*parsed.summary)["decoded"].number) == frames);
-    WARN("10,000 frames (" << classified << " classified) in " << seconds << " s ("
-                           << (*parsed.summary)["fps"].number << " classified/s); RSS " << early / 1024.0
-                           << " MB at frame " << earlyAt << ", " << late / 1024.0 << " MB at frame " << lateAt
-                           << ", peak " << peak / 1024.0 << " MB");
+    WARN("10,000 frames (" << classified << " classified) in " << seconds << " s (" << (*parsed.summary)["fps"].number
+                           << " classified/s); RSS " << early / 1024.0 << " MB at frame " << earlyAt << ", "
+                           << late / 1024.0 << " MB at frame " << lateAt << ", peak " << peak / 1024.0 << " MB");
     REQUIRE(early > 0);
     REQUIRE(late > 0);
     CHECK(lateAt > 8000);

@@ -24,21 +24,23 @@ extern "C" {
 }
 
 using namespace resvk::video;
-using resvk::test::sharedPath;
-using resvk::test::tempDir;
-using resvk::test::ChildProcess;
 using resvk::test::capture;
+using resvk::test::ChildProcess;
 using resvk::test::freeLocalPort;
 using resvk::test::hasFfmpegEncoder;
 using resvk::test::quote;
+using resvk::test::sharedPath;
+using resvk::test::tempDir;
 using Clock = std::chrono::steady_clock;
 using namespace std::chrono_literals;
 
 namespace {
 
 int64_t ffprobeFrameCount(const std::string& path) {
-    std::string out = capture("ffprobe -v error -select_streams v:0 -count_frames -show_entries stream=nb_read_frames "
-                              "-of csv=p=0 " + quote(path) + " 2>/dev/null");
+    std::string out = capture(
+        "ffprobe -v error -select_streams v:0 -count_frames -show_entries stream=nb_read_frames "
+        "-of csv=p=0 " +
+        quote(path) + " 2>/dev/null");
     return out.empty() ? -1 : std::stoll(out);
 }
 
@@ -108,7 +110,9 @@ std::string openError(const std::string& spec, SourceOptions options = {}, doubl
     return message;
 }
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+bool contains(const std::string& text, const std::string& part) {
+    return text.find(part) != std::string::npos;
+}
 
 // Clips encoded once per test run, 1 s at 25 fps.
 const std::string& clipDir() {
@@ -135,8 +139,9 @@ TEST_CASE("shared media files deliver every frame in order", "[video][source]") 
         int width, height;
         double fps;
     };
-    for (const Case& c : {Case{"vtest.avi", "msmpeg4v3", 768, 576, 10.0}, Case{"Megamind.avi", "mpeg4", 720, 528, 23.976},
-                          Case{"tree.avi", "cinepak", 320, 240, 15.0}}) {
+    for (const Case& c :
+         {Case{"vtest.avi", "msmpeg4v3", 768, 576, 10.0}, Case{"Megamind.avi", "mpeg4", 720, 528, 23.976},
+          Case{"tree.avi", "cinepak", 320, 240, 15.0}}) {
         std::string path = sharedPath(std::string("media/") + c.file);
         INFO(c.file);
         FrameSource source(3, path, {});

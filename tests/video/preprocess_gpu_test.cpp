@@ -68,11 +68,10 @@ video::FramePtr decodeFrame(const std::string& path, int index) {
 
 // The CPU reference: libswscale to RGB24 with the given matrix and range, then
 // classify::preprocess.
-std::vector<float> cpuReference(const AVFrame& f, int swsMatrix, bool fullRange,
-                                const classify::PreprocessOptions& o) {
-    SwsContext* sws = sws_getContext(f.width, f.height, static_cast<AVPixelFormat>(f.format), f.width, f.height,
-                                     AV_PIX_FMT_RGB24, SWS_BILINEAR | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INT, nullptr,
-                                     nullptr, nullptr);
+std::vector<float> cpuReference(const AVFrame& f, int swsMatrix, bool fullRange, const classify::PreprocessOptions& o) {
+    SwsContext* sws =
+        sws_getContext(f.width, f.height, static_cast<AVPixelFormat>(f.format), f.width, f.height, AV_PIX_FMT_RGB24,
+                       SWS_BILINEAR | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INT, nullptr, nullptr, nullptr);
     REQUIRE(sws);
     const int* table = sws_getCoefficients(swsMatrix);
     sws_setColorspaceDetails(sws, table, fullRange ? 1 : 0, table, 1, 0, 1 << 16, 1 << 16);
@@ -132,7 +131,9 @@ Diff compare(const float* a, const float* b, size_t n) {
     return e;
 }
 
-classify::PreprocessOptions crop224() { return {}; }
+classify::PreprocessOptions crop224() {
+    return {};
+}
 classify::PreprocessOptions tiny32() {
     classify::PreprocessOptions o;
     o.inputHeight = o.inputWidth = 32;
@@ -230,7 +231,7 @@ TEST_CASE("the wrong colour matrix is measurably wrong", "[video][preprocess]") 
     const Diff good = compare(right.data(), cpu.data(), cpu.size());
     const Diff bad = compare(wrong.data(), cpu.data(), cpu.size());
     WARN("BT.601 frame read as BT.601: mean " << good.mean << " max " << good.max << "; as BT.709: mean " << bad.mean
-                                               << " max " << bad.max);
+                                              << " max " << bad.max);
     CHECK(bad.mean > 3 * good.mean);
     CHECK(bad.max > 0.15);
 }
