@@ -83,5 +83,7 @@ struct ProgramStats {
     int64_t macs = 0;        // multiply-accumulates for the whole batch
 };
 ProgramStats computeStats(const Program& program);
+// Multiply-accumulates of one layer of `program` (Conv and Gemm; 0 for the rest).
+int64_t layerMacs(const Program& program, const Layer& layer);
 
 }  // namespace resvk::model

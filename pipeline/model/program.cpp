@@ -55,17 +55,20 @@ const char* toString(LayerKind kind) {
     return "?";
 }
 
+int64_t layerMacs(const Program& program, const Layer& layer) {
+    const Shape& out = program.values.at(static_cast<size_t>(layer.output)).shape;
+    // every output element costs Cin/group * kh * kw (Conv) or K (Gemm) multiply-accumulates
+    if (layer.kind == LayerKind::Conv && layer.weightShape.size() == 4)
+        return elementCount(out) * layer.weightShape[1] * layer.weightShape[2] * layer.weightShape[3];
+    if (layer.kind == LayerKind::Gemm && layer.weightShape.size() == 2) return elementCount(out) * layer.weightShape[1];
+    return 0;
+}
+
 ProgramStats computeStats(const Program& program) {
     ProgramStats stats;
     for (const Layer& layer : program.layers) {
         stats.parameters += static_cast<int64_t>(layer.weights.size() + layer.bias.size());
-        const Shape& out = program.values.at(static_cast<size_t>(layer.output)).shape;
-        if (layer.kind == LayerKind::Conv && layer.weightShape.size() == 4) {
-            // every output element costs Cin/group * kh * kw multiply-accumulates
-            stats.macs += elementCount(out) * layer.weightShape[1] * layer.weightShape[2] * layer.weightShape[3];
-        } else if (layer.kind == LayerKind::Gemm && layer.weightShape.size() == 2) {
-            stats.macs += elementCount(out) * layer.weightShape[1];
-        }
+        stats.macs += layerMacs(program, layer);
     }
     return stats;
 }

@@ -33,8 +33,7 @@ shaders::ShaderId tileShader(const ConvTile& t) {
 
 }  // namespace
 
-ConvTile chooseConvTile(const ConvGeometry& g, const Shape4& out, const Recorder& r) {
-    (void)g;
+ConvTile chooseConvTile(const Shape4& out, const Recorder& r) {
     const int64_t pixels = int64_t(out[0]) * out[2] * out[3];
     const int outC4 = channelTexels(out[1]);
     // Invocations a device needs in flight before bigger tiles pay off: a few

@@ -27,7 +27,7 @@ struct ConvTile {
 // Picks the tile for a layer on a device: enough invocations to fill the
 // device first, then the tile with the fewest fetches per FMA that still
 // keeps its accumulators in registers (64 floats; more spill on lavapipe).
-ConvTile chooseConvTile(const ConvGeometry& g, const Shape4& out, const Recorder& r);
+ConvTile chooseConvTile(const Shape4& out, const Recorder& r);
 
 // ONNX weights [Cout, Cin/group, KH, KW] in the layout the chosen kernel reads.
 std::vector<float> packConvWeights(const std::vector<float>& weights, int outC, int inC, const ConvGeometry& g);

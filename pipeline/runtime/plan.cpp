@@ -211,7 +211,7 @@ void Plan::recordLayer(ops::Recorder& r, const model::Layer& l, size_t index) {
                 ops::recordWinogradConv(r, g, b, tensorOf(scratch_[index].at(0)), tensorOf(scratch_[index].at(1)),
                                         !l.bias.empty(), l.relu);
             else
-                ops::recordConv(r, g, ops::chooseConvTile(g, out.shape, r), b, !l.bias.empty(), l.relu);
+                ops::recordConv(r, g, ops::chooseConvTile(out.shape, r), b, !l.bias.empty(), l.relu);
             break;
         }
         case LayerKind::BatchNorm:
@@ -328,12 +328,7 @@ std::vector<LayerTiming> Plan::profile() const {
         const auto& l = program_.layers[i];
         LayerTiming t{l.name, kindLabel(l), model::toString(program_.values[l.output].shape), 0.0, 0.0};
         for (size_t d = layerDispatches_[i].first; d < layerDispatches_[i].second && d < ms.size(); ++d) t.ms += ms[d];
-        if (l.kind == model::LayerKind::Conv || l.kind == model::LayerKind::Gemm) {
-            model::Program one;
-            one.values = program_.values;
-            one.layers = {l};
-            t.gflop = 2.0 * double(model::computeStats(one).macs) / 1e9;
-        }
+        t.gflop = 2.0 * double(model::layerMacs(program_, l)) / 1e9;
         out.push_back(t);
     }
     return out;
