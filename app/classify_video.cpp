@@ -101,7 +101,6 @@ int runClassifyVideo(const Args& args, const model::Model& model, const classify
     }
     Progress progress(allFiles ? total : 0);
     const auto& stop = installStopSignals();
-    const auto started = std::chrono::steady_clock::now();
 
     pipeline.run(
         [&](const video::FrameEvent& e) {
@@ -127,20 +126,10 @@ int runClassifyVideo(const Args& args, const model::Model& model, const classify
         for (auto& w : writers) w->finish();
     writers.clear();
 
-    classify::RunSummary summary;
+    const classify::RunSummary summary = pipeline.summary();
     std::vector<std::string> endErrors;
-    for (const auto& s : sources) {
-        const auto st = s->stats();
-        summary.decoded += st.decoded;
-        summary.dropped += st.dropped;
-        summary.damaged += st.damaged;
+    for (const auto& s : sources)
         if (!s->endError().empty()) endErrors.push_back(s->endError());
-    }
-    summary.classified = pipeline.stats().classified;
-    summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    summary.fps = summary.seconds > 0 ? summary.classified / summary.seconds : 0.0;
-    summary.latencyP50Ms = classify::percentile(pipeline.stats().latenciesMs, 50);
-    summary.latencyP95Ms = classify::percentile(pipeline.stats().latenciesMs, 95);
     if (sink) sink->summary(summary);
     if (!sink)
         std::cerr << format(

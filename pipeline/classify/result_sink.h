@@ -35,7 +35,7 @@ struct FrameResult {
 
 struct RunSummary {
     int64_t decoded = 0, classified = 0, dropped = 0, damaged = 0;
-    double fps = 0.0;  // classified frames per second of wall time
+    double fps = 0.0;  // classified frames per second, steady: from the first results to the last
     double latencyP50Ms = 0.0, latencyP95Ms = 0.0;
     double seconds = 0.0;  // wall time of the run
 };

@@ -195,6 +195,7 @@ struct GpuPreprocessor::Slot {
     bool recorded = false;
     bool stale = false;  // params or buffers changed since record()
     std::vector<float> tableData;
+    std::vector<std::shared_ptr<vk::CommandStream>> readers;  // submitted work that reads the planes
 };
 
 GpuPreprocessor::GpuPreprocessor(vk::Context& context, vk::KernelCache& kernels,
@@ -219,6 +220,8 @@ bool GpuPreprocessor::upload(const AVFrame& frame, int slot) {
         throw std::out_of_range("GpuPreprocessor::upload: no slot " + std::to_string(slot));
     if (frame.width <= 0 || frame.height <= 0) throw std::invalid_argument("GpuPreprocessor::upload: empty frame");
     Slot& s = *slots_[slot];
+    for (auto& reader : s.readers) reader->wait();
+    s.readers.clear();
     ColourInfo colour = colourInfoOf(frame);
     if (forcedMatrix_ >= 0) colour.matrix = static_cast<ColourMatrix>(forcedMatrix_);
     const auto format = static_cast<AVPixelFormat>(frame.format);
@@ -391,6 +394,10 @@ GpuPreprocessor::PlaneView GpuPreprocessor::planeView(int slot) const {
     const Slot& s = *slots_[slot];
     if (!s.uploaded) throw std::logic_error("GpuPreprocessor::planeView before any upload into the slot");
     return {s.planes.slice(0, s.planes.size()), s.table.slice(0, s.table.size()), s.params};
+}
+
+void GpuPreprocessor::addReader(int slot, std::shared_ptr<vk::CommandStream> reader) {
+    slots_.at(slot)->readers.push_back(std::move(reader));
 }
 
 bool GpuPreprocessor::needsRerecord() const {

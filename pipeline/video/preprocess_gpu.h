@@ -22,6 +22,7 @@ extern "C" {
 #include "ops/tensor.h"
 #include "preprocess_params.h"
 #include "vk/buffer.h"
+#include "vk/command_stream.h"
 #include "vk/context.h"
 #include "vk/kernel.h"
 
@@ -74,6 +75,9 @@ public:
         shaders::PreprocessParams layout;
     };
     PlaneView planeView(int slot) const;
+    // `reader` has work submitted that reads the slot's planes: the next upload
+    // into the slot waits for it first.
+    void addReader(int slot, std::shared_ptr<vk::CommandStream> reader);
 
     // Ignore the frame's own matrix (to check that the matrix matters).
     void forceMatrix(ColourMatrix matrix) { forcedMatrix_ = static_cast<int>(matrix); }

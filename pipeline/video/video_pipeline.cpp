@@ -75,6 +75,13 @@ runtime::Plan& VideoPipeline::planFor(int batch, int slot) {
     return *plan;
 }
 
+std::optional<Frame> VideoPipeline::nextFrame(FrameSource& source, std::chrono::milliseconds timeout) {
+    const auto start = std::chrono::steady_clock::now();
+    auto frame = source.next(timeout);
+    stats_.inputWaitSeconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return frame;
+}
+
 std::vector<Frame> VideoPipeline::gatherTick(const std::atomic<bool>& stop) {
     // Files first: each gives its next frames, up to framesPerFile to classify
     // (waiting for the decoder); then live sources give whatever is newest,
@@ -87,7 +94,7 @@ std::vector<Frame> VideoPipeline::gatherTick(const std::atomic<bool>& stop) {
         int toClassify = 0;
         while (!stop && !source->finished() && toClassify < std::max(1, options_.framesPerFile) &&
                int(perSource[i].size()) < kMaxFramesPerSourceTick) {
-            if (auto f = source->next(kFileWait)) {
+            if (auto f = nextFrame(*source, kFileWait)) {
                 toClassify += f->index % options_.every == 0;
                 perSource[i].push_back(std::move(*f));
                 any = true;
@@ -97,7 +104,7 @@ std::vector<Frame> VideoPipeline::gatherTick(const std::atomic<bool>& stop) {
     for (size_t i = 0; i < sources_.size(); ++i) {
         auto& source = sources_[i];
         if (!source->info().live || source->finished()) continue;
-        if (auto f = source->next(any ? std::chrono::milliseconds(0) : kLiveWait)) {
+        if (auto f = nextFrame(*source, any ? std::chrono::milliseconds(0) : kLiveWait)) {
             perSource[i].push_back(std::move(*f));
             any = true;
         }
@@ -120,6 +127,14 @@ void VideoPipeline::collect(Tick& tick, const std::function<void(const FrameEven
     if (tick.plan) {
         tick.plan->wait();
         outputs = tick.plan->readOutputs();
+        // The steady rate is counted from the first results on: before them
+        // lie start-up costs (decoders opening, kernels compiling).
+        stats_.lastResultAt = std::chrono::steady_clock::now();
+        if (stats_.classified == 0) {
+            stats_.firstResultAt = stats_.lastResultAt;
+            stats_.classifiedBeforeSteady =
+                int64_t(std::count_if(tick.batchIndex.begin(), tick.batchIndex.end(), [](int b) { return b >= 0; }));
+        }
     }
     for (size_t i = 0; i < tick.frames.size(); ++i) {
         const Frame& frame = tick.frames[i];
@@ -148,6 +163,7 @@ void VideoPipeline::collect(Tick& tick, const std::function<void(const FrameEven
 }
 
 void VideoPipeline::run(const std::function<void(const FrameEvent&)>& onFrame, const std::atomic<bool>& stop) {
+    const auto started = std::chrono::steady_clock::now();
     for (auto& source : sources_) source->start();
     std::deque<Tick> inFlight;
     auto drain = [&] {
@@ -190,6 +206,27 @@ void VideoPipeline::run(const std::function<void(const FrameEvent&)>& onFrame, c
     }
     drain();
     for (auto& source : sources_) source->stop();
+    stats_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+}
+
+classify::RunSummary VideoPipeline::summary() const {
+    classify::RunSummary summary;
+    for (const auto& s : sources_) {
+        const auto st = s->stats();
+        summary.decoded += st.decoded;
+        summary.dropped += st.dropped;
+        summary.damaged += st.damaged;
+    }
+    summary.classified = stats_.classified;
+    summary.seconds = stats_.seconds;
+    const double steadySeconds = std::chrono::duration<double>(stats_.lastResultAt - stats_.firstResultAt).count();
+    const int64_t steadyFrames = stats_.classified - stats_.classifiedBeforeSteady;
+    summary.fps = steadyFrames > 0 && steadySeconds > 0 ? steadyFrames / steadySeconds
+                  : summary.seconds > 0                 ? summary.classified / summary.seconds
+                                                        : 0.0;
+    summary.latencyP50Ms = classify::percentile(stats_.latenciesMs, 50);
+    summary.latencyP95Ms = classify::percentile(stats_.latenciesMs, 95);
+    return summary;
 }
 
 }  // namespace resvk::video

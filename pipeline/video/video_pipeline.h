@@ -6,12 +6,15 @@
 // come back a tick or two later, in order, one event per delivered frame.
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "classify/preprocess.h"
+#include "classify/result_sink.h"
 #include "classify/smoothing.h"
 #include "model/model.h"
 #include "video/frame_source.h"
@@ -50,6 +53,13 @@ struct PipelineStats {
     int64_t classified = 0;
     int64_t delivered = 0;
     std::vector<double> latenciesMs;
+    // Time run() spent blocked waiting for a source to give a frame: while it
+    // waits, the network has no work (the viewer lets the window use that time).
+    double inputWaitSeconds = 0.0;
+    double seconds = 0.0;  // wall time of the last run()
+    // When the first and the last results came, and how many frames the first tick classified.
+    std::chrono::steady_clock::time_point firstResultAt, lastResultAt;
+    int64_t classifiedBeforeSteady = 0;
 };
 
 class VideoPipeline {
@@ -62,8 +72,12 @@ public:
     void run(const std::function<void(const FrameEvent&)>& onFrame, const std::atomic<bool>& stop);
 
     const PipelineStats& stats() const { return stats_; }
+    // The run's counts, rate and latency percentiles, as classify and view report them.
+    classify::RunSummary summary() const;
     bool usedCpuFallback() const { return preprocessor_.usedCpuFallback(); }
-    const GpuPreprocessor& preprocessor() const { return preprocessor_; }
+    // The viewer draws frames from the preprocessor's slots (and registers its
+    // readers there, so that a slot is not refilled under them).
+    GpuPreprocessor& preprocessor() { return preprocessor_; }
 
     // Live changes (the viewer's settings), safe from inside the frame callback.
     void setEvery(int every) { options_.every = std::max(1, every); }
@@ -72,6 +86,7 @@ public:
 private:
     struct Tick;
     std::vector<Frame> gatherTick(const std::atomic<bool>& stop);
+    std::optional<Frame> nextFrame(FrameSource& source, std::chrono::milliseconds timeout);
     runtime::Plan& planFor(int batch, int slot);
     void collect(Tick& tick, const std::function<void(const FrameEvent&)>& onFrame);
 
