@@ -1,9 +1,13 @@
 // resvk view: classify video live in a desktop window (GLFW + Vulkan swapchain +
 // Dear ImGui overlay). The window code lives in app/viewer/.
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <optional>
+#include <utility>
 
 #include "classify_setup.h"
 #include "common.h"
@@ -37,8 +41,11 @@ const CommandSpec& viewSpec() {
               {"realtime", "", "files: pace to their timestamps (the default for view)", ""}},
              sourceOptionSpecs(),
              {{"no-vsync", "", "present without waiting for vertical sync (MAILBOX or IMMEDIATE if available)", ""},
+              {"display-budget", "PERCENT",
+               "most of a busy device's time the window may take from inference; 100: draw every frame", "4"},
               {"stats", "", "start with the stats panel open (key i)", ""},
-              {"size", "WxH", "initial window size", "1280x720"},
+              {"size", "WxH", "initial window size",
+               "one source: its own size, scaled to fit 640x360..1280x720; several: 1280x720"},
               {"screenshot-after", "N FILE.png", "draw N frames, save the window as a PNG and exit", ""},
               {"screenshot-file", "FILE.png", "the same FILE, as a separate option", ""},
               {"print-shown", "", "with a screenshot: print each source's shown frame, top-1 label and layout", ""},
@@ -50,6 +57,8 @@ const CommandSpec& viewSpec() {
          "resvk view a.mp4 --model m.onnx --screenshot-after 30 shot.png"},
         "Keys: space pause/resume, . next frame, o labels on/off, i stats, c settings (top K,\n"
         "smoothing, frame stride), f fullscreen, s screenshot (resvk-DATE-TIME.png), q or Esc quit.\n"
+        "The window never slows inference by more than --display-budget: where drawing is costly (a CPU\n"
+        "Vulkan driver) it shows fewer frames while the network is busy, and every frame when it keeps up.\n"
         "Needs a display (X11 or Wayland); without one, `resvk classify --output annotated.mp4` writes\n"
         "the labelled video instead.\n"
         "--print-shown lines: shown source=I frame=N prob=P video=X,Y,W,H overlay=X,Y,W,H top1=LABEL"};
@@ -71,13 +80,28 @@ std::vector<std::string> normaliseViewArgs(std::vector<std::string> argv) {
 
 namespace {
 
-void windowSize(const Args& args, int& w, int& h) {
-    w = 1280, h = 720;
-    if (auto size = args.value("size")) {
-        char tail = 0;
-        if (std::sscanf(size->c_str(), "%dx%d%c", &w, &h, &tail) != 2 || w < 64 || h < 64 || w > 16384 || h > 16384)
-            args.fail("--size expects WxH, e.g. 1280x720, got '" + *size + "'");
-    }
+// --size WxH, checked before any slow work; nullopt when not given.
+std::optional<std::pair<int, int>> requestedSize(const Args& args) {
+    auto size = args.value("size");
+    if (!size) return std::nullopt;
+    int w = 0, h = 0;
+    char tail = 0;
+    if (std::sscanf(size->c_str(), "%dx%d%c", &w, &h, &tail) != 2 || w < 64 || h < 64 || w > 16384 || h > 16384)
+        args.fail("--size expects WxH, e.g. 1280x720, got '" + *size + "'");
+    return std::make_pair(w, h);
+}
+
+// The window opens at the video's own size (as video players do: the picture
+// is shown 1:1, and a CPU Vulkan driver has fewer pixels to draw), scaled to
+// fit between 640x360 (room for the overlay) and 1280x720; a grid of sources
+// opens at 1280x720.
+std::pair<int, int> defaultSize(const std::vector<std::unique_ptr<video::FrameSource>>& sources) {
+    const auto& info = sources.front()->info();
+    if (sources.size() != 1 || info.width <= 0 || info.height <= 0) return {1280, 720};
+    const double down = std::min({1.0, 1280.0 / info.width, 720.0 / info.height});
+    const double up = std::max({1.0, 640.0 / info.width, 360.0 / info.height});
+    const double scale = down < 1.0 ? down : up;
+    return {static_cast<int>(std::lround(info.width * scale)), static_cast<int>(std::lround(info.height * scale))};
 }
 
 }  // namespace
@@ -93,6 +117,7 @@ int runView(const Args& args) {
     if (options.settings.smoothing >= 1.0f) args.fail("--smooth takes a weight of the past in [0, 1)");
     options.settings.stats = args.has("stats");
     options.vsync = !args.has("no-vsync");
+    options.displayBudget = args.number("display-budget", 4.0, 0.0) / 100.0;
     options.printShown = args.has("print-shown");
     options.exitAtEnd = args.has("exit-at-end");
     options.testResize = args.has("test-resize");
@@ -103,8 +128,7 @@ int runView(const Args& args) {
     } else if (args.has("screenshot-file")) {
         args.fail("--screenshot-file goes with --screenshot-after N");
     }
-    int width = 0, height = 0;
-    windowSize(args, width, height);
+    const auto size = requestedSize(args);
     args.numbers("mean", 3);
     args.numbers("std", 3);
     // No window system: say what to do instead before any slow work.
@@ -126,6 +150,7 @@ int runView(const Args& args) {
     for (const auto& spec : args.positionals())
         sources.push_back(std::make_unique<video::FrameSource>(int(sources.size()), spec, sourceOpts));
 
+    const auto [width, height] = size ? *size : defaultSize(sources);
     viewer::Window window("resvk - " + options.modelName, width, height);
     vk::ContextOptions contextOptions;
     contextOptions.deviceIndex = args.integer("device", -1, 0, 1 << 20);

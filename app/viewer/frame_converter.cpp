@@ -14,12 +14,26 @@ FrameConverter::FrameConverter(vk::Context& context, vk::KernelCache& kernels,
                                const classify::PreprocessOptions& preprocess, int sources)
     : context_(context), kernels_(kernels), uploader_(context, kernels, preprocess, sources), pictures_(sources) {}
 
-void FrameConverter::convert(int source, const AVFrame& frame) {
-    uploader_.upload(frame, source);
-    convert(source, uploader_.planeView(source));
+void FrameConverter::convert(int source, video::GpuPreprocessor& preprocessor, int slot) {
+    preprocessor.addReader(slot, submit(source, preprocessor.planeView(slot)));
 }
 
-void FrameConverter::convert(int source, const video::GpuPreprocessor::PlaneView& view) {
+void FrameConverter::convert(int source, const AVFrame& frame) {
+    uploader_.upload(frame, source);
+    uploader_.addReader(source, submit(source, uploader_.planeView(source)));
+}
+
+double FrameConverter::takeGpuSeconds() {
+    double seconds = 0.0;
+    for (auto& stream : submitted_) {
+        stream->wait();
+        for (double ms : stream->dispatchMilliseconds()) seconds += ms / 1000.0;
+    }
+    submitted_.clear();
+    return seconds;
+}
+
+std::shared_ptr<vk::CommandStream> FrameConverter::submit(int source, const video::GpuPreprocessor::PlaneView& view) {
     Picture& p = pictures_.at(source);
     const auto& layout = view.layout;
     const VkDeviceSize bytes = static_cast<VkDeviceSize>(layout.srcWidth) * layout.srcHeight * 4;
@@ -45,9 +59,9 @@ void FrameConverter::convert(int source, const video::GpuPreprocessor::PlaneView
     if (!stream) {
         if (streams_.size() > 32) {  // frame sizes keep changing: start over rather than grow
             streams_.clear();
-            return convert(source, view);
+            return submit(source, view);
         }
-        stream = std::make_unique<vk::CommandStream>(context_, kernels_, false);
+        stream = std::make_shared<vk::CommandStream>(context_, kernels_, true);  // timestamps: the viewer's pacing
         const vk::KernelKey kernel{shaders::ShaderId::display, {static_cast<int32_t>(kLocalSize)}, 2, sizeof layout};
         const std::vector<vk::TexelInput> inputs = {{view.planes, VK_FORMAT_R8_UNORM},
                                                     {view.table, VK_FORMAT_R32G32B32A32_SFLOAT}};
@@ -57,10 +71,11 @@ void FrameConverter::convert(int source, const video::GpuPreprocessor::PlaneView
     }
     // No wait here: on a single in-order queue it would also wait for the
     // inference submitted just before. The renderer's copy starts with a
-    // compute->transfer barrier, and Viewer waits for the last render (hence this
-    // conversion) before converting into the same buffer again; the pipeline
-    // reuses the planes' slot only after that.
+    // compute->transfer barrier, and Viewer waits for the last render before
+    // converting into the same picture again.
     stream->submit();
+    submitted_.push_back(stream);
+    return stream;
 }
 
 }  // namespace resvk::app::viewer

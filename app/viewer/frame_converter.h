@@ -20,11 +20,15 @@ public:
     FrameConverter(vk::Context& context, vk::KernelCache& kernels, const classify::PreprocessOptions& preprocess,
                    int sources);
 
-    // Converts `view` (a slot of the pipeline's preprocessor) into the source's
-    // picture and waits: the pipeline reuses the slot as soon as its callback returns.
-    void convert(int source, const video::GpuPreprocessor::PlaneView& view);
+    // Converts slot `slot` of the network's preprocessor (the frame as it was
+    // uploaded for inference) into the source's picture. Does not wait: the
+    // conversion is registered as a reader of the slot, so the pipeline waits
+    // for it before refilling the slot.
+    void convert(int source, video::GpuPreprocessor& preprocessor, int slot);
     // The same for a frame the pipeline did not upload.
     void convert(int source, const AVFrame& frame);
+    // GPU time of the conversions submitted since the last call (waits for them).
+    double takeGpuSeconds();
 
     const vk::Buffer& pixels(int source) const { return pictures_[source].pixels; }
     int width(int source) const { return pictures_[source].width; }
@@ -32,6 +36,8 @@ public:
     bool ready(int source) const { return pictures_[source].width > 0; }
 
 private:
+    std::shared_ptr<vk::CommandStream> submit(int source, const video::GpuPreprocessor::PlaneView& view);
+
     struct Picture {
         vk::Buffer pixels;  // RGBA8, width x height, row-major
         int width = 0, height = 0;
@@ -43,7 +49,8 @@ private:
     vk::KernelCache& kernels_;
     video::GpuPreprocessor uploader_;
     std::vector<Picture> pictures_;
-    std::map<StreamKey, std::unique_ptr<vk::CommandStream>> streams_;
+    std::map<StreamKey, std::shared_ptr<vk::CommandStream>> streams_;
+    std::vector<std::shared_ptr<vk::CommandStream>> submitted_;  // since takeGpuSeconds()
 };
 
 }  // namespace resvk::app::viewer

@@ -75,6 +75,8 @@ void statsPanel(const ViewStats& st) {
     ImGui::TextColored(kDim, "%s", st.device.c_str());
     ImGui::TextColored(kDim, "%s  (%s)", st.model.c_str(), st.input.c_str());
     ImGui::TextColored(kDim, "present: %s", st.presentMode.c_str());
+    if (st.displayBudget < 1.0)
+        ImGui::TextColored(kDim, "window: at most %g %% of inference", 100.0 * st.displayBudget);
     ImGui::End();
 }
 

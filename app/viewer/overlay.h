@@ -23,6 +23,7 @@ struct ViewStats {
     double latencyMs = 0;                     // decode -> result, recent average
     int64_t dropped = 0, displaySkipped = 0;  // frames the sources / the window dropped
     std::string device, model, input, presentMode;
+    double displayBudget = 1.0;  // the share of a busy network the window may take
     bool paused = false, ended = false;
 };
 

@@ -120,6 +120,12 @@ Renderer::Renderer(vk::Context& context, Window& window, bool vsync)
     RESVK_VK(vkCreateFence(device, &fenceInfo, nullptr, &fence_));
     VkSemaphoreCreateInfo semInfo{VK_STRUCTURE_TYPE_SEMAPHORE_CREATE_INFO};
     RESVK_VK(vkCreateSemaphore(device, &semInfo, nullptr, &acquired_));
+    if (context.properties().limits.timestampComputeAndGraphics) {
+        VkQueryPoolCreateInfo query{VK_STRUCTURE_TYPE_QUERY_POOL_CREATE_INFO};
+        query.queryType = VK_QUERY_TYPE_TIMESTAMP;
+        query.queryCount = 2;
+        RESVK_VK(vkCreateQueryPool(device, &query, nullptr, &timestamps_));
+    }
 
     VkDescriptorPoolSize sizes[] = {{VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, 16}};
     VkDescriptorPoolCreateInfo dp{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO};
@@ -173,6 +179,7 @@ Renderer::~Renderer() {
     for (VkSemaphore s : rendered_) vkDestroySemaphore(device, s, nullptr);
     vkDestroySemaphore(device, acquired_, nullptr);
     vkDestroyFence(device, fence_, nullptr);
+    if (timestamps_) vkDestroyQueryPool(device, timestamps_, nullptr);
     vkDestroyCommandPool(device, pool_, nullptr);
     vkDestroyDescriptorPool(device, imguiPool_, nullptr);
     vkDestroyRenderPass(device, renderPass_, nullptr);
@@ -193,6 +200,16 @@ const char* Renderer::presentModeName() const {
 
 void Renderer::waitIdle() {
     RESVK_VK(vkWaitForFences(context_.device(), 1, &fence_, VK_TRUE, UINT64_MAX));
+}
+
+double Renderer::takeGpuSeconds() {
+    if (!timed_) return 0.0;
+    waitIdle();
+    timed_ = false;
+    uint64_t stamps[2];
+    RESVK_VK(vkGetQueryPoolResults(context_.device(), timestamps_, 0, 2, sizeof stamps, stamps, sizeof(uint64_t),
+                                   VK_QUERY_RESULT_64_BIT));
+    return static_cast<double>(stamps[1] - stamps[0]) * context_.properties().limits.timestampPeriod * 1e-9;
 }
 
 void Renderer::destroyFramebuffers() {
@@ -284,6 +301,10 @@ void Renderer::prepareImage(SourceImage& s, const Picture& p) {
 
 void Renderer::record(VkCommandBuffer cmd, const std::vector<Picture>& pictures, ComposedImage* readBack) {
     VkImage target = swapchain_.images()[imageIndex_];
+    if (timestamps_) {
+        vkCmdResetQueryPool(cmd, timestamps_, 0, 2);
+        vkCmdWriteTimestamp(cmd, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, timestamps_, 0);
+    }
     // The pictures were written by compute dispatches in earlier submissions.
     VkMemoryBarrier mb{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
     mb.srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT;
@@ -365,6 +386,10 @@ void Renderer::record(VkCommandBuffer cmd, const std::vector<Picture>& pictures,
         imageBarrier(cmd, target, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, VK_IMAGE_LAYOUT_PRESENT_SRC_KHR,
                      VK_ACCESS_TRANSFER_READ_BIT, 0, VK_PIPELINE_STAGE_TRANSFER_BIT,
                      VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT);
+    }
+    if (timestamps_) {
+        vkCmdWriteTimestamp(cmd, VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT, timestamps_, 1);
+        timed_ = true;
     }
 }
 

@@ -47,6 +47,9 @@ public:
     void endFrame(const std::vector<Picture>& pictures, ComposedImage* readBack);
     // Waits until the GPU no longer reads what the last frame used.
     void waitIdle();
+    // GPU time of the frames drawn since the last call (waits for them); 0
+    // where the device has no timestamps.
+    double takeGpuSeconds();
 
     VkExtent2D extent() const { return swapchain_.extent(); }
     const char* presentModeName() const;
@@ -72,6 +75,8 @@ private:
     VkDescriptorPool imguiPool_ = VK_NULL_HANDLE;
     std::vector<std::unique_ptr<SourceImage>> images_;
     std::unique_ptr<vk::Buffer> readBuffer_;
+    VkQueryPool timestamps_ = VK_NULL_HANDLE;  // top and bottom of the last frame's commands
+    bool timed_ = false;                       // a frame with timestamps was submitted since takeGpuSeconds()
     uint32_t imageIndex_ = 0;
     bool frameOpen_ = false;
     bool stale_ = false;  // the swapchain no longer matches the window

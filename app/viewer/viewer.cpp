@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include "classify/topk.h"
+#include "common.h"
 #include "stop_signal.h"
 #include "video/png_writer.h"
 #include "viewer/layout.h"
@@ -25,16 +26,19 @@ Viewer::Viewer(vk::Context& context, Window& window, video::VideoPipeline& pipel
       options_(std::move(options)),
       kernels_(context),
       converter_(context, kernels_, preprocess, static_cast<int>(sources.size())),
-      renderer_(context, window, options_.vsync) {
+      renderer_(context, window, options_.vsync),
+      pacer_(options_.displayBudget, static_cast<int>(sources.size())) {
     views_.resize(sources.size());
     for (size_t i = 0; i < sources.size(); ++i) views_[i].name = sources[i]->info().spec;
     probs_.resize(sources.size());
     changed_.assign(sources.size(), false);
+    toConvert_.assign(sources.size(), false);
     stats_.device = context.info().name;
     stats_.model = options_.modelName;
     stats_.input = options_.inputText;
     stats_.presentMode = renderer_.presentModeName();
-    statsSince_ = std::chrono::steady_clock::now();
+    stats_.displayBudget = options_.displayBudget;
+    statsSince_ = started_ = std::chrono::steady_clock::now();
 }
 
 Viewer::~Viewer() = default;
@@ -45,6 +49,21 @@ void Viewer::rerank(int source) {
         views_[source].top = classify::rankLabels(classify::topK(probs_[source], options_.settings.top), labels_);
 }
 
+namespace {
+// Drawing a round waits at most this long for every source's next frame.
+constexpr double kRoundSeconds = 0.1;
+
+double threadCpuSeconds() {
+    timespec t{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
+}
+}  // namespace
+
+double Viewer::secondsSinceStart() const {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+}
+
 void Viewer::onFrame(const video::FrameEvent& e) {
     if (quit_) return;  // draining after quit: nothing more to show
     const int s = e.frame.source;
@@ -52,23 +71,32 @@ void Viewer::onFrame(const video::FrameEvent& e) {
     if (e.probs) probs_[s] = *e.probs;
     rerank(s);
     if (e.classified) {
+        pacer_.classified(secondsSinceStart());
         // The recent median: the first results also carry the one-off kernel compilation.
         const auto& all = pipeline_.stats().latenciesMs;
         std::vector<double> recent(all.end() - std::min<size_t>(all.size(), 31), all.end());
         std::nth_element(recent.begin(), recent.begin() + recent.size() / 2, recent.end());
         stats_.latencyMs = recent[recent.size() / 2];
     }
-    // The last frame drawn may still be copying the picture buffer.
-    renderer_.waitIdle();
-    if (e.gpuSlot >= 0)
-        converter_.convert(s, pipeline_.preprocessor().planeView(e.gpuSlot));
-    else
-        converter_.convert(s, *e.frame.image);
-    changed_[s] = true;
-
     window_.poll();
     handleInput();
-    draw(options_.screenshotAfter > 0);
+
+    // A round shows the next frame of every source. It starts when the pacer
+    // allows, or at once when the user looks at single frames (paused,
+    // stepping, a screenshot due): those are not charged, the network waits anyway.
+    const bool userWaits = paused_ || step_ || screenshotDue();
+    if (!roundOpen_ && (userWaits || pacer_.due(secondsSinceStart(), pipeline_.stats().inputWaitSeconds))) openRound();
+    if (roundOpen_ && toConvert_[s]) convert(e);
+    if (roundOpen_ && (userWaits || roundComplete())) {
+        const double cpu = threadCpuSeconds();
+        const bool shown = draw(options_.screenshotAfter > 0);
+        roundCpuSeconds_ += threadCpuSeconds() - cpu;
+        if (shown) {
+            ++shownWhileRunning_;
+            if (!userWaits) pacer_.shown(roundCpuSeconds_ + lastGpuSeconds_);
+        }
+        roundOpen_ = false;
+    }
     testHooks();
     while (paused_ && !step_ && !quit_ && !(interrupted_ && *interrupted_)) {
         window_.wait(0.05);
@@ -77,6 +105,42 @@ void Viewer::onFrame(const video::FrameEvent& e) {
     }
     step_ = false;
     if (quit_ || (interrupted_ && *interrupted_)) stop_ = true;
+}
+
+void Viewer::openRound() {
+    // The previous round's GPU work finished long ago: its time is the
+    // estimate charged for this one (one frame costs about what the last did).
+    lastGpuSeconds_ = renderer_.takeGpuSeconds() + converter_.takeGpuSeconds();
+    roundCpuSeconds_ = 0.0;
+    roundStarted_ = secondsSinceStart();
+    for (size_t i = 0; i < sources_.size(); ++i) toConvert_[i] = !sources_[i]->finished();
+    roundOpen_ = true;
+}
+
+bool Viewer::roundComplete() const {
+    if (secondsSinceStart() - roundStarted_ > kRoundSeconds) return true;
+    for (size_t i = 0; i < sources_.size(); ++i)
+        if (toConvert_[i] && !sources_[i]->finished()) return false;
+    return true;
+}
+
+void Viewer::convert(const video::FrameEvent& e) {
+    const double cpu = threadCpuSeconds();
+    const int s = e.frame.source;
+    // The last frame drawn may still be copying the picture buffer.
+    renderer_.waitIdle();
+    if (e.gpuSlot >= 0)
+        converter_.convert(s, pipeline_.preprocessor(), e.gpuSlot);
+    else
+        converter_.convert(s, *e.frame.image);
+    changed_[s] = true;
+    toConvert_[s] = false;
+    roundCpuSeconds_ += threadCpuSeconds() - cpu;
+}
+
+bool Viewer::screenshotDue() const {
+    return screenshotRequested_ ||
+           (options_.screenshotAfter > 0 && !screenshotDone_ && drawn_ + 1 >= options_.screenshotAfter);
 }
 
 void Viewer::handleInput() {
@@ -230,10 +294,28 @@ void Viewer::testHooks() {
     }
 }
 
+void Viewer::warmUp() {
+    if (!renderer_.beginFrame(true)) return;
+    const VkExtent2D extent = renderer_.extent();
+    std::vector<Rect> cells;
+    for (int i = 0, n = static_cast<int>(views_.size()); i < n; ++i)
+        cells.push_back(gridCell(i, n, static_cast<int>(extent.width), static_cast<int>(extent.height)));
+    overlay_.draw(views_, cells, stats_, options_.settings);
+    renderer_.endFrame({}, nullptr);
+    renderer_.waitIdle();
+}
+
 int Viewer::run(const std::atomic<bool>& interrupted) {
     interrupted_ = &interrupted;
+    warmUp();
     pipeline_.run([this](const video::FrameEvent& e) { onFrame(e); }, stop_);
     stats_.ended = true;
+    const classify::RunSummary summary = pipeline_.summary();
+    std::cerr << format(
+        "resvk: %lld frames decoded, %lld classified, %lld dropped; inference %.1f fps, window %.1f fps; "
+        "latency p50 %.1f ms\n",
+        (long long)summary.decoded, (long long)summary.classified, (long long)summary.dropped, summary.fps,
+        summary.seconds > 0 ? shownWhileRunning_ / summary.seconds : 0.0, summary.latencyP50Ms);
     // The input ended: keep showing the last frame until the user quits.
     while (!quit_ && !interrupted && !options_.exitAtEnd && !(options_.screenshotAfter > 0 && screenshotDone_)) {
         window_.wait(options_.screenshotAfter > 0 ? 0.0 : 0.1);

@@ -1,9 +1,10 @@
 #pragma once
 // The viewer's loop. The video pipeline runs on this (the main) thread and
-// calls back once per decoded frame; each callback converts the frame's GPU
-// upload for display, handles input and draws a window frame when a swapchain
-// image is free (never waiting for vsync unless paused or screenshotting), so
-// the window always shows the newest frame with the newest result for it.
+// calls back once per decoded frame; each callback handles input and, when the
+// display pacer allows, converts the frame's GPU upload for display and draws a
+// window frame if a swapchain image is free (never waiting for vsync unless
+// paused or screenshotting), so the window shows the newest frame with the
+// newest result for it, and drawing takes at most its budget from inference.
 // One thread keeps the single Vulkan queue free of concurrent submissions.
 #include <atomic>
 #include <chrono>
@@ -13,6 +14,7 @@
 
 #include "video/frame_source.h"
 #include "video/video_pipeline.h"
+#include "viewer/display_pacer.h"
 #include "viewer/frame_converter.h"
 #include "viewer/overlay.h"
 #include "viewer/renderer.h"
@@ -25,9 +27,10 @@ struct ViewerOptions {
     bool vsync = true;
     int screenshotAfter = 0;  // > 0: save the window after this many drawn frames, then quit
     std::string screenshotPath;
-    bool printShown = false;  // print the shown frame, top-1 and layout with each screenshot
-    bool exitAtEnd = false;   // close when every source has ended instead of showing the last frame
-    bool testResize = false;  // resize, minimise and restore the window during the run (tests)
+    bool printShown = false;      // print the shown frame, top-1 and layout with each screenshot
+    bool exitAtEnd = false;       // close when every source has ended instead of showing the last frame
+    bool testResize = false;      // resize, minimise and restore the window during the run (tests)
+    double displayBudget = 0.04;  // share of a busy device the window may use (DisplayPacer)
     std::string modelName, inputText;
 };
 
@@ -43,6 +46,14 @@ public:
 
 private:
     void onFrame(const video::FrameEvent& e);
+    // Draws the window once, empty, before the video starts: it shows at once,
+    // and the draw pipelines (lavapipe builds them on first use) are ready.
+    void warmUp();
+    void openRound();
+    bool roundComplete() const;
+    void convert(const video::FrameEvent& e);
+    bool screenshotDue() const;
+    double secondsSinceStart() const;
     void handleInput();
     bool draw(bool waitForImage);
     void applySettings(const ViewSettings& before);
@@ -61,10 +72,19 @@ private:
     vk::KernelCache kernels_;
     FrameConverter converter_;
     Renderer renderer_;
+    DisplayPacer pacer_;
 
     std::vector<SourceView> views_;
     std::vector<std::vector<float>> probs_;
     std::vector<bool> changed_;
+    // The round being drawn: sources whose next frame is still to convert, when
+    // it started, and the main thread's CPU time spent on it so far.
+    std::vector<bool> toConvert_;
+    bool roundOpen_ = false;
+    double roundStarted_ = 0.0, roundCpuSeconds_ = 0.0;
+    double lastGpuSeconds_ = 0.0;    // GPU time of the last round drawn
+    int64_t shownWhileRunning_ = 0;  // frames drawn while the pipeline ran
+    std::chrono::steady_clock::time_point started_;
     ViewStats stats_;
     std::atomic<bool> stop_{false};
     const std::atomic<bool>* interrupted_ = nullptr;

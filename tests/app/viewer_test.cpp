@@ -161,13 +161,18 @@ TEST_CASE("view: the screenshot shows the frame letterboxed, the overlay, and cl
     Xvfb x;
     const std::string dir = tempDir(), shot = dir + "/shot.png";
     const std::string video = sharedPath("media/vtest.avi"), model = sharedPath(kModel);
-    Result r = run(x.env(), {"view", video, "--model", model, "--no-crop", "--fast", "--print-shown",
-                             "--screenshot-after", "30", shot});
+    Result r = run(x.env(), {"view", video, "--model", model, "--no-crop", "--fast", "--print-shown", "--size",
+                             "1280x720", "--screenshot-after", "30", shot});
     REQUIRE(r.code == 0);
     const auto shown = parseShown(r.out);
     REQUIRE(shown.size() == 1);
     const Shown& s = shown[0];
-    CHECK(s.frame == 29);  // blocking draws while screenshotting: one drawn frame per decoded frame
+    // The window is paced (a few frames a second on lavapipe): the 30th drawn
+    // frame is at least the 30th decoded one, and everything below is checked
+    // against whichever frame it was.
+    CHECK(s.frame >= 29);
+    // The closing summary gives both rates (bench/viewer.sh reads them).
+    CHECK(std::regex_search(r.err, std::regex(R"(inference [0-9.]+ fps, window [0-9.]+ fps)")));
 
     const auto image = resvk::video::decodeImage(shot);
     CHECK(image.width == 1280);
@@ -196,7 +201,7 @@ TEST_CASE("view: resizing and minimising while running do not crash", "[viewer]"
     Xvfb x;
     const std::string shot = tempDir() + "/resized.png";
     Result r = run(x.env(), {"view", sharedPath("media/vtest.avi"), "--model", sharedPath(kModel), "--no-crop",
-                             "--fast", "--test-resize", "--screenshot-after", "30", shot});
+                             "--fast", "--test-resize", "--display-budget", "100", "--screenshot-after", "30", shot});
     REQUIRE(r.code == 0);
     const auto image = resvk::video::decodeImage(shot);
     CHECK(image.width == 1100);  // the last size --test-resize sets
