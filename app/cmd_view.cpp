@@ -51,6 +51,9 @@ const CommandSpec& viewSpec() {
               {"print-shown", "", "with a screenshot: print each source's shown frame, top-1 label and layout", ""},
               {"exit-at-end", "", "close the window when every source has ended (scripts, benchmarks)", ""},
               {"test-resize", "", "testing aid: resize, minimise and restore the window while running", ""},
+              {"cost-phases", "N",
+               "benchmark aid: alternate N classified frames without drawing and N drawing; report the window's cost",
+               ""},
               deviceOption()}}),
         {"resvk view ../shared/media/vtest.avi --model ../shared/models/cifar10/resnet20_cifar10.onnx --no-crop",
          "resvk view /dev/video0 rtsp://camera.local/stream --model resnet50-v2-7 --smooth 0.8 --stats",
@@ -121,6 +124,7 @@ int runView(const Args& args) {
     options.printShown = args.has("print-shown");
     options.exitAtEnd = args.has("exit-at-end");
     options.testResize = args.has("test-resize");
+    options.costPhaseFrames = args.has("cost-phases") ? args.integer("cost-phases", 0, 1, 1000000) : 0;
     if (args.has("screenshot-after")) {
         options.screenshotAfter = args.integer("screenshot-after", 0, 1, 1000000);
         if (!args.has("screenshot-file")) args.fail("--screenshot-after needs a file: --screenshot-after N FILE.png");

@@ -20,6 +20,7 @@ set(RESVK_APP_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/viewer/renderer.cpp
   ${CMAKE_CURRENT_LIST_DIR}/viewer/overlay.cpp
   ${CMAKE_CURRENT_LIST_DIR}/viewer/display_pacer.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/viewer/cost_phases.cpp
   ${CMAKE_CURRENT_LIST_DIR}/viewer/viewer.cpp
   ${CMAKE_CURRENT_LIST_DIR}/cmd_models.cpp
   ${CMAKE_CURRENT_LIST_DIR}/model_registry.cpp)

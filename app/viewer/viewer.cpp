@@ -27,7 +27,8 @@ Viewer::Viewer(vk::Context& context, Window& window, video::VideoPipeline& pipel
       kernels_(context),
       converter_(context, kernels_, preprocess, static_cast<int>(sources.size())),
       renderer_(context, window, options_.vsync),
-      pacer_(options_.displayBudget, static_cast<int>(sources.size())) {
+      pacer_(options_.displayBudget, static_cast<int>(sources.size())),
+      costPhases_(options_.costPhaseFrames) {
     views_.resize(sources.size());
     for (size_t i = 0; i < sources.size(); ++i) views_[i].name = sources[i]->info().spec;
     probs_.resize(sources.size());
@@ -72,6 +73,7 @@ void Viewer::onFrame(const video::FrameEvent& e) {
     rerank(s);
     if (e.classified) {
         pacer_.classified(secondsSinceStart());
+        costPhases_.classified(secondsSinceStart());
         // The recent median: the first results also carry the one-off kernel compilation.
         const auto& all = pipeline_.stats().latenciesMs;
         std::vector<double> recent(all.end() - std::min<size_t>(all.size(), 31), all.end());
@@ -85,7 +87,9 @@ void Viewer::onFrame(const video::FrameEvent& e) {
     // allows, or at once when the user looks at single frames (paused,
     // stepping, a screenshot due): those are not charged, the network waits anyway.
     const bool userWaits = paused_ || step_ || screenshotDue();
-    if (!roundOpen_ && (userWaits || pacer_.due(secondsSinceStart(), pipeline_.stats().inputWaitSeconds))) openRound();
+    const bool mayDraw =
+        userWaits || (costPhases_.drawing() && pacer_.due(secondsSinceStart(), pipeline_.stats().inputWaitSeconds));
+    if (!roundOpen_ && mayDraw) openRound();
     if (roundOpen_ && toConvert_[s]) convert(e);
     if (roundOpen_ && (userWaits || roundComplete())) {
         const double cpu = threadCpuSeconds();
@@ -93,6 +97,7 @@ void Viewer::onFrame(const video::FrameEvent& e) {
         roundCpuSeconds_ += threadCpuSeconds() - cpu;
         if (shown) {
             ++shownWhileRunning_;
+            costPhases_.shown();
             if (!userWaits) pacer_.shown(roundCpuSeconds_ + lastGpuSeconds_);
         }
         roundOpen_ = false;
@@ -316,6 +321,7 @@ int Viewer::run(const std::atomic<bool>& interrupted) {
         "latency p50 %.1f ms\n",
         (long long)summary.decoded, (long long)summary.classified, (long long)summary.dropped, summary.fps,
         summary.seconds > 0 ? shownWhileRunning_ / summary.seconds : 0.0, summary.latencyP50Ms);
+    if (options_.costPhaseFrames > 0) std::cerr << costPhases_.report() << "\n";
     // The input ended: keep showing the last frame until the user quits.
     while (!quit_ && !interrupted && !options_.exitAtEnd && !(options_.screenshotAfter > 0 && screenshotDone_)) {
         window_.wait(options_.screenshotAfter > 0 ? 0.0 : 0.1);

@@ -14,6 +14,7 @@
 
 #include "video/frame_source.h"
 #include "video/video_pipeline.h"
+#include "viewer/cost_phases.h"
 #include "viewer/display_pacer.h"
 #include "viewer/frame_converter.h"
 #include "viewer/overlay.h"
@@ -31,6 +32,7 @@ struct ViewerOptions {
     bool exitAtEnd = false;       // close when every source has ended instead of showing the last frame
     bool testResize = false;      // resize, minimise and restore the window during the run (tests)
     double displayBudget = 0.04;  // share of a busy device the window may use (DisplayPacer)
+    int costPhaseFrames = 0;      // > 0: measure the window's cost (CostPhases)
     std::string modelName, inputText;
 };
 
@@ -73,6 +75,7 @@ private:
     FrameConverter converter_;
     Renderer renderer_;
     DisplayPacer pacer_;
+    CostPhases costPhases_;
 
     std::vector<SourceView> views_;
     std::vector<std::vector<float>> probs_;

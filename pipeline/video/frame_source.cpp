@@ -459,6 +459,7 @@ FrameSource::FrameSource(int id, const std::string& spec, const SourceOptions& o
     impl_->info.spec = spec;
     impl_->info.kind = classify(spec);
     impl_->info.live = impl_->info.kind == SourceKind::Webcam || impl_->info.kind == SourceKind::Network;
+    impl_->info.paced = impl_->info.live || options.realtime;
     if (spec.empty()) throw SourceError("cannot open video: no source given");
     impl_->open();
 }

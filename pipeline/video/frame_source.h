@@ -38,6 +38,9 @@ struct SourceInfo {
     std::string spec;  // as given
     SourceKind kind = SourceKind::File;
     bool live = false;  // Webcam or Network: newest frame wins, older ones are dropped
+    // Frames come at their own rate (live, or --realtime): waiting for one is idle
+    // time, not a busy decoder.
+    bool paced = false;
     int width = 0, height = 0;
     double fps = 0.0;                 // average frame rate if known, else 0
     AVRational frameRate{0, 1};       // the same as a fraction (0/1 unknown)

@@ -78,7 +78,8 @@ runtime::Plan& VideoPipeline::planFor(int batch, int slot) {
 std::optional<Frame> VideoPipeline::nextFrame(FrameSource& source, std::chrono::milliseconds timeout) {
     const auto start = std::chrono::steady_clock::now();
     auto frame = source.next(timeout);
-    stats_.inputWaitSeconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (source.info().paced)
+        stats_.inputWaitSeconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return frame;
 }
 

@@ -53,8 +53,10 @@ struct PipelineStats {
     int64_t classified = 0;
     int64_t delivered = 0;
     std::vector<double> latenciesMs;
-    // Time run() spent blocked waiting for a source to give a frame: while it
-    // waits, the network has no work (the viewer lets the window use that time).
+    // Time run() spent blocked waiting for a paced source (live, or played at its
+    // frame rate) to give a frame: the network and the decoders are idle then,
+    // and the viewer lets the window use that time. Waits on a file decoded as
+    // fast as possible are not counted (its decoder is busy on the same machine).
     double inputWaitSeconds = 0.0;
     double seconds = 0.0;  // wall time of the last run()
     // When the first and the last results came, and how many frames the first tick classified.
