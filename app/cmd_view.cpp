@@ -42,7 +42,7 @@ const CommandSpec& viewSpec() {
              sourceOptionSpecs(),
              {{"no-vsync", "", "present without waiting for vertical sync (MAILBOX or IMMEDIATE if available)", ""},
               {"display-budget", "PERCENT",
-               "most of a busy device's time the window may take from inference; 100: draw every frame", "4"},
+               "most of a busy device's time the window may take from inference; 100: draw every frame", "3"},
               {"stats", "", "start with the stats panel open (key i)", ""},
               {"size", "WxH", "initial window size",
                "one source: its own size, scaled to fit 640x360..1280x720; several: 1280x720"},
@@ -120,7 +120,7 @@ int runView(const Args& args) {
     if (options.settings.smoothing >= 1.0f) args.fail("--smooth takes a weight of the past in [0, 1)");
     options.settings.stats = args.has("stats");
     options.vsync = !args.has("no-vsync");
-    options.displayBudget = args.number("display-budget", 4.0, 0.0) / 100.0;
+    options.displayBudget = args.number("display-budget", 3.0, 0.0) / 100.0;
     options.printShown = args.has("print-shown");
     options.exitAtEnd = args.has("exit-at-end");
     options.testResize = args.has("test-resize");

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Viewer cost: what the window (drawing + overlay, on Xvfb when there is no
 # display) costs inference throughput. Each round runs `resvk view --fast
-# --cost-phases 60`, which alternates 60 classified frames without drawing and
-# 60 drawing as usual in the same run and compares their time per frame (the
+# --cost-phases 100`, which alternates 100 classified frames without drawing and
+# 100 drawing as usual in the same run and compares their time per frame (the
 # machine's speed drifts too much between runs to see a few percent), and
 # `resvk classify` on the same source for reference. Prints each round, then
 # medians. The issue's budget: the window costs at most 5 %.
@@ -12,7 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SHARED=${RESVK_SHARED:-$PWD/../shared}
 MODEL=${1:-$SHARED/models/cifar10/resnet20_cifar10.onnx}
-FRAMES=${3:-600}
+FRAMES=${3:-900}
 ROUNDS=${4:-5}
 SOURCE=${2:-lavfi:testsrc2=size=640x360:rate=30:duration=$((FRAMES / 30))}
 RESVK=${RESVK:-$PWD/build/resvk}
@@ -34,7 +34,7 @@ for round in $(seq "$ROUNDS"); do
         sed -n 's/.*damaged; \([0-9.]*\) fps;.*/\1/p')
     # shellcheck disable=SC2086
     line=$("$RESVK" view "$SOURCE" --model "$MODEL" "${EXTRA[@]}" --fast --no-vsync --exit-at-end \
-        --cost-phases 60 ${VIEW_ARGS:-} 2>&1 >/dev/null | grep '^window cost:')
+        --cost-phases 100 ${VIEW_ARGS:-} 2>&1 >/dev/null | grep '^window cost:')
     # "window cost: A ms per frame without drawing, B ms with the window at W fps (...): C % of ..."
     read -r without with shown cost < <(echo "$line" |
         sed 's/.*cost: \([0-9.]*\) ms.*, \([0-9.]*\) ms with the window at \([0-9.]*\) fps.*: \([-0-9.]*\) %.*/\1 \2 \3 \4/')

@@ -7,7 +7,7 @@ namespace resvk::app::viewer {
 namespace {
 // Credit is capped so that a long idle stretch does not buy a burst of frames
 // later, and so is debt, so that one slow frame does not freeze the window.
-constexpr double kMaxCredit = 0.05;
+constexpr double kMaxCredit = 0.02;
 constexpr double kMaxDebt = 0.25;
 constexpr size_t kRecent = 9;              // costs remembered
 constexpr double kOutlierFactor = 3.0;     // a measured cost this far above the recent median is a one-off

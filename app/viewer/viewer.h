@@ -31,7 +31,7 @@ struct ViewerOptions {
     bool printShown = false;      // print the shown frame, top-1 and layout with each screenshot
     bool exitAtEnd = false;       // close when every source has ended instead of showing the last frame
     bool testResize = false;      // resize, minimise and restore the window during the run (tests)
-    double displayBudget = 0.04;  // share of a busy device the window may use (DisplayPacer)
+    double displayBudget = 0.03;  // share of a busy device the window may use (DisplayPacer)
     int costPhaseFrames = 0;      // > 0: measure the window's cost (CostPhases)
     std::string modelName, inputText;
 };
