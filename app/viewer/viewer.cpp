@@ -90,7 +90,9 @@ void Viewer::onFrame(const video::FrameEvent& e) {
     const bool mayDraw =
         userWaits || (costPhases_.drawing() && pacer_.due(secondsSinceStart(), pipeline_.stats().inputWaitSeconds));
     if (!roundOpen_ && mayDraw) openRound();
-    if (roundOpen_ && toConvert_[s]) convert(e);
+    // A source whose decoder has finished delivers its last few frames: keep
+    // its picture current, so that the window shows its last frame at the end.
+    if ((roundOpen_ && toConvert_[s]) || sources_[s]->finished()) convert(e);
     if (roundOpen_ && (userWaits || roundComplete())) {
         const double cpu = threadCpuSeconds();
         const bool shown = draw(options_.screenshotAfter > 0);
@@ -118,7 +120,9 @@ void Viewer::openRound() {
     lastGpuSeconds_ = renderer_.takeGpuSeconds() + converter_.takeGpuSeconds();
     roundCpuSeconds_ = 0.0;
     roundStarted_ = secondsSinceStart();
-    for (size_t i = 0; i < sources_.size(); ++i) toConvert_[i] = !sources_[i]->finished();
+    // Every source's next frame, also one whose decoder has finished (frames it
+    // decoded are still on their way); only the wait for the round skips those.
+    std::fill(toConvert_.begin(), toConvert_.end(), true);
     roundOpen_ = true;
 }
 

@@ -184,7 +184,7 @@ TEST_CASE("view: the screenshot shows the frame letterboxed, the overlay, and cl
     const auto frame = videoFrame(video, s.frame, s.vw, s.vh);
     const double videoDiff = meanDifference(image, frame, s, false);
     const double overlayDiff = meanDifference(image, frame, s, true);
-    INFO("mean |difference| outside the overlay " << videoDiff << ", inside " << overlayDiff);
+    INFO("frame " << s.frame << ": mean |difference| outside the overlay " << videoDiff << ", inside " << overlayDiff);
     CHECK(videoDiff < 6.0);
     CHECK(overlayDiff > 15.0);
     // The bars outside the picture are the background colour, not video.
@@ -195,6 +195,28 @@ TEST_CASE("view: the screenshot shows the frame letterboxed, the overlay, and cl
     const std::string expected = classifyTop1(c.out, s.frame);
     REQUIRE(!expected.empty());
     CHECK(s.top1 == expected);
+}
+
+TEST_CASE("view: when the input ends, the window shows its last frame", "[viewer]") {
+    // The window is paced, so the last frame drawn while running may be far
+    // behind; the end must still show the last frame. The hue of this test
+    // pattern turns with time (frames 45 and 59 differ by 64 on average), so a
+    // stale picture fails the comparison.
+    Xvfb x;
+    const std::string shot = tempDir() + "/end.png";
+    const std::string source = "lavfi:testsrc2=size=320x240:rate=30:duration=2,hue=h=t*120";
+    Result r = run(x.env(), {"view", source, "--model", sharedPath(kModel), "--no-crop", "--fast", "--print-shown",
+                             "--size", "640x480", "--screenshot-after", "100000", shot});
+    REQUIRE(r.code == 0);
+    const auto shown = parseShown(r.out);
+    REQUIRE(shown.size() == 1);
+    const Shown& s = shown[0];
+    CHECK(s.frame == 59);
+    const auto image = resvk::video::decodeImage(shot);
+    const auto frame = videoFrame(source, s.frame, s.vw, s.vh);
+    const double videoDiff = meanDifference(image, frame, s, false);
+    INFO("frame " << s.frame << ": mean |difference| outside the overlay " << videoDiff);
+    CHECK(videoDiff < 6.0);
 }
 
 TEST_CASE("view: resizing and minimising while running do not crash", "[viewer]") {
