@@ -90,8 +90,8 @@ void Viewer::onFrame(const video::FrameEvent& e) {
     const bool mayDraw =
         userWaits || (costPhases_.drawing() && pacer_.due(secondsSinceStart(), pipeline_.stats().inputWaitSeconds));
     if (!roundOpen_ && mayDraw) openRound();
-    // A source whose decoder has finished delivers its last few frames: keep
-    // its picture current, so that the window shows its last frame at the end.
+    // A finished source (nothing left to decode) still delivers the frames in
+    // flight: keep its picture current, so that the window ends on its last frame.
     if ((roundOpen_ && toConvert_[s]) || sources_[s]->finished()) convert(e);
     if (roundOpen_ && (userWaits || roundComplete())) {
         const double cpu = threadCpuSeconds();
