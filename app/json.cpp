@@ -18,27 +18,28 @@ void Json::separate() {
     }
 }
 
-Json& Json::beginObject() {
+Json& Json::open(char bracket) {
     separate();
-    out_ += "{";
+    out_ += bracket;
     first_.push_back(true);
     return *this;
+}
+Json& Json::close(char bracket) {
+    out_ += bracket;
+    first_.pop_back();
+    return *this;
+}
+Json& Json::beginObject() {
+    return open('{');
 }
 Json& Json::endObject() {
-    out_ += "}";
-    first_.pop_back();
-    return *this;
+    return close('}');
 }
 Json& Json::beginArray() {
-    separate();
-    out_ += "[";
-    first_.push_back(true);
-    return *this;
+    return open('[');
 }
 Json& Json::endArray() {
-    out_ += "]";
-    first_.pop_back();
-    return *this;
+    return close(']');
 }
 
 Json& Json::key(const std::string& name) {

@@ -26,6 +26,8 @@ public:
 
 private:
     void separate();
+    Json& open(char bracket);  // a container starts / ends
+    Json& close(char bracket);
     std::string out_;
     std::vector<bool> first_;  // per open container: nothing written yet
     bool afterKey_ = false;

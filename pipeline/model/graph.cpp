@@ -4,6 +4,17 @@
 
 namespace resvk::model {
 
+namespace {
+// Truncates toward zero, saturating instead of overflowing (INT64_MAX does not
+// survive a round trip through a double); NaN becomes 0.
+int64_t saturatingInt64(double v) {
+    if (v >= 9.2233720368547758e18) return INT64_MAX;
+    if (v <= -9.2233720368547758e18) return INT64_MIN;
+    if (std::isnan(v)) return 0;
+    return static_cast<int64_t>(std::trunc(v));
+}
+}  // namespace
+
 Tensor Tensor::zeros(DType type, Shape shape) {
     Tensor t;
     t.type = type;
@@ -37,15 +48,7 @@ void Tensor::set(size_t k, double v) {
     } else if (type == DType::Bool) {
         i[k] = v != 0.0 ? 1 : 0;
     } else {
-        // saturate instead of overflowing (INT64_MAX does not survive a double)
-        if (v >= 9.2233720368547758e18)
-            i[k] = INT64_MAX;
-        else if (v <= -9.2233720368547758e18)
-            i[k] = INT64_MIN;
-        else if (std::isnan(v))
-            i[k] = 0;
-        else
-            i[k] = static_cast<int64_t>(std::trunc(v));
+        i[k] = saturatingInt64(v);
     }
 }
 
@@ -54,17 +57,7 @@ std::vector<int64_t> Tensor::ints() const {
     // saturating: int64 parameters that reached us as floats (INT64_MAX Slice
     // ends in a graph input's value) must not overflow the conversion
     std::vector<int64_t> out(f.size());
-    for (size_t k = 0; k < f.size(); ++k) {
-        const float v = f[k];
-        if (v >= 9.2233720368547758e18f)
-            out[k] = INT64_MAX;
-        else if (v <= -9.2233720368547758e18f)
-            out[k] = INT64_MIN;
-        else if (std::isnan(v))
-            out[k] = 0;
-        else
-            out[k] = static_cast<int64_t>(v);
-    }
+    for (size_t k = 0; k < f.size(); ++k) out[k] = saturatingInt64(f[k]);
     return out;
 }
 
