@@ -61,7 +61,7 @@ const CommandSpec& viewSpec() {
          "resvk view a.mp4 --model m.onnx --screenshot-after 30 shot.png"},
         "Keys: space pause/resume, . next frame, o labels on/off, i stats, c settings (top K,\n"
         "smoothing, frame stride), f fullscreen, s screenshot (resvk-DATE-TIME.png), q or Esc quit.\n"
-        "The window never slows inference by more than --display-budget: where drawing is costly (a CPU\n"
+        "The window keeps its cost to inference within --display-budget: where drawing is costly (a CPU\n"
         "Vulkan driver) it shows fewer frames while the network is busy, and every frame when it keeps up.\n"
         "Needs a display (X11 or Wayland); without one, `resvk classify --output annotated.mp4` writes\n"
         "the labelled video instead.\n"

@@ -12,8 +12,8 @@
 // synchronously (the queue drains, then idles while the image is copied out),
 // the window server's copy, rasterisation on every core.
 //
-// On a GPU a window frame costs a fraction of a millisecond and every frame is
-// shown; on a CPU driver (lavapipe) a few frames a second are shown while the
+// On a GPU a window frame should cost a fraction of a millisecond and every
+// frame is shown; on a CPU driver (lavapipe) a few frames a second are shown while the
 // network is the bottleneck, and every frame when it keeps up with the input.
 #include <vector>
 
@@ -36,11 +36,10 @@ public:
     // far above the recent ones (a swapchain rebuilt) counts as their median.
     void shown(double measured);
 
-    // The cost charged per shown frame now, in seconds.
-    double costEstimate(double measured) const;
-    double budget() const { return budget_; }
-
 private:
+    // The cost charged for a shown frame whose drawing took `measured` seconds.
+    double costEstimate(double measured) const;
+
     double budget_;
     int affectedFrames_;  // classified frames a shown frame may slow: two ticks
     double credit_;
