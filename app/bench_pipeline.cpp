@@ -160,7 +160,17 @@ int runPipelineBench(const Args& args) {
 
     if (json) {
         Json j;
-        j.beginObject().key("model").value(path).key("device").value(context->info().name).key("sources").beginArray();
+        j.beginObject()
+            .key("model")
+            .value(path)
+            .key("device")
+            .value(context->info().name)
+            .key("device_profile")
+            .value(context->traits().profileName())
+            .key("memory_path")
+            .value(context->traits().memoryPathName())
+            .key("sources")
+            .beginArray();
         for (const auto& s : specs) j.value(s);
         j.endArray()
             .key("batch")
@@ -212,7 +222,8 @@ int runPipelineBench(const Args& args) {
         std::cout << j.str() << "\n";
         return 0;
     }
-    std::cout << "model:        " << path << "\ndevice:       " << describe(context->info()) << "\nsources:      ";
+    std::cout << "model:        " << path << "\ndevice:       " << describe(context->info())
+              << "\nprofile:      " << context->traits().describe() << "\nsources:      ";
     for (size_t i = 0; i < specs.size(); ++i) std::cout << (i ? ", " : "") << specs[i];
     std::cout << format("\nbatch:        %d (one frame per source per step), input %s, every %d\n", batch,
                         model::toString(input.shape).c_str(), every)

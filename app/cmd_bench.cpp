@@ -42,7 +42,7 @@ const CommandSpec& benchSpec() {
          {"crop", "HxW", "with --source: network input size when the model's H/W are symbolic", "224x224"},
          {"profile", "", "after timing, one run with GPU timestamps: a per-layer table and the 5 slowest", ""},
          {"json", "", "print one JSON object instead of text", ""},
-         deviceOption()},
+         deviceOption(), deviceProfileOption()},
         {"resvk bench --model ../shared/models/cifar10/resnet20_cifar10.onnx --batch 32",
          "resvk bench --model ../shared/models/reference/torchvision_resnet18/model.onnx --iters 5 --profile",
          "resvk bench --model ../shared/models/cifar10/resnet56_cifar10.onnx --json",
@@ -131,6 +131,10 @@ int runBench(const Args& args) {
             .value(path)
             .key("device")
             .value(context->info().name)
+            .key("device_profile")
+            .value(context->traits().profileName())
+            .key("memory_path")
+            .value(context->traits().memoryPathName())
             .key("input_shape")
             .value(model::toString(shapes[0]))
             .key("batch")
@@ -179,6 +183,7 @@ int runBench(const Args& args) {
         return 0;
     }
     std::cout << "model:        " << path << "\ndevice:       " << describe(context->info()) << "\n"
+              << "profile:      " << context->traits().describe() << "\n"
               << "input:        " << model::toString(shapes[0]) << "  (" << warmup << " warm-up, " << iters
               << " timed runs)\n"
               << format("ms/batch:     min %.3f  median %.3f\n", minMs, median)

@@ -21,7 +21,7 @@ const CommandSpec& checkSpec() {
         {{"rtol", "R", "relative tolerance", "1e-3"},
          {"atol", "A", "absolute tolerance", "1e-4"},
          {"json", "", "print one JSON document instead of lines", ""},
-         deviceOption()},
+         deviceOption(), deviceProfileOption()},
         {"resvk check ../shared/models/reference/cifar_resnet20",
          "resvk check ../shared/models/reference/torchvision_resnet18 ../shared/models/reference/cifar_resnet20",
          "resvk check ../shared/models/reference/cifar_resnet20 --atol 1e-5 --rtol 0 --json"},

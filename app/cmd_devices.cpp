@@ -6,25 +6,14 @@
 
 namespace resvk::app {
 
-namespace {
-// The same rule as vk::Context: first discrete GPU, else integrated, else any usable.
-int defaultDevice(const std::vector<vk::DeviceInfo>& devices) {
-    for (const char* wanted : {"discrete GPU", "integrated GPU"})
-        for (const auto& d : devices)
-            if (d.usable && d.type == wanted) return d.index;
-    for (const auto& d : devices)
-        if (d.usable) return d.index;
-    return -1;
-}
-}  // namespace
-
 const CommandSpec& devicesSpec() {
     static const CommandSpec spec{
         "devices",
         "[--json]",
-        "Lists the Vulkan devices: index, name, type, driver, Vulkan version and whether resvk can use\n"
-        "it (Vulkan 1.2 with a compute queue). The device marked with * is the one every command uses\n"
-        "unless --device N picks another.",
+        "Lists the Vulkan devices: index, name, type, driver, Vulkan version, device-local memory and\n"
+        "whether resvk can use it (Vulkan 1.2 with a compute queue). The device marked with * is the one\n"
+        "every command uses unless --device N picks another: a discrete GPU before an integrated one\n"
+        "before anything else, and among devices of that type the one with the most device-local memory.",
         "",
         0,
         {{"json", "", "print one JSON document instead of a table", ""}},
@@ -36,10 +25,11 @@ const CommandSpec& devicesSpec() {
 
 int runDevices(const Args& args) {
     auto devices = vk::Context::listDevices();
-    const int picked = defaultDevice(devices);
+    const vk::DeviceChoice choice = vk::chooseDevice(devices);
+    const int picked = choice.index;
     if (args.has("json")) {
         Json j;
-        j.beginObject().key("default").value(picked).key("devices").beginArray();
+        j.beginObject().key("default").value(picked).key("why").value(choice.reason).key("devices").beginArray();
         for (const auto& d : devices) {
             j.beginObject()
                 .key("index")
@@ -52,6 +42,8 @@ int runDevices(const Args& args) {
                 .value(d.driver)
                 .key("vulkan")
                 .value(vulkanVersion(d.apiVersion))
+                .key("device_local_bytes")
+                .value(static_cast<int64_t>(d.deviceLocalBytes))
                 .key("usable")
                 .value(d.usable)
                 .key("default")
@@ -72,12 +64,13 @@ int runDevices(const Args& args) {
                   << "          type: " << d.type << "\n"
                   << "          driver: " << d.driver << "\n"
                   << "          Vulkan: " << vulkanVersion(d.apiVersion) << "\n"
+                  << format("          device-local memory: %.1f GiB\n", double(d.deviceLocalBytes) / (1ull << 30))
                   << "          usable: " << (d.usable ? "yes" : "no (needs Vulkan 1.2 with a compute queue)") << "\n";
     }
     if (picked < 0)
         std::cout << "no usable device: resvk cannot run models here\n";
     else
-        std::cout << "* = used by default (override with --device N)\n";
+        std::cout << "* = used by default: " << choice.reason << " (override with --device N)\n";
     return 0;
 }
 

@@ -19,7 +19,7 @@ const CommandSpec& infoSpec() {
         1,
         {{"batch", "N", "batch size to compile for (shapes, MACs and memory are for this batch)", "1"},
          {"json", "", "print one JSON document instead of text", ""},
-         deviceOption()},
+         deviceOption(), deviceProfileOption()},
         {"resvk info ../shared/models/cifar10/resnet20_cifar10.onnx",
          "resvk info ../shared/models/reference/torchvision_resnet50/model.onnx --batch 8",
          "resvk info ../shared/models/cifar10/resnet56_cifar10.onnx --json"},
@@ -49,11 +49,13 @@ int runInfo(const Args& args) {
     model::Program program = m.compile(shapes, &unsupported);
     const model::ProgramStats total = model::computeStats(program);
 
-    std::string memory, memoryError;
+    std::string memory, memoryError, device, traits;
     runtime::PlanStats plan;
     if (unsupported.empty()) {
         try {
             auto context = openDevice(args);
+            device = describe(context->info());
+            traits = context->traits().describe();
             runtime::Engine engine(*context, m);
             plan = engine.stats(shapes);
         } catch (const vk::Error& e) {
@@ -122,9 +124,12 @@ int runInfo(const Args& args) {
             .value(plan.activationBytes)
             .key("weight_bytes")
             .value(plan.weightBytes)
+            .key("sub_batch")
+            .value(plan.subBatch ? plan.subBatch : int64_t(batch))
             .endObject();
     else
         j.null();
+    j.key("device").value(device).key("device_profile").value(traits);
     j.key("unsupported").beginArray();
     for (const auto& u : unsupported) j.value(u);
     j.endArray().endObject();
@@ -134,10 +139,15 @@ int runInfo(const Args& args) {
     } else {
         std::cout << "\nparameters:       " << total.parameters << format(" (%.2f M)\n", total.parameters / 1e6);
         std::cout << format("GMACs per image:  %.3f  (%.3f GFLOPs)\n", gmacsPerImage, 2 * gmacsPerImage);
-        if (memoryError.empty())
+        if (memoryError.empty()) {
             std::cout << format("memory (batch %d): activations %.2f MiB, weights %.2f MiB\n", batch,
                                 plan.activationBytes / mib, plan.weightBytes / mib);
-        else
+            if (plan.subBatch)
+                std::cout << format("                  (runs in sub-batches of %lld: a batch of %d exceeds the "
+                                    "device's buffer limits; memory is per sub-batch)\n",
+                                    static_cast<long long>(plan.subBatch), batch);
+            std::cout << "device:           " << device << "\nprofile:          " << traits << "\n";
+        } else
             std::cout << "memory:           unavailable (" << memoryError << ")\n";
         if (unsupported.empty())
             std::cout << "unsupported ops:  none\n";

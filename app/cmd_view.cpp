@@ -55,7 +55,7 @@ const CommandSpec& viewSpec() {
               {"cost-phases", "N",
                "benchmark aid: alternate N classified frames without drawing and N drawing; report the window's cost",
                ""},
-              deviceOption()}}),
+              deviceOption(), deviceProfileOption()}}),
         {"resvk view ../shared/media/vtest.avi --model ../shared/models/cifar10/resnet20_cifar10.onnx --no-crop",
          "resvk view /dev/video0 rtsp://camera.local/stream --model resnet50-v2-7 --smooth 0.8 --stats",
          "resvk view a.mp4 --model m.onnx --screenshot-after 30 shot.png"},
@@ -157,12 +157,11 @@ int runView(const Args& args) {
 
     const auto [width, height] = size ? *size : defaultSize(sources);
     viewer::Window window("resvk - " + options.modelName, width, height);
-    vk::ContextOptions contextOptions;
-    contextOptions.deviceIndex = args.integer("device", -1, 0, 1 << 20);
-    contextOptions.instanceExtensions = viewer::Window::instanceExtensions();
-    contextOptions.deviceExtensions = {VK_KHR_SWAPCHAIN_EXTENSION_NAME};
-    contextOptions.queueFamilyFilter = &viewer::Window::canPresent;
-    vk::Context context(contextOptions);
+    vk::ContextOptions vkOptions = contextOptions(args);
+    vkOptions.instanceExtensions = viewer::Window::instanceExtensions();
+    vkOptions.deviceExtensions = {VK_KHR_SWAPCHAIN_EXTENSION_NAME};
+    vkOptions.queueFamilyFilter = &viewer::Window::canPresent;
+    vk::Context context(vkOptions);
 
     video::PipelineOptions pipelineOptions;
     pipelineOptions.preprocess = preprocess;

@@ -12,10 +12,26 @@ OptionSpec deviceOption() {
             "the first discrete GPU, else integrated, else any"};
 }
 
-std::unique_ptr<vk::Context> openDevice(const Args& args) {
+OptionSpec deviceProfileOption() {
+    return {"device-profile", "auto|cpu|gpu",
+            "kernel family, tiles and workgroup width: cpu (lavapipe-like) or gpu; auto picks by device type. "
+            "Also RESVK_DEVICE_PROFILE; RESVK_FORCE_STAGING=1 forces the discrete-GPU memory path",
+            "auto"};
+}
+
+vk::ContextOptions contextOptions(const Args& args) {
     vk::ContextOptions options;
     options.deviceIndex = args.integer("device", -1, 0, 1 << 20);  // the Context checks the range
-    return std::make_unique<vk::Context>(options);
+    try {
+        options.traits.profile = vk::parseProfileRequest(args.str("device-profile", "auto"));
+    } catch (const std::invalid_argument& e) {
+        args.fail(std::string("--device-profile: ") + e.what());
+    }
+    return options;
+}
+
+std::unique_ptr<vk::Context> openDevice(const Args& args) {
+    return std::make_unique<vk::Context>(contextOptions(args));
 }
 
 model::Shape concreteShape(const model::TensorInfo& input, int batch, int spatial) {

@@ -27,8 +27,12 @@ int runDevices(const Args& args);
 const CommandSpec& modelsSpec();
 int runModels(const Args& args);
 
-// The --device option every GPU command takes.
+// The --device and --device-profile options every command that runs a network takes.
 OptionSpec deviceOption();
+OptionSpec deviceProfileOption();
+// --device and --device-profile as context options (RESVK_DEVICE_PROFILE and
+// RESVK_FORCE_STAGING are read by the Context itself).
+vk::ContextOptions contextOptions(const Args& args);
 // Opens the Vulkan device chosen by --device (default: automatic choice).
 std::unique_ptr<vk::Context> openDevice(const Args& args);
 

@@ -15,12 +15,12 @@ FrameConverter::FrameConverter(vk::Context& context, vk::KernelCache& kernels,
     : context_(context), kernels_(kernels), uploader_(context, kernels, preprocess, sources), pictures_(sources) {}
 
 void FrameConverter::convert(int source, video::GpuPreprocessor& preprocessor, int slot) {
-    preprocessor.addReader(slot, submit(source, preprocessor.planeView(slot)));
+    preprocessor.addReader(slot, submit(source, preprocessor.planeView(slot), false));
 }
 
 void FrameConverter::convert(int source, const AVFrame& frame) {
     uploader_.upload(frame, source);
-    uploader_.addReader(source, submit(source, uploader_.planeView(source)));
+    uploader_.addReader(source, submit(source, uploader_.planeView(source), true));
 }
 
 double FrameConverter::takeGpuSeconds() {
@@ -33,7 +33,8 @@ double FrameConverter::takeGpuSeconds() {
     return seconds;
 }
 
-std::shared_ptr<vk::CommandStream> FrameConverter::submit(int source, const video::GpuPreprocessor::PlaneView& view) {
+std::shared_ptr<vk::CommandStream> FrameConverter::submit(int source, const video::GpuPreprocessor::PlaneView& view,
+                                                          bool ownUpload) {
     Picture& p = pictures_.at(source);
     const auto& layout = view.layout;
     const VkDeviceSize bytes = static_cast<VkDeviceSize>(layout.srcWidth) * layout.srcHeight * 4;
@@ -54,14 +55,15 @@ std::shared_ptr<vk::CommandStream> FrameConverter::submit(int source, const vide
         std::erase_if(streams_, [&](const auto& e) { return std::get<0>(e.first) == source; });
         p.layout = params;
     }
-    StreamKey key{source, view.planes.buffer, view.table.buffer, p.pixels.handle(), params};
+    StreamKey key{source, view.planes.buffer, view.table.buffer, p.pixels.handle(), params, ownUpload};
     auto& stream = streams_[key];
     if (!stream) {
         if (streams_.size() > 32) {  // frame sizes keep changing: start over rather than grow
             streams_.clear();
-            return submit(source, view);
+            return submit(source, view, ownUpload);
         }
         stream = std::make_shared<vk::CommandStream>(context_, kernels_, true);  // timestamps: the viewer's pacing
+        if (ownUpload) uploader_.recordUpload(*stream, source);
         const vk::KernelKey kernel{shaders::ShaderId::display, {static_cast<int32_t>(kLocalSize)}, 2, sizeof layout};
         const std::vector<vk::TexelInput> inputs = {{view.planes, VK_FORMAT_R8_UNORM},
                                                     {view.table, VK_FORMAT_R32G32B32A32_SFLOAT}};

@@ -36,14 +36,17 @@ public:
     bool ready(int source) const { return pictures_[source].width > 0; }
 
 private:
-    std::shared_ptr<vk::CommandStream> submit(int source, const video::GpuPreprocessor::PlaneView& view);
+    // `ownUpload`: the planes came through uploader_, whose staging copies (on the
+    // staging memory path) this stream records; the pipeline's came with inference.
+    std::shared_ptr<vk::CommandStream> submit(int source, const video::GpuPreprocessor::PlaneView& view,
+                                              bool ownUpload);
 
     struct Picture {
         vk::Buffer pixels;  // RGBA8, width x height, row-major
         int width = 0, height = 0;
         std::vector<char> layout;  // the PreprocessParams last converted from
     };
-    using StreamKey = std::tuple<int, VkBuffer, VkBuffer, VkBuffer, std::vector<char>>;
+    using StreamKey = std::tuple<int, VkBuffer, VkBuffer, VkBuffer, std::vector<char>, bool>;
 
     vk::Context& context_;
     vk::KernelCache& kernels_;

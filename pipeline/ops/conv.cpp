@@ -38,14 +38,14 @@ ConvTile chooseConvTile(const Shape4& out, const Recorder& r) {
     const int outC4 = channelTexels(out[1]);
     // Invocations a device needs in flight before bigger tiles pay off: a few
     // SIMD rows per core on a CPU, tens of thousands of lanes on a GPU.
-    const int64_t wanted = r.cpuDevice ? 256 : 32768;
-    const bool shuffle = r.cpuDevice && r.shuffleSubgroupSize > 0 && r.shuffleSubgroupSize == r.localSize;
+    const int64_t wanted = r.convTileInvocations;
+    const int sg = static_cast<int>(r.sharedWeightsSubgroup);
     const ConvTile candidates[] = {{4, 4, false}, {2, 8, false}, {2, 4, false}, {1, 4, false}};
     for (ConvTile t : candidates) {
         if (t.outTexels > outC4) continue;
         const int64_t invocations = ((pixels + t.pixels - 1) / t.pixels) * ((outC4 + t.outTexels - 1) / t.outTexels);
         if (invocations < wanted) continue;
-        t.subgroupWeights = shuffle && (t.outTexels * 4) % int(r.shuffleSubgroupSize) == 0 && t.outTexels > 1;
+        t.subgroupWeights = sg > 0 && (t.outTexels * 4) % sg == 0 && t.outTexels > 1;
         return t;
     }
     return outC4 >= 2 ? ConvTile{2, 4, false} : ConvTile{1, 4, false};
@@ -119,12 +119,13 @@ void recordConv(Recorder& r, const ConvGeometry& g, const ConvTile& tile, const 
     }
     const bool padded = g.padBegin[0] || g.padBegin[1] || g.padEnd[0] || g.padEnd[1];
     spec.push_back(padded ? 1 : 0);
-    spec.push_back(tile.subgroupWeights ? static_cast<int32_t>(r.shuffleSubgroupSize) : 0);
+    spec.push_back(tile.subgroupWeights ? static_cast<int32_t>(r.sharedWeightsSubgroup) : 0);
     spec.push_back(weightSets > 1 ? 1 : 0);
     // Batched GEMMs: each batch item (grid z) has its own weight set.
     const int64_t items = weightSets > 1 ? 1 : out[0];
     if (weightSets > 1) p.weightBatchStride = p.outC4 * 4 * p.inC4 * g.kernel[0] * g.kernel[1];
     vk::KernelKey key{tileShader(tile), spec, 4, sizeof p};
+    if (tile.subgroupWeights) key.requiredSubgroupSize = r.sharedWeightsSubgroup;
     const int64_t pixelTiles = (items * out[2] * out[3] + tile.pixels - 1) / tile.pixels;
     const uint32_t groupsX = static_cast<uint32_t>((pixelTiles + r.localSize - 1) / r.localSize);
     const uint32_t groupsY = static_cast<uint32_t>((p.outC4 + tile.outTexels - 1) / tile.outTexels);

@@ -27,14 +27,21 @@ struct Tensor {
 std::vector<float> pack4(const float* nchw, const Shape4& shape);
 void unpack4(const float* packed, const Shape4& shape, float* nchw);
 
-// What every op needs to record: the stream, the device's preferred workgroup
-// width (one SIMD row = one subgroup on lavapipe, 64 on real GPUs) and whether
-// kernels may share fetched data across a subgroup (see conv2d.comp).
+// What every op needs to record: the stream and the device's choices that ops
+// read (vk/device_traits.h): workgroup width (one SIMD row = one subgroup on a
+// CPU profile, 64 on the GPU profile), whether convolutions may share fetched
+// weights across a (pinned) subgroup, and when bigger register tiles pay off.
 struct Recorder {
     vk::CommandStream& stream;
     uint32_t localSize = 64;
-    uint32_t shuffleSubgroupSize = 0;  // 0: no subgroup sharing
-    bool cpuDevice = false;            // lavapipe-like: few wide threads, costly fetches
+    uint32_t sharedWeightsSubgroup = 0;  // 0: no subgroup sharing, else == localSize
+    int64_t convTileInvocations = 32768;
+
+    static Recorder forDevice(vk::CommandStream& stream, const vk::DeviceTraits& traits) {
+        return {stream, traits.workgroupWidth,
+                traits.sharedWeightsSubgroup == traits.workgroupWidth ? traits.sharedWeightsSubgroup : 0,
+                traits.convTileInvocations};
+    }
 };
 
 // Workgroups for `invocations` one-dimensional invocations, folded into a 2-D

@@ -1,6 +1,7 @@
 #include "runtime/engine.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 
 #include "runtime/plan.h"
@@ -37,7 +38,7 @@ Engine::PlanEntry& Engine::planFor(const std::vector<model::Shape>& inputShapes,
     if (it == plans_.end()) {
         model::Program program = model_.compile(inputShapes, nullptr, withValues ? &values : nullptr);
         PlanEntry entry{nullptr, program.graphInputOfProgramInput};
-        entry.plan = std::make_unique<Plan>(context_, *kernels_, std::move(program));
+        entry.plan = std::make_unique<Plan>(context_, *kernels_, std::move(program), Prologue{}, profiling_);
         // one plan per shapes: a new parameter value replaces the old plan
         if (withValues)
             for (auto o = plans_.begin(); o != plans_.end();)
@@ -47,7 +48,31 @@ Engine::PlanEntry& Engine::planFor(const std::vector<model::Shape>& inputShapes,
     return it->second;
 }
 
+void Engine::setProfiling(bool on) {
+    if (on != profiling_) plans_.clear();
+    profiling_ = on;
+}
+
+int64_t Engine::batchOf(const std::vector<model::Shape>& shapes) const {
+    for (size_t k = 0; k < shapes.size(); ++k)
+        if (!(k < parameterInputs_.size() && parameterInputs_[k]) && !shapes[k].empty()) return shapes[k][0];
+    return 0;
+}
+
 std::vector<model::HostTensor> Engine::run(const std::vector<model::HostTensor>& inputs) {
+    std::vector<model::Shape> shapes;
+    for (const auto& t : inputs) shapes.push_back(t.shape);
+    const int64_t batch = batchOf(shapes);
+    if (subBatches_.count(shapes)) return runSplit(inputs, batch, LimitError("", 1.0, false));
+    try {
+        return runWhole(inputs);
+    } catch (const LimitError& e) {
+        if (e.perImage || batch <= 1) throw;
+        return runSplit(inputs, batch, e);
+    }
+}
+
+std::vector<model::HostTensor> Engine::runWhole(const std::vector<model::HostTensor>& inputs) {
     std::vector<model::Shape> shapes;
     for (const auto& t : inputs) shapes.push_back(t.shape);
     PlanEntry& entry = planFor(shapes, &inputs);
@@ -65,8 +90,89 @@ std::vector<model::HostTensor> Engine::run(const std::vector<model::HostTensor>&
     return outputs;
 }
 
+namespace {
+
+// Items [begin, begin + count) along dim 0 of every batched input.
+std::vector<model::HostTensor> sliceBatch(const std::vector<model::HostTensor>& inputs, const std::vector<bool>& batched,
+                                          int64_t begin, int64_t count) {
+    std::vector<model::HostTensor> part;
+    for (size_t k = 0; k < inputs.size(); ++k) {
+        if (!batched[k]) {
+            part.push_back(inputs[k]);
+            continue;
+        }
+        const auto& t = inputs[k];
+        const size_t item = t.data.size() / static_cast<size_t>(t.shape[0]);
+        model::HostTensor s{t.name, t.shape, {}};
+        s.shape[0] = count;
+        s.data.assign(t.data.begin() + begin * item, t.data.begin() + (begin + count) * item);
+        part.push_back(std::move(s));
+    }
+    return part;
+}
+
+}  // namespace
+
+std::vector<model::HostTensor> Engine::runSplit(const std::vector<model::HostTensor>& inputs, int64_t batch,
+                                                const LimitError& first) {
+    std::vector<model::Shape> shapes;
+    std::vector<bool> batched;
+    for (size_t k = 0; k < inputs.size(); ++k) {
+        shapes.push_back(inputs[k].shape);
+        batched.push_back(!(k < parameterInputs_.size() && parameterInputs_[k]) && !inputs[k].shape.empty() &&
+                          inputs[k].shape[0] == batch);
+    }
+    int64_t& sub = subBatches_[shapes];
+    if (sub == 0) sub = std::max<int64_t>(1, static_cast<int64_t>(batch / std::ceil(first.ratio)));
+    for (;;) {
+        try {
+            std::vector<model::HostTensor> outputs;
+            for (int64_t begin = 0; begin < batch; begin += sub) {
+                const int64_t count = std::min(sub, batch - begin);
+                auto part = runWhole(sliceBatch(inputs, batched, begin, count));
+                if (begin == 0) {
+                    outputs = std::move(part);
+                    continue;
+                }
+                // Outputs whose first dim is the batch are concatenated; the others
+                // (constants, batch-independent results) are the same in every part.
+                for (size_t o = 0; o < outputs.size(); ++o) {
+                    if (part[o].shape.empty() || part[o].shape[0] != count) continue;
+                    outputs[o].shape[0] += count;
+                    outputs[o].data.insert(outputs[o].data.end(), part[o].data.begin(), part[o].data.end());
+                }
+            }
+            return outputs;
+        } catch (const LimitError& e) {
+            if (e.perImage || sub <= 1) {
+                subBatches_.erase(shapes);
+                throw;
+            }
+            sub = std::max<int64_t>(1, sub / 2);
+        }
+    }
+}
+
 PlanStats Engine::stats(const std::vector<model::Shape>& inputShapes) {
-    return planFor(inputShapes).plan->stats();
+    try {
+        return planFor(inputShapes).plan->stats();
+    } catch (const LimitError& e) {
+        const int64_t batch = batchOf(inputShapes);
+        if (e.perImage || batch <= 1) throw;
+        int64_t sub = std::max<int64_t>(1, static_cast<int64_t>(batch / std::ceil(e.ratio)));
+        for (;; sub = std::max<int64_t>(1, sub / 2)) {
+            auto shapes = inputShapes;
+            for (auto& s : shapes)
+                if (!s.empty() && s[0] == batch) s[0] = sub;
+            try {
+                PlanStats stats = planFor(shapes).plan->stats();
+                stats.subBatch = sub;
+                return stats;
+            } catch (const LimitError&) {
+                if (sub <= 1) throw;
+            }
+        }
+    }
 }
 
 }  // namespace resvk::runtime

@@ -25,6 +25,9 @@ struct PlanStats {
     int64_t activationBytes = 0;  // after liveness-based reuse
     int64_t weightBytes = 0;
     int64_t layerCount = 0;
+    // When the asked batch exceeds the device's buffer limits: the sub-batch it
+    // runs in instead (0 = the whole batch at once).
+    int64_t subBatch = 0;
 };
 
 class Plan;
@@ -42,9 +45,14 @@ public:
     // or op parameters passed as graph inputs) are compiled into the plan as
     // constants; a plan is reused only for the same shapes and the same
     // parameter values (a new value replaces the plan for those shapes).
+    // A batch whose tensors exceed the device's buffer limits runs as several
+    // sub-batches (the caller asked for a batch, not for an error); a single image
+    // that cannot fit throws LimitError naming the layer.
     std::vector<model::HostTensor> run(const std::vector<model::HostTensor>& inputs);
 
-    void setProfiling(bool on) { profiling_ = on; }
+    // Profiling records timestamps around every dispatch: plans are rebuilt
+    // when it changes, since timestamps keep a GPU from overlapping dispatches.
+    void setProfiling(bool on);
     // Per-layer GPU times of the last run(); empty unless profiling is on.
     const std::vector<LayerTiming>& lastProfile() const { return profile_; }
 
@@ -65,6 +73,10 @@ private:
     };
     PlanEntry& planFor(const std::vector<model::Shape>& inputShapes,
                        const std::vector<model::HostTensor>* inputs = nullptr);
+    std::vector<model::HostTensor> runWhole(const std::vector<model::HostTensor>& inputs);
+    std::vector<model::HostTensor> runSplit(const std::vector<model::HostTensor>& inputs, int64_t batch,
+                                            const struct LimitError& first);
+    int64_t batchOf(const std::vector<model::Shape>& shapes) const;  // 0: no batched input
 
     vk::Context& context_;
     const model::Model& model_;
@@ -72,6 +84,7 @@ private:
     bool hasParameterInputs_ = false;
     std::unique_ptr<vk::KernelCache> kernels_;
     std::map<PlanKey, PlanEntry> plans_;
+    std::map<std::vector<model::Shape>, int64_t> subBatches_;  // shapes that did not fit -> sub-batch that does
     bool profiling_ = false;
     std::vector<LayerTiming> profile_;
 };

@@ -1,6 +1,8 @@
 #include "runtime/plan.h"
 
+#include <algorithm>
 #include <climits>
+#include <cstring>
 
 #include "ops/conv.h"
 #include "ops/elementwise.h"
@@ -58,27 +60,37 @@ std::string kindLabel(const model::Layer& l) {
 
 }  // namespace
 
-Plan::Plan(vk::Context& context, vk::KernelCache& kernels, model::Program program, const Prologue& prologue)
+Plan::Plan(vk::Context& context, vk::KernelCache& kernels, model::Program program, const Prologue& prologue,
+           bool timestamps)
     : context_(context), program_(std::move(program)) {
     for (const auto& v : program_.values)
         if (v.shape.size() > 4) throw model::Error("tensor '" + v.name + "' has rank > 4, which resvk does not run");
     placeActivations();
     uploadConstants();
-    stream_ = std::make_unique<vk::CommandStream>(context, kernels, true);
-    // On a CPU device one workgroup is one SIMD row; wider ones only add loop overhead.
-    const uint32_t subgroup = context.shuffleSubgroupSize();
-    const uint32_t local = context.isCpuDevice() && subgroup ? subgroup : 64u;
-    ops::Recorder recorder{*stream_, local, subgroup, context.isCpuDevice()};
+    makeStaging();
+    stream_ = std::make_unique<vk::CommandStream>(context, kernels, timestamps);
+    ops::Recorder recorder = ops::Recorder::forDevice(*stream_, context.traits());
     if (prologue) {
         std::vector<ops::Tensor> inputs;
         for (int v : program_.inputs) inputs.push_back(tensorOf(v));
         prologue(recorder, inputs);
+    } else if (staged_) {
+        for (size_t i = 0; i < program_.inputs.size(); ++i) {
+            const ops::Tensor t = tensorOf(program_.inputs[i]);
+            stream_->copy(inputStaging_.slice(inputStagingOffsets_[i], t.slice.size), t.slice);
+        }
     }
     for (size_t i = 0; i < program_.layers.size(); ++i) {
         const size_t begin = stream_->dispatchCount();
         recordLayer(recorder, program_.layers[i], i);
         layerDispatches_.push_back({begin, stream_->dispatchCount()});
     }
+    if (staged_)
+        for (size_t i = 0; i < program_.outputs.size(); ++i) {
+            if (outputStagingOffsets_[i] == VK_WHOLE_SIZE) continue;  // a constant output
+            const ops::Tensor t = tensorOf(program_.outputs[i]);
+            stream_->copy(t.slice, outputStaging_.slice(outputStagingOffsets_[i], t.slice.size));
+        }
     stream_->finish();
     stats_.layerCount = static_cast<int64_t>(program_.layers.size());
 }
@@ -115,14 +127,62 @@ void Plan::placeActivations() {
         if (t.first == INT_MAX) t.first = -1;  // never written: an unused input
         if (t.last < t.first) t.last = t.first;
     }
+    checkLimits();
     MemoryPlan plan = planMemory(lifetimes, kAlignment);
     valueOffsets_ = plan.offsets;
     stats_.activationBytes = plan.arenaBytes;
     arena_ = vk::Buffer(context_, plan.arenaBytes, vk::Buffer::Kind::Compute);
 }
 
+void Plan::checkLimits() const {
+    // Every tensor is bound whole, as a storage buffer (written) or an RGBA32F
+    // texel buffer (read): each must fit both ranges.
+    const auto& traits = context_.traits();
+    const double limit = static_cast<double>(std::min<uint64_t>(traits.maxStorageBufferRange,
+                                                                 traits.maxTexelBufferElements * 16));
+    auto layerOf = [&](size_t value) -> std::string {
+        for (size_t i = 0; i < program_.layers.size(); ++i) {
+            const auto& l = program_.layers[i];
+            if (size_t(l.output) == value) return l.name;
+            for (int s : scratch_[i])
+                if (size_t(s) == value) return l.name;
+        }
+        return value < program_.values.size() ? "input " + program_.values[value].name : "?";
+    };
+    for (size_t v = 0; v < valueShapes_.size(); ++v) {
+        const double bytes = static_cast<double>(ops::packedBytes(valueShapes_[v]));
+        if (bytes <= limit) continue;
+        const int batch = valueShapes_[v][0];
+        const double ratio = bytes / limit;
+        throw LimitError("layer '" + layerOf(v) + "' needs a " + std::to_string(int64_t(bytes)) +
+                             "-byte tensor, more than this device binds at once (" +
+                             std::to_string(int64_t(limit)) + " bytes)" +
+                             (batch > 1 ? " at batch " + std::to_string(batch) : " for one image"),
+                         ratio, batch <= 1 || ratio > batch);
+    }
+}
+
+void Plan::makeStaging() {
+    staged_ = !arena_.mapped();
+    if (!staged_) return;
+    // Sized once: the stream records copies to and from these every run.
+    VkDeviceSize in = 0, out = 0;
+    for (int v : program_.inputs) {
+        inputStagingOffsets_.push_back(in);
+        in += (ops::packedBytes(valueShapes_[v]) + kAlignment - 1) / kAlignment * kAlignment;
+    }
+    for (int v : program_.outputs) {
+        const bool constant = std::any_of(program_.constOutputs.begin(), program_.constOutputs.end(),
+                                          [&](const auto& c) { return c.value == v; });
+        outputStagingOffsets_.push_back(constant ? VK_WHOLE_SIZE : out);
+        if (!constant) out += (ops::packedBytes(valueShapes_[v]) + kAlignment - 1) / kAlignment * kAlignment;
+    }
+    inputStaging_ = vk::Buffer(context_, std::max<VkDeviceSize>(in, 16), vk::Buffer::Kind::Staging);
+    outputStaging_ = vk::Buffer(context_, std::max<VkDeviceSize>(out, 16), vk::Buffer::Kind::Staging);
+}
+
 bool Plan::usesWinograd(const model::Layer& l) const {
-    return l.kind == model::LayerKind::Conv && context_.isCpuDevice() &&
+    return l.kind == model::LayerKind::Conv && context_.traits().winograd &&
            ops::winogradPreferred(geometryOf(l), valueShapes_[l.inputs.at(0)], valueShapes_[l.output]);
 }
 
@@ -165,6 +225,12 @@ void Plan::uploadConstants() {
         append(ops::packBias(l.bias, outC));
     }
     weights_ = vk::Buffer(context_, std::max<size_t>(host.size() * sizeof(float), 16), vk::Buffer::Kind::Compute);
+    for (const auto& [offset, count] : ranges)
+        if (static_cast<uint64_t>(count + 3) / 4 > context_.traits().maxTexelBufferElements)
+            throw LimitError("a layer's weights (" + std::to_string(count * sizeof(float)) +
+                                 " bytes) are more than this device binds at once",
+                             0.0, true);
+    // Once per plan, at setup: the one blocking upload the staging path allows.
     weights_.write(0, host.data(), host.size() * sizeof(float));
     stats_.weightBytes = static_cast<int64_t>(host.size() * sizeof(float));
     size_t next = 0;
@@ -296,13 +362,18 @@ void Plan::writeInputs(const std::vector<model::HostTensor>& inputs) {
             throw model::Error("input '" + program_.values[v].name + "' must be " + model::toString(want) + ", got " +
                                model::toString(inputs[i].shape));
         const auto packed = ops::pack4(inputs[i].data.data(), valueShapes_[v]);
-        arena_.write(valueOffsets_[v], packed.data(), packed.size() * sizeof(float));
+        if (staged_)
+            std::memcpy(static_cast<char*>(inputStaging_.mapped()) + inputStagingOffsets_[i], packed.data(),
+                        packed.size() * sizeof(float));
+        else
+            arena_.write(valueOffsets_[v], packed.data(), packed.size() * sizeof(float));
     }
 }
 
 std::vector<model::HostTensor> Plan::readOutputs() const {
     std::vector<model::HostTensor> outputs;
-    for (int v : program_.outputs) {
+    for (size_t o = 0; o < program_.outputs.size(); ++o) {
+        const int v = program_.outputs[o];
         model::HostTensor t{program_.values[v].name, program_.values[v].shape, {}};
         t.data.resize(static_cast<size_t>(model::elementCount(t.shape)));
         bool constant = false;
@@ -312,13 +383,25 @@ std::vector<model::HostTensor> Plan::readOutputs() const {
                 constant = true;
             }
         if (!constant) {
-            std::vector<float> packed(static_cast<size_t>(ops::texelCount(valueShapes_[v]) * 4));
-            arena_.read(valueOffsets_[v], packed.data(), packed.size() * sizeof(float));
-            ops::unpack4(packed.data(), valueShapes_[v], t.data.data());
+            if (staged_) {
+                const auto* packed = reinterpret_cast<const float*>(static_cast<const char*>(outputStaging_.mapped()) +
+                                                                    outputStagingOffsets_[o]);
+                ops::unpack4(packed, valueShapes_[v], t.data.data());
+            } else {
+                std::vector<float> packed(static_cast<size_t>(ops::texelCount(valueShapes_[v]) * 4));
+                arena_.read(valueOffsets_[v], packed.data(), packed.size() * sizeof(float));
+                ops::unpack4(packed.data(), valueShapes_[v], t.data.data());
+            }
         }
         outputs.push_back(std::move(t));
     }
     return outputs;
+}
+
+std::vector<std::string> Plan::kernelNames() const {
+    std::vector<std::string> names;
+    for (auto id : stream_->recordedShaders()) names.push_back(shaders::name(id));
+    return names;
 }
 
 std::vector<LayerTiming> Plan::profile() const {

@@ -19,9 +19,24 @@ namespace resvk::runtime {
 // frame preprocessing) at the start of the stream, before the first layer.
 using Prologue = std::function<void(ops::Recorder&, const std::vector<ops::Tensor>& inputs)>;
 
+// A tensor or weight array larger than the device lets one kernel bind
+// (maxStorageBufferRange / maxTexelBufferElements). `ratio` (> 1) is how far
+// over the limit it is, so a batch split `ratio` ways or more might fit;
+// `perImage` means it does not scale with the batch, so no split helps.
+struct LimitError : model::Error {
+    LimitError(const std::string& what, double ratio, bool perImage)
+        : model::Error(what), ratio(ratio), perImage(perImage) {}
+    double ratio;
+    bool perImage;
+};
+
 class Plan {
 public:
-    Plan(vk::Context& context, vk::KernelCache& kernels, model::Program program, const Prologue& prologue = {});
+    // Throws LimitError when a tensor of the program exceeds the device's limits.
+    // `timestamps`: bracket every dispatch with timestamps (profile()); off, the
+    // GPU may overlap dispatches that do not depend on each other.
+    Plan(vk::Context& context, vk::KernelCache& kernels, model::Program program, const Prologue& prologue = {},
+         bool timestamps = false);
     ~Plan();
 
     // Host inputs in, host outputs out, synchronously.
@@ -34,8 +49,10 @@ public:
     std::vector<model::HostTensor> readOutputs() const;
 
     const PlanStats& stats() const { return stats_; }
-    // Per-layer GPU times of the last run.
+    // Per-layer GPU times of the last run (empty without timestamps).
     std::vector<LayerTiming> profile() const;
+    // The kernels the plan recorded, in dispatch order (tests check the branch taken).
+    std::vector<std::string> kernelNames() const;
 
 private:
     struct LayerConstants {  // where a layer's packed weights and bias live
@@ -43,7 +60,9 @@ private:
         vk::BufferSlice bias;
     };
     void placeActivations();
+    void checkLimits() const;
     void uploadConstants();
+    void makeStaging();
     ops::Tensor tensorOf(int value) const;
     std::vector<ops::Shape4> scratchShapes(const model::Layer& layer) const;
     bool usesWinograd(const model::Layer& layer) const;
@@ -56,6 +75,12 @@ private:
     std::vector<ops::Shape4> valueShapes_;
     vk::Buffer arena_;
     vk::Buffer weights_;
+    // The staging memory path: inputs are packed into inputStaging_ and outputs
+    // read from outputStaging_; the recorded stream copies them in and out, so
+    // a run is still one submission.
+    bool staged_ = false;
+    vk::Buffer inputStaging_, outputStaging_;
+    std::vector<VkDeviceSize> inputStagingOffsets_, outputStagingOffsets_;  // per program input / output
     std::vector<LayerConstants> constants_;  // per layer
     std::vector<std::vector<int>> scratch_;  // per layer: scratch tensors (value ids past the program's)
     std::unique_ptr<vk::CommandStream> stream_;

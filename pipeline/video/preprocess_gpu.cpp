@@ -190,6 +190,9 @@ ColourInfo colourInfoOf(const AVFrame& frame) {
 
 struct GpuPreprocessor::Slot {
     vk::Buffer planes, table;
+    // The staging memory path: planes then table, written by upload() and copied
+    // into planes/table by the recorded stream (recordUpload), never by a submit of its own.
+    vk::Buffer staging;
     shaders::PreprocessParams params{};
     bool uploaded = false;
     bool recorded = false;
@@ -335,22 +338,19 @@ void GpuPreprocessor::uploadLayout(Slot& s, const AVFrame& frame, int formatValu
     }
     if (std::memcmp(&p, &s.params, sizeof p) != 0) s.stale = true;
     s.params = p;
-    s.table.write(0, t.data(), tableBytes);
-
-    auto copyPlanes = [&](uint8_t* dst) {
-        for (int pl = 0; pl < planeCount; ++pl) {
-            const size_t bytes = static_cast<size_t>(linesizes[pl]);
-            for (int y = 0; y < rows[pl]; ++y)
-                std::memcpy(dst + offsets[pl] + bytes * y,
-                            frame.data[pl] + static_cast<ptrdiff_t>(frame.linesize[pl]) * y, bytes);
-        }
-    };
-    if (s.planes.mapped()) {
-        copyPlanes(static_cast<uint8_t*>(s.planes.mapped()));
-    } else {
-        std::vector<uint8_t> host(total);
-        copyPlanes(host.data());
-        s.planes.write(0, host.data(), total);
+    const bool staged = !s.planes.mapped();
+    if (staged && s.staging.size() < s.planes.size() + s.table.size()) {
+        s.staging = vk::Buffer(context_, s.planes.size() + s.table.size(), vk::Buffer::Kind::Staging);
+        s.stale = true;
+    }
+    auto* planes = static_cast<uint8_t*>(staged ? s.staging.mapped() : s.planes.mapped());
+    auto* table = staged ? planes + s.planes.size() : static_cast<uint8_t*>(s.table.mapped());
+    std::memcpy(table, t.data(), tableBytes);
+    for (int pl = 0; pl < planeCount; ++pl) {
+        const size_t bytes = static_cast<size_t>(linesizes[pl]);
+        for (int y = 0; y < rows[pl]; ++y)
+            std::memcpy(planes + offsets[pl] + bytes * y, frame.data[pl] + static_cast<ptrdiff_t>(frame.linesize[pl]) * y,
+                        bytes);
     }
     s.uploaded = true;
 }
@@ -382,10 +382,19 @@ void GpuPreprocessor::record(ops::Recorder& r, int slot, const ops::Tensor& dst,
         {s.planes.slice(0, s.planes.size()), kPlaneFormat},
         {s.table.slice(0, s.table.size()), VK_FORMAT_R32G32B32A32_SFLOAT},
     };
+    recordUpload(r.stream, slot);
     vk::KernelKey key{shaders::ShaderId::preprocess, {static_cast<int32_t>(r.localSize)}, 2, sizeof p};
     r.stream.dispatch(key, out, inputs, &p, ops::flatGrid(pixels, r.localSize));
     s.recorded = true;
     s.stale = false;
+}
+
+void GpuPreprocessor::recordUpload(vk::CommandStream& stream, int slot) {
+    Slot& s = *slots_.at(slot);
+    if (!s.uploaded) throw std::logic_error("GpuPreprocessor::recordUpload before any upload into the slot");
+    if (s.planes.mapped()) return;
+    stream.copy(s.staging.slice(0, s.planes.size()), s.planes.slice(0, s.planes.size()));
+    stream.copy(s.staging.slice(s.planes.size(), s.table.size()), s.table.slice(0, s.table.size()));
 }
 
 GpuPreprocessor::PlaneView GpuPreprocessor::planeView(int slot) const {

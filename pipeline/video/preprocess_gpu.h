@@ -57,8 +57,13 @@ public:
     bool upload(const AVFrame& frame, int slot);
 
     // Records the kernel that writes batch item `batchIndex` of `dst` (pack4,
-    // N x 3 x inputHeight x inputWidth) from the slot's current upload.
+    // N x 3 x inputHeight x inputWidth) from the slot's current upload (after
+    // recordUpload for it).
     void record(ops::Recorder& r, int slot, const ops::Tensor& dst, int batchIndex);
+    // On the staging memory path uploads land in a host staging buffer: this
+    // records the copies into the slot's device buffers (nothing when mapped),
+    // so each frame still takes one submission, with the work that reads it.
+    void recordUpload(vk::CommandStream& stream, int slot);
 
     // True when some slot's upload no longer matches what record() captured.
     bool needsRerecord() const;

@@ -26,17 +26,18 @@ Buffer::Buffer(Context& context, VkDeviceSize size, Kind kind) : context_(&conte
         info.usage |= VK_BUFFER_USAGE_STORAGE_BUFFER_BIT | VK_BUFFER_USAGE_UNIFORM_TEXEL_BUFFER_BIT;
     info.sharingMode = VK_SHARING_MODE_EXCLUSIVE;
     RESVK_VK(vkCreateBuffer(context.device(), &info, nullptr, &buffer_));
+    context.countBufferCreated();
     VkMemoryRequirements req;
     vkGetBufferMemoryRequirements(context.device(), buffer_, &req);
 
     const VkMemoryPropertyFlags hostFlags = VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT;
+    // The memory path (device_traits.h) decides where compute data lives: mapped
+    // host-visible device memory, or device-only memory filled through staging.
+    const bool staging = context.traits().memory == MemoryPath::Staging;
     int type = -1;
-    // Discrete GPUs keep compute data in device-only memory (fast, and their
-    // host-visible device memory is often a small BAR); shared-memory devices map it.
-    const bool discrete = context.properties().deviceType == VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU;
     if (kind == Kind::Staging)
         type = findMemoryType(context, req.memoryTypeBits, hostFlags);
-    else if (discrete)
+    else if (staging)
         type = findMemoryType(context, req.memoryTypeBits, VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT);
     else
         type = findMemoryType(context, req.memoryTypeBits, hostFlags | VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT);
@@ -55,7 +56,9 @@ Buffer::Buffer(Context& context, VkDeviceSize size, Kind kind) : context_(&conte
     }
     RESVK_VK(vkBindBufferMemory(context.device(), buffer_, memory_, 0));
     const auto flags = context.memoryProperties().memoryTypes[type].propertyFlags;
-    if ((flags & hostFlags) == hostFlags)
+    // On the staging path compute buffers are never mapped, even where the memory
+    // could be (lavapipe's only type): that is what makes the path testable.
+    if ((flags & hostFlags) == hostFlags && (kind == Kind::Staging || !staging))
         RESVK_VK(vkMapMemory(context.device(), memory_, 0, VK_WHOLE_SIZE, 0, &mapped_));
 }
 
@@ -94,11 +97,19 @@ void Buffer::write(VkDeviceSize offset, const void* data, size_t bytes) {
         std::memcpy(static_cast<char*>(mapped_) + offset, data, bytes);
         return;
     }
+    // Setup-time uploads only (weights, tests): per-run data is copied inside the
+    // recorded command buffers (runtime/plan.cpp, video/preprocess_gpu.cpp).
     Buffer staging(*context_, bytes, Kind::Staging);
     std::memcpy(staging.mapped(), data, bytes);
     runOneShot(*context_, [&](VkCommandBuffer cmd) {
         VkBufferCopy region{0, offset, bytes};
         vkCmdCopyBuffer(cmd, staging.handle(), buffer_, 1, &region);
+        // Orders the copy before any later command of the queue that reads or
+        // overwrites the buffer, in this or a later submission.
+        memoryBarrier(cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_ACCESS_TRANSFER_WRITE_BIT,
+                      VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT,
+                      VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT | VK_ACCESS_TRANSFER_READ_BIT |
+                          VK_ACCESS_TRANSFER_WRITE_BIT);
     });
 }
 
@@ -110,10 +121,24 @@ void Buffer::read(VkDeviceSize offset, void* data, size_t bytes) const {
     }
     Buffer staging(*context_, bytes, Kind::Staging);
     runOneShot(*context_, [&](VkCommandBuffer cmd) {
+        // Earlier shader and transfer writes to this buffer, in any submission.
+        memoryBarrier(cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT,
+                      VK_ACCESS_SHADER_WRITE_BIT | VK_ACCESS_TRANSFER_WRITE_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT,
+                      VK_ACCESS_TRANSFER_READ_BIT);
         VkBufferCopy region{offset, 0, bytes};
         vkCmdCopyBuffer(cmd, buffer_, staging.handle(), 1, &region);
+        memoryBarrier(cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_ACCESS_TRANSFER_WRITE_BIT, VK_PIPELINE_STAGE_HOST_BIT,
+                      VK_ACCESS_HOST_READ_BIT);
     });
     std::memcpy(data, staging.mapped(), bytes);
+}
+
+void memoryBarrier(VkCommandBuffer cmd, VkPipelineStageFlags srcStages, VkAccessFlags srcAccess,
+                   VkPipelineStageFlags dstStages, VkAccessFlags dstAccess) {
+    VkMemoryBarrier barrier{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
+    barrier.srcAccessMask = srcAccess;
+    barrier.dstAccessMask = dstAccess;
+    vkCmdPipelineBarrier(cmd, srcStages, dstStages, 0, 1, &barrier, 0, nullptr, 0, nullptr);
 }
 
 }  // namespace resvk::vk

@@ -23,7 +23,7 @@ struct BufferSlice {
 class Buffer {
 public:
     enum class Kind {
-        Compute,  // storage + texel buffer use; host-mapped where the device shares memory with the host
+        Compute,  // storage + texel buffer use; host-mapped on the mapped memory path (device_traits.h)
         Staging,  // host-visible transfer source/destination
     };
 
@@ -40,7 +40,8 @@ public:
     void* mapped() const { return mapped_; }  // null when the memory is device-only
     BufferSlice slice(VkDeviceSize offset, VkDeviceSize size) const { return {buffer_, offset, size}; }
 
-    // Copies host data in or out, through a staging buffer when not mapped.
+    // Copies host data in or out; when not mapped, through a temporary staging
+    // buffer and a blocking submission: for setup and tests, never per run.
     void write(VkDeviceSize offset, const void* data, size_t bytes);
     void read(VkDeviceSize offset, void* data, size_t bytes) const;
 
@@ -53,5 +54,10 @@ private:
     VkDeviceSize size_ = 0;
     void* mapped_ = nullptr;
 };
+
+// One global memory barrier (buffers here are never in image layouts, so a
+// memory barrier is all that ordering them needs).
+void memoryBarrier(VkCommandBuffer cmd, VkPipelineStageFlags srcStages, VkAccessFlags srcAccess,
+                   VkPipelineStageFlags dstStages, VkAccessFlags dstAccess);
 
 }  // namespace resvk::vk

@@ -9,13 +9,19 @@ constexpr uint32_t kSetsPerPool = 128;
 constexpr uint32_t kMaxInputsPerKernel = 8;
 constexpr uint32_t kMaxTimedDispatches = 4096;
 
+// Everything a stream's commands do: shaders and copies reading and writing buffers.
+constexpr VkPipelineStageFlags kWorkStages = VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT;
+constexpr VkAccessFlags kWorkWrites = VK_ACCESS_SHADER_WRITE_BIT | VK_ACCESS_TRANSFER_WRITE_BIT;
+constexpr VkAccessFlags kWorkAccess =
+    kWorkWrites | VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_TRANSFER_READ_BIT;
+
 bool anyOverlap(const BufferSlice& s, const std::vector<BufferSlice>& list) {
     return std::any_of(list.begin(), list.end(), [&](const BufferSlice& o) { return s.overlaps(o); });
 }
 }  // namespace
 
 CommandStream::CommandStream(Context& context, KernelCache& kernels, bool timestamps)
-    : context_(context), kernels_(kernels), pool_(context), fence_(context) {
+    : context_(context), kernels_(kernels), pool_(context) {
     cmd_ = pool_.allocate();
     if (timestamps && context.properties().limits.timestampComputeAndGraphics) {
         VkQueryPoolCreateInfo info{VK_STRUCTURE_TYPE_QUERY_POOL_CREATE_INFO};
@@ -30,8 +36,25 @@ CommandStream::CommandStream(Context& context, KernelCache& kernels, bool timest
 
 CommandStream::~CommandStream() {
     // Never free what the GPU may still read; errors here cannot be reported.
-    VkFence fence = fence_.handle();
-    if (inFlight_) vkWaitForFences(context_.device(), 1, &fence, VK_TRUE, UINT64_MAX);
+    try {
+        wait();
+    } catch (...) {
+    }
+}
+
+void CommandStream::beginIfNeeded() {
+    if (recording_) return;
+    if (finished_) throw Error("CommandStream: recording after finish()");
+    VkCommandBufferBeginInfo begin{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
+    RESVK_VK(vkBeginCommandBuffer(cmd_, &begin));
+    recording_ = true;
+    // Work submitted earlier (another stream, a setup upload, the last replay of
+    // this one) may have written what this reads, or read what this overwrites.
+    memoryBarrier(cmd_, kWorkStages, kWorkWrites, kWorkStages, kWorkAccess);
+    if (queryCapacity_) {
+        vkCmdResetQueryPool(cmd_, queries_.get(), 0, queryCapacity_);
+        vkCmdWriteTimestamp(cmd_, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, queries_.get(), 0);
+    }
 }
 
 VkDescriptorSet CommandStream::allocateSet(VkDescriptorSetLayout layout) {
@@ -77,11 +100,8 @@ void CommandStream::barrierIfNeeded(const BufferSlice& output, const std::vector
     bool hazard = anyOverlap(output, writtenSinceBarrier_) || anyOverlap(output, readSinceBarrier_);
     for (const auto& in : inputs) hazard = hazard || anyOverlap(in, writtenSinceBarrier_);
     if (hazard) {
-        VkMemoryBarrier barrier{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
-        barrier.srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT | VK_ACCESS_SHADER_READ_BIT;
-        barrier.dstAccessMask = VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT;
-        vkCmdPipelineBarrier(cmd_, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, 0, 1,
-                             &barrier, 0, nullptr, 0, nullptr);
+        // Copies and dispatches alike: one barrier covers both kinds of work.
+        memoryBarrier(cmd_, kWorkStages, kWorkWrites, kWorkStages, kWorkAccess);
         writtenSinceBarrier_.clear();
         readSinceBarrier_.clear();
     }
@@ -106,15 +126,7 @@ size_t CommandStream::dispatch(const KernelKey& key, const BufferSlice& output,
     if (finished_) throw Error("CommandStream::dispatch after finish()");
     if (inputs.size() != key.inputs || inputs.size() > kMaxInputsPerKernel)
         throw Error("CommandStream::dispatch: input count does not match the kernel");
-    if (!recording_) {
-        VkCommandBufferBeginInfo begin{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
-        RESVK_VK(vkBeginCommandBuffer(cmd_, &begin));
-        recording_ = true;
-        if (queryCapacity_) {
-            vkCmdResetQueryPool(cmd_, queries_.get(), 0, queryCapacity_);
-            vkCmdWriteTimestamp(cmd_, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, queries_.get(), 0);
-        }
-    }
+    beginIfNeeded();
     Kernel& kernel = kernels_.get(key);
     VkDescriptorSet set = allocateSet(kernel.setLayout());
 
@@ -142,25 +154,29 @@ size_t CommandStream::dispatch(const KernelKey& key, const BufferSlice& output,
     if (key.pushBytes) vkCmdPushConstants(cmd_, kernel.layout(), VK_SHADER_STAGE_COMPUTE_BIT, 0, key.pushBytes, push);
     vkCmdDispatch(cmd_, groups[0], groups[1], groups[2]);
     ++dispatches_;
+    shaders_.push_back(key.shader);
     if (queryCapacity_ && dispatches_ < queryCapacity_)
         vkCmdWriteTimestamp(cmd_, VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT, queries_.get(),
                             static_cast<uint32_t>(dispatches_));
     return dispatches_ - 1;
 }
 
+void CommandStream::copy(const BufferSlice& src, const BufferSlice& dst) {
+    if (src.size != dst.size) throw Error("CommandStream::copy: source and destination sizes differ");
+    if (src.size == 0) return;
+    beginIfNeeded();
+    barrierIfNeeded(dst, {src});
+    VkBufferCopy region{src.offset, dst.offset, src.size};
+    vkCmdCopyBuffer(cmd_, src.buffer, dst.buffer, 1, &region);
+    ++copies_;
+}
+
 void CommandStream::finish() {
     if (finished_) return;
-    if (!recording_) {
-        VkCommandBufferBeginInfo begin{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
-        RESVK_VK(vkBeginCommandBuffer(cmd_, &begin));
-    }
-    // Results are read on the host after the fence: make the shader writes visible there.
-    VkMemoryBarrier barrier{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
-    barrier.srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT;
-    barrier.dstAccessMask = VK_ACCESS_HOST_READ_BIT | VK_ACCESS_TRANSFER_READ_BIT;
-    vkCmdPipelineBarrier(cmd_, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
-                         VK_PIPELINE_STAGE_HOST_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT, 0, 1, &barrier, 0, nullptr, 0,
-                         nullptr);
+    beginIfNeeded();
+    // Results are read on the host after the wait, or copied by later work.
+    memoryBarrier(cmd_, kWorkStages, kWorkWrites, VK_PIPELINE_STAGE_HOST_BIT | kWorkStages,
+                  VK_ACCESS_HOST_READ_BIT | kWorkAccess);
     RESVK_VK(vkEndCommandBuffer(cmd_));
     finished_ = true;
 }
@@ -168,17 +184,13 @@ void CommandStream::finish() {
 void CommandStream::submit() {
     finish();
     wait();
-    VkSubmitInfo submit{VK_STRUCTURE_TYPE_SUBMIT_INFO};
-    submit.commandBufferCount = 1;
-    submit.pCommandBuffers = &cmd_;
-    RESVK_VK(vkQueueSubmit(context_.queue(), 1, &submit, fence_.handle()));
-    inFlight_ = true;
+    submitted_ = context_.submit(cmd_);
 }
 
 void CommandStream::wait() {
-    if (!inFlight_) return;
-    fence_.wait();
-    inFlight_ = false;
+    if (!submitted_) return;
+    context_.wait(submitted_);
+    submitted_ = 0;
 }
 
 std::vector<double> CommandStream::dispatchMilliseconds() const {

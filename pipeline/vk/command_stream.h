@@ -1,8 +1,11 @@
 #pragma once
-// A recorded, replayable sequence of compute dispatches. Ops describe what they
-// read and write; the stream inserts a barrier only where a dispatch touches
-// memory that an earlier one wrote (or overwrites memory still being read), and
-// optionally brackets every dispatch with timestamps for per-layer profiles.
+// A recorded, replayable sequence of compute dispatches and buffer copies. Ops
+// describe what they read and write; the stream inserts a barrier only where a
+// command touches memory that an earlier one wrote (or overwrites memory still
+// being read), and, when profiling, brackets every dispatch with timestamps
+// (only then: a timestamp after each dispatch keeps a GPU from overlapping them).
+// Each submission starts with one barrier that orders it after the work
+// submitted before it, so streams that share buffers need no other handshake.
 #include <array>
 #include <map>
 #include <string>
@@ -38,22 +41,30 @@ public:
     size_t dispatch(const KernelKey& key, const BufferSlice& output, const std::vector<TexelInput>& inputs,
                     const void* push, std::array<uint32_t, 3> groups);
 
+    // Records a copy of `src` into `dst` (same size): staging uploads and readbacks.
+    void copy(const BufferSlice& src, const BufferSlice& dst);
+
     // Ends recording; after this the stream can be submitted any number of times.
     void finish();
     // Starts the recorded work; wait() blocks until it is done. A stream runs
     // one submission at a time: submit() first waits for the previous one.
     void submit();
     void wait();
+    bool timestamps() const { return queryCapacity_ > 0; }
     void submitAndWait() {
         submit();
         wait();
     }
 
     size_t dispatchCount() const { return dispatches_; }
+    // The shader of every dispatch, in order (tests assert which kernels a plan chose).
+    const std::vector<shaders::ShaderId>& recordedShaders() const { return shaders_; }
+    size_t copyCount() const { return copies_; }
     // GPU milliseconds of each dispatch in the last submission (timestamps on).
     std::vector<double> dispatchMilliseconds() const;
 
 private:
+    void beginIfNeeded();
     VkDescriptorSet allocateSet(VkDescriptorSetLayout layout);
     VkBufferView texelView(const BufferSlice& slice, VkFormat format);
     void barrierIfNeeded(const BufferSlice& output, const std::vector<BufferSlice>& inputs);
@@ -62,11 +73,12 @@ private:
     KernelCache& kernels_;
     CommandPool pool_;
     VkCommandBuffer cmd_ = VK_NULL_HANDLE;
-    Fence fence_;
+    uint64_t submitted_ = 0;  // timeline value of the submission in flight, 0 = none
     bool recording_ = false;
-    bool inFlight_ = false;
     bool finished_ = false;
     size_t dispatches_ = 0;
+    size_t copies_ = 0;
+    std::vector<shaders::ShaderId> shaders_;
     std::vector<OwnedDescriptorPool> descriptorPools_;
     uint32_t setsLeftInPool_ = 0;
     std::map<std::tuple<VkBuffer, VkDeviceSize, VkDeviceSize, VkFormat>, OwnedBufferView> views_;

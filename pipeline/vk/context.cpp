@@ -1,5 +1,6 @@
 #include "vk/context.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -77,6 +78,11 @@ DeviceInfo describe(VkPhysicalDevice device, int index, VkInstance instance = VK
     info.type = deviceTypeName(props.properties.deviceType);
     info.driver = std::string(driver.driverName) + " " + driver.driverInfo;
     info.apiVersion = props.properties.apiVersion;
+    VkPhysicalDeviceMemoryProperties memory;
+    vkGetPhysicalDeviceMemoryProperties(device, &memory);
+    for (uint32_t h = 0; h < memory.memoryHeapCount; ++h)
+        if (memory.memoryHeaps[h].flags & VK_MEMORY_HEAP_DEVICE_LOCAL_BIT)
+            info.deviceLocalBytes = std::max<uint64_t>(info.deviceLocalBytes, memory.memoryHeaps[h].size);
     info.usable =
         props.properties.apiVersion >= VK_API_VERSION_1_2 && computeQueueFamily(device, instance, filter) >= 0;
     return info;
@@ -89,7 +95,15 @@ VkInstance createInstance(bool validation, bool debugUtils, const std::vector<co
     const char* layer = "VK_LAYER_KHRONOS_validation";
     std::vector<const char*> extensions = extra;
     if (debugUtils) extensions.push_back(VK_EXT_DEBUG_UTILS_EXTENSION_NAME);
+    // With validation, synchronization validation too: lavapipe runs every command
+    // in order, so a missing barrier shows up only here, never as a wrong result.
+    const VkValidationFeatureEnableEXT enables[] = {VK_VALIDATION_FEATURE_ENABLE_SYNCHRONIZATION_VALIDATION_EXT};
+    VkValidationFeaturesEXT features{VK_STRUCTURE_TYPE_VALIDATION_FEATURES_EXT};
+    features.enabledValidationFeatureCount = 1;
+    features.pEnabledValidationFeatures = enables;
+    if (validation) extensions.push_back(VK_EXT_VALIDATION_FEATURES_EXTENSION_NAME);
     VkInstanceCreateInfo info{VK_STRUCTURE_TYPE_INSTANCE_CREATE_INFO};
+    if (validation) info.pNext = &features;
     info.pApplicationInfo = &app;
     info.enabledLayerCount = validation ? 1 : 0;
     info.ppEnabledLayerNames = &layer;
@@ -115,16 +129,40 @@ std::vector<VkPhysicalDevice> physicalDevices(VkInstance instance) {
     return devices;
 }
 
-int pickDevice(const std::vector<DeviceInfo>& infos) {
-    for (const char* wanted : {"discrete GPU", "integrated GPU"})
-        for (const auto& d : infos)
-            if (d.usable && d.type == wanted) return d.index;
-    for (const auto& d : infos)
-        if (d.usable) return d.index;
-    return -1;
+bool hasExtension(VkPhysicalDevice device, const char* name) {
+    uint32_t count = 0;
+    vkEnumerateDeviceExtensionProperties(device, nullptr, &count, nullptr);
+    std::vector<VkExtensionProperties> all(count);
+    vkEnumerateDeviceExtensionProperties(device, nullptr, &count, all.data());
+    return std::any_of(all.begin(), all.end(), [&](const auto& e) { return std::strcmp(e.extensionName, name) == 0; });
+}
+
+std::string gib(uint64_t bytes) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.1f GiB", static_cast<double>(bytes) / (1ull << 30));
+    return text;
 }
 
 }  // namespace
+
+DeviceChoice chooseDevice(const std::vector<DeviceInfo>& devices) {
+    for (const char* wanted : {"discrete GPU", "integrated GPU", ""}) {
+        const DeviceInfo* best = nullptr;
+        int candidates = 0;
+        for (const auto& d : devices) {
+            if (!d.usable || (*wanted && d.type != wanted)) continue;
+            ++candidates;
+            if (!best || d.deviceLocalBytes > best->deviceLocalBytes) best = &d;
+        }
+        if (!best) continue;
+        std::string reason = *wanted ? std::string("the ") + (candidates > 1 ? "" : "only ") + wanted
+                                     : std::string("no GPU: the ") + (candidates > 1 ? "" : "only ") + "usable device";
+        if (candidates > 1) reason += " with the most device-local memory (" + gib(best->deviceLocalBytes) + ")";
+        if (*wanted && std::string(wanted) == "integrated GPU") reason += " (no usable discrete GPU)";
+        return {best->index, reason};
+    }
+    return {-1, "no device has Vulkan 1.2 with a compute queue"};
+}
 
 void check(VkResult result, const char* call, const char* file, int line) {
     if (result == VK_SUCCESS) return;
@@ -174,7 +212,7 @@ Context::Context(const ContextOptions& options) {
         if (index >= static_cast<int>(devices.size()))
             throw Error("no Vulkan device " + std::to_string(index) + " (there are " + std::to_string(devices.size()) +
                         "; see `resvk devices`)");
-        if (index < 0) index = pickDevice(infos);
+        if (index < 0) index = chooseDevice(infos).index;
         if (index < 0 || !infos[index].usable)
             throw Error(std::string("no usable Vulkan device: need Vulkan 1.2 with a compute queue") +
                         (options.queueFamilyFilter ? " that can present to the window" : "") +
@@ -182,14 +220,42 @@ Context::Context(const ContextOptions& options) {
         physical_ = devices[index];
         info_ = infos[index];
         vkGetPhysicalDeviceProperties(physical_, &properties_);
-        VkPhysicalDeviceSubgroupProperties subgroup{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SUBGROUP_PROPERTIES};
+        vkGetPhysicalDeviceMemoryProperties(physical_, &memory_);
+        queueFamily_ = static_cast<uint32_t>(computeQueueFamily(physical_, instance_, options.queueFamilyFilter));
+
+        DeviceFacts facts;
+        facts.type = properties_.deviceType;
+        facts.limits = properties_.limits;
+        VkPhysicalDeviceSubgroupSizeControlPropertiesEXT sizeControl{
+            VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SUBGROUP_SIZE_CONTROL_PROPERTIES_EXT};
+        VkPhysicalDeviceSubgroupProperties subgroup{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SUBGROUP_PROPERTIES, &sizeControl};
         VkPhysicalDeviceProperties2 props2{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2, &subgroup};
         vkGetPhysicalDeviceProperties2(physical_, &props2);
         if ((subgroup.supportedStages & VK_SHADER_STAGE_COMPUTE_BIT) &&
             (subgroup.supportedOperations & VK_SUBGROUP_FEATURE_SHUFFLE_BIT))
-            shuffleSubgroupSize_ = subgroup.subgroupSize;
-        vkGetPhysicalDeviceMemoryProperties(physical_, &memory_);
-        queueFamily_ = static_cast<uint32_t>(computeQueueFamily(physical_, instance_, options.queueFamilyFilter));
+            facts.subgroupSize = subgroup.subgroupSize;
+        // Pinning the subgroup size: VK_EXT_subgroup_size_control (core in 1.3).
+        const bool sizeControlExt = hasExtension(physical_, VK_EXT_SUBGROUP_SIZE_CONTROL_EXTENSION_NAME);
+        VkPhysicalDeviceSubgroupSizeControlFeaturesEXT sizeFeatures{
+            VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SUBGROUP_SIZE_CONTROL_FEATURES_EXT};
+        if (sizeControlExt) {
+            VkPhysicalDeviceFeatures2 features2{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2, &sizeFeatures};
+            vkGetPhysicalDeviceFeatures2(physical_, &features2);
+        }
+        facts.subgroupSizeControl = sizeControlExt && sizeFeatures.subgroupSizeControl &&
+                                    sizeFeatures.computeFullSubgroups &&
+                                    (sizeControl.requiredSubgroupSizeStages & VK_SHADER_STAGE_COMPUTE_BIT);
+        facts.minSubgroupSize = sizeControl.minSubgroupSize;
+        facts.maxSubgroupSize = sizeControl.maxSubgroupSize;
+        const VkMemoryPropertyFlags shared = VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT | VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT |
+                                             VK_MEMORY_PROPERTY_HOST_COHERENT_BIT;
+        for (uint32_t i = 0; i < memory_.memoryTypeCount; ++i)
+            if ((memory_.memoryTypes[i].propertyFlags & shared) == shared) facts.hostVisibleDeviceMemory = true;
+        try {
+            traits_ = makeDeviceTraits(facts, options.traits);
+        } catch (const std::invalid_argument& e) {
+            throw Error(e.what());
+        }
 
         float priority = 1.0f;
         VkDeviceQueueCreateInfo queueInfo{VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO};
@@ -198,14 +264,26 @@ Context::Context(const ContextOptions& options) {
         queueInfo.pQueuePriorities = &priority;
         VkPhysicalDeviceVulkan12Features features12{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES};
         features12.timelineSemaphore = VK_TRUE;
+        std::vector<const char*> extensions = options.deviceExtensions;
+        if (facts.subgroupSizeControl) {
+            extensions.push_back(VK_EXT_SUBGROUP_SIZE_CONTROL_EXTENSION_NAME);
+            sizeFeatures.pNext = nullptr;
+            sizeFeatures.subgroupSizeControl = VK_TRUE;
+            sizeFeatures.computeFullSubgroups = VK_TRUE;
+            features12.pNext = &sizeFeatures;
+        }
         VkDeviceCreateInfo deviceInfo{VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO};
         deviceInfo.pNext = &features12;
         deviceInfo.queueCreateInfoCount = 1;
         deviceInfo.pQueueCreateInfos = &queueInfo;
-        deviceInfo.enabledExtensionCount = static_cast<uint32_t>(options.deviceExtensions.size());
-        deviceInfo.ppEnabledExtensionNames = options.deviceExtensions.data();
+        deviceInfo.enabledExtensionCount = static_cast<uint32_t>(extensions.size());
+        deviceInfo.ppEnabledExtensionNames = extensions.data();
         RESVK_VK(vkCreateDevice(physical_, &deviceInfo, nullptr, &device_));
         vkGetDeviceQueue(device_, queueFamily_, 0, &queue_);
+        VkSemaphoreTypeCreateInfo timelineType{VK_STRUCTURE_TYPE_SEMAPHORE_TYPE_CREATE_INFO};
+        timelineType.semaphoreType = VK_SEMAPHORE_TYPE_TIMELINE;
+        VkSemaphoreCreateInfo semaphoreInfo{VK_STRUCTURE_TYPE_SEMAPHORE_CREATE_INFO, &timelineType};
+        RESVK_VK(vkCreateSemaphore(device_, &semaphoreInfo, nullptr, &timeline_));
     } catch (...) {
         this->~Context();
         throw;
@@ -213,6 +291,8 @@ Context::Context(const ContextOptions& options) {
 }
 
 Context::~Context() {
+    if (timeline_) vkDestroySemaphore(device_, timeline_, nullptr);
+    timeline_ = VK_NULL_HANDLE;
     if (device_) vkDestroyDevice(device_, nullptr);
     device_ = VK_NULL_HANDLE;
     if (messenger_) {
@@ -223,6 +303,31 @@ Context::~Context() {
     }
     if (instance_) vkDestroyInstance(instance_, nullptr);
     instance_ = VK_NULL_HANDLE;
+}
+
+uint64_t Context::submit(VkCommandBuffer cmd) {
+    const uint64_t value = lastSubmitted_ + 1;
+    VkTimelineSemaphoreSubmitInfo timeline{VK_STRUCTURE_TYPE_TIMELINE_SEMAPHORE_SUBMIT_INFO};
+    timeline.signalSemaphoreValueCount = 1;
+    timeline.pSignalSemaphoreValues = &value;
+    VkSubmitInfo submit{VK_STRUCTURE_TYPE_SUBMIT_INFO, &timeline};
+    submit.commandBufferCount = 1;
+    submit.pCommandBuffers = &cmd;
+    submit.signalSemaphoreCount = 1;
+    submit.pSignalSemaphores = &timeline_;
+    RESVK_VK(vkQueueSubmit(queue_, 1, &submit, VK_NULL_HANDLE));
+    lastSubmitted_ = value;
+    ++submissions_;
+    return value;
+}
+
+void Context::wait(uint64_t value) {
+    if (value == 0) return;
+    VkSemaphoreWaitInfo info{VK_STRUCTURE_TYPE_SEMAPHORE_WAIT_INFO};
+    info.semaphoreCount = 1;
+    info.pSemaphores = &timeline_;
+    info.pValues = &value;
+    RESVK_VK(vkWaitSemaphores(device_, &info, UINT64_MAX));
 }
 
 VKAPI_ATTR VkBool32 VKAPI_CALL Context::onDebugMessage(VkDebugUtilsMessageSeverityFlagBitsEXT severity,

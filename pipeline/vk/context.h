@@ -1,12 +1,16 @@
 #pragma once
-// Instance, physical device choice, one compute queue, the debug messenger.
+// Instance, physical device choice, one compute queue with a timeline semaphore
+// that orders every submission, the device traits, the debug messenger.
 #include <vulkan/vulkan.h>
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <stdexcept>
 #include <string>
 #include <vector>
+
+#include "vk/device_traits.h"
 
 namespace resvk::vk {
 
@@ -21,14 +25,27 @@ struct DeviceInfo {
     std::string type;    // "discrete GPU", "integrated GPU", "CPU", ...
     std::string driver;  // driver name and info
     uint32_t apiVersion = 0;
-    bool usable = false;  // Vulkan 1.2 with a compute queue
+    uint64_t deviceLocalBytes = 0;  // the largest device-local memory heap
+    bool usable = false;            // Vulkan 1.2 with a compute queue
 };
 
+// The device every command uses unless told otherwise: the first usable device of
+// the best type (discrete GPU, then integrated, then any), and among those of that
+// type the one with the most device-local memory. `reason` says why, for `resvk devices`.
+struct DeviceChoice {
+    int index = -1;  // -1: no usable device
+    std::string reason;
+};
+DeviceChoice chooseDevice(const std::vector<DeviceInfo>& devices);
+
 struct ContextOptions {
-    int deviceIndex = -1;  // -1: the first discrete GPU, else integrated, else any usable
-    // Enables VK_LAYER_KHRONOS_validation. Also enabled by RESVK_VALIDATION=1,
-    // which additionally makes every validation message fatal (tests use it).
+    int deviceIndex = -1;  // -1: chooseDevice()
+    // Enables VK_LAYER_KHRONOS_validation with synchronization validation. Also
+    // enabled by RESVK_VALIDATION=1, which additionally makes every validation
+    // message fatal (tests use it).
     bool validation = false;
+    // Device profile and memory path (see device_traits.h).
+    TraitOverrides traits;
     // Extra extensions (e.g. a window system's surface and swapchain ones).
     std::vector<const char*> instanceExtensions;
     std::vector<const char*> deviceExtensions;
@@ -54,9 +71,19 @@ public:
     const VkPhysicalDeviceProperties& properties() const { return properties_; }
     const VkPhysicalDeviceMemoryProperties& memoryProperties() const { return memory_; }
     const DeviceInfo& info() const { return info_; }
-    bool isCpuDevice() const { return properties_.deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU; }
-    // Subgroup size when compute shaders may shuffle within a subgroup, else 0.
-    uint32_t shuffleSubgroupSize() const { return shuffleSubgroupSize_; }
+    const DeviceTraits& traits() const { return traits_; }
+
+    // Submits one command buffer to the queue; it starts after everything
+    // submitted before it has finished being submitted (queue order) and
+    // signals the returned value of the timeline semaphore when done.
+    uint64_t submit(VkCommandBuffer cmd);
+    // Blocks until the submission that returned `value` (and all before it) completed.
+    void wait(uint64_t value);
+
+    // Counters for tests and --verbose: queue submissions, VkBuffers created.
+    uint64_t submissions() const { return submissions_; }
+    uint64_t buffersCreated() const { return buffersCreated_; }
+    void countBufferCreated() { ++buffersCreated_; }
 
     // Number of validation messages (warnings and errors) seen so far.
     int validationMessages() const { return validationMessages_; }
@@ -75,7 +102,11 @@ private:
     VkPhysicalDeviceProperties properties_{};
     VkPhysicalDeviceMemoryProperties memory_{};
     DeviceInfo info_;
-    uint32_t shuffleSubgroupSize_ = 0;
+    DeviceTraits traits_;
+    VkSemaphore timeline_ = VK_NULL_HANDLE;
+    uint64_t lastSubmitted_ = 0;
+    std::atomic<uint64_t> submissions_{0};
+    std::atomic<uint64_t> buffersCreated_{0};
     bool fatalValidation_ = false;
     int validationMessages_ = 0;
 };

@@ -63,6 +63,16 @@ Kernel::Kernel(Context& context, VkPipelineCache cache, const KernelKey& key) : 
     info.stage.module = module;
     info.stage.pName = "main";
     info.stage.pSpecializationInfo = entries.empty() ? nullptr : &spec;
+    VkPipelineShaderStageRequiredSubgroupSizeCreateInfoEXT subgroup{
+        VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_REQUIRED_SUBGROUP_SIZE_CREATE_INFO_EXT};
+    if (key.requiredSubgroupSize) {
+        if (!context.traits().canPinSubgroupSize)
+            throw Error(std::string("kernel ") + shaders::name(key.shader) +
+                        " needs a pinned subgroup size, which this device cannot give");
+        subgroup.requiredSubgroupSize = key.requiredSubgroupSize;
+        info.stage.pNext = &subgroup;
+        info.stage.flags = VK_PIPELINE_SHADER_STAGE_CREATE_REQUIRE_FULL_SUBGROUPS_BIT_EXT;
+    }
     info.layout = layout;
     VkPipeline pipeline;
     RESVK_VK(vkCreateComputePipelines(device, cache, 1, &info, nullptr, &pipeline));

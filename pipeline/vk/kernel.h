@@ -20,10 +20,14 @@ struct KernelKey {
     std::vector<int32_t> specialization;  // constant_id 0, 1, ... in order
     uint32_t inputs = 1;                  // texel-buffer bindings after the output
     uint32_t pushBytes = 0;
+    // Nonzero: the kernel relies on this subgroup size (it shares data across a
+    // subgroup that must be its whole workgroup); the pipeline pins it, with full
+    // subgroups. Only valid where DeviceTraits::canPinSubgroupSize.
+    uint32_t requiredSubgroupSize = 0;
 
     bool operator<(const KernelKey& o) const {
-        return std::tie(shader, specialization, inputs, pushBytes) <
-               std::tie(o.shader, o.specialization, o.inputs, o.pushBytes);
+        return std::tie(shader, specialization, inputs, pushBytes, requiredSubgroupSize) <
+               std::tie(o.shader, o.specialization, o.inputs, o.pushBytes, o.requiredSubgroupSize);
     }
 };
 

@@ -12,12 +12,7 @@ void runOneShot(Context& context, const std::function<void(VkCommandBuffer)>& re
     RESVK_VK(vkBeginCommandBuffer(cmd, &begin));
     record(cmd);
     RESVK_VK(vkEndCommandBuffer(cmd));
-    Fence fence(context);
-    VkSubmitInfo submit{VK_STRUCTURE_TYPE_SUBMIT_INFO};
-    submit.commandBufferCount = 1;
-    submit.pCommandBuffers = &cmd;
-    RESVK_VK(vkQueueSubmit(context.queue(), 1, &submit, fence.handle()));
-    fence.wait();
+    context.wait(context.submit(cmd));
 }
 
 }  // namespace resvk::vk

@@ -1,0 +1,84 @@
+#include "vk/device_traits.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <stdexcept>
+
+namespace resvk::vk {
+
+namespace {
+
+bool envFlag(const char* name) {
+    const char* v = std::getenv(name);
+    return v && *v && std::strcmp(v, "0") != 0;
+}
+
+}  // namespace
+
+ProfileRequest parseProfileRequest(const std::string& text) {
+    if (text == "auto" || text.empty()) return ProfileRequest::Auto;
+    if (text == "cpu") return ProfileRequest::Cpu;
+    if (text == "gpu") return ProfileRequest::Gpu;
+    throw std::invalid_argument("device profile must be auto, cpu or gpu, got '" + text + "'");
+}
+
+std::string DeviceTraits::describe() const {
+    std::string s = profileName();
+    if (profileForced) s += " (forced)";
+    s += ", ";
+    s += memoryPathName();
+    s += " memory";
+    if (stagingForced) s += " (forced)";
+    return s;
+}
+
+DeviceTraits makeDeviceTraits(const DeviceFacts& facts, const TraitOverrides& overrides) {
+    DeviceTraits t;
+    ProfileRequest request = overrides.profile;
+    if (request == ProfileRequest::Auto) {
+        const char* env = std::getenv("RESVK_DEVICE_PROFILE");
+        try {
+            request = parseProfileRequest(env ? env : "");
+        } catch (const std::invalid_argument& e) {
+            throw std::invalid_argument(std::string("RESVK_DEVICE_PROFILE: ") + e.what());
+        }
+    }
+    t.profileForced = request != ProfileRequest::Auto;
+    const bool cpu = request == ProfileRequest::Cpu ||
+                     (request == ProfileRequest::Auto && facts.type == VK_PHYSICAL_DEVICE_TYPE_CPU);
+    t.profile = cpu ? DeviceProfile::Cpu : DeviceProfile::Gpu;
+
+    // Discrete GPUs keep compute data in device-only memory (fast, and their
+    // host-visible device memory is often a small BAR); shared-memory devices map it.
+    t.stagingForced = overrides.forceStaging || envFlag("RESVK_FORCE_STAGING");
+    const bool staging = t.stagingForced || facts.type == VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU ||
+                         !facts.hostVisibleDeviceMemory;
+    t.memory = staging ? MemoryPath::Staging : MemoryPath::Mapped;
+
+    t.canPinSubgroupSize = facts.subgroupSizeControl && facts.subgroupSize > 0 &&
+                           facts.minSubgroupSize <= facts.subgroupSize && facts.subgroupSize <= facts.maxSubgroupSize;
+    if (cpu) {
+        // One workgroup is one SIMD row on a CPU; wider ones only add loop overhead.
+        t.workgroupWidth = facts.subgroupSize ? facts.subgroupSize : 64;
+        // Sharing fetched weights needs workgroup == subgroup, which only a pinned
+        // subgroup size guarantees (Intel and AMD may choose another width).
+        t.sharedWeightsSubgroup = t.canPinSubgroupSize ? facts.subgroupSize : 0;
+        t.winograd = true;
+        t.convTileInvocations = 256;  // a few SIMD rows per core
+    } else {
+        t.workgroupWidth = 64;
+        t.sharedWeightsSubgroup = 0;
+        t.winograd = false;
+        t.convTileInvocations = 32768;  // tens of thousands of lanes in flight
+    }
+    t.maxStorageBufferRange = facts.limits.maxStorageBufferRange;
+    t.maxTexelBufferElements = facts.limits.maxTexelBufferElements;
+    if (overrides.maxBufferRange) {
+        t.maxStorageBufferRange = std::min<uint64_t>(t.maxStorageBufferRange, overrides.maxBufferRange);
+        t.maxTexelBufferElements = std::min<uint64_t>(t.maxTexelBufferElements, overrides.maxBufferRange / 16);
+    }
+    return t;
+}
+
+}  // namespace resvk::vk

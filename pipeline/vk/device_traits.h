@@ -1,0 +1,77 @@
+#pragma once
+// Every decision that depends on the device, made once from its properties and
+// readable by ops and plans: which kernel family and tile threshold, workgroup
+// width, Winograd, memory path, the buffer limits a tensor must fit. Each can be
+// forced (--device-profile, RESVK_DEVICE_PROFILE, RESVK_FORCE_STAGING) so that a
+// CPU driver such as lavapipe runs in CI exactly what a GPU runs for users.
+#include <vulkan/vulkan.h>
+
+#include <cstdint>
+#include <string>
+
+namespace resvk::vk {
+
+// Which family of kernels and tiles the device gets.
+// Cpu: few wide threads where every fetch is costly (lavapipe): one subgroup per
+//      workgroup, weights shared by subgroup shuffles, Winograd for 3x3 layers.
+// Gpu: thousands of lanes: 64-wide workgroups, plain register tiles.
+enum class DeviceProfile { Cpu, Gpu };
+// Mapped: compute buffers live in host-visible memory and are written in place.
+// Staging: compute buffers are device-local and never mapped; every transfer
+//          goes through host-visible staging buffers (what discrete GPUs do).
+enum class MemoryPath { Mapped, Staging };
+
+// What the user asked for; Auto defers to the environment, then to the device.
+enum class ProfileRequest { Auto, Cpu, Gpu };
+// "auto" | "cpu" | "gpu"; throws std::invalid_argument naming the value otherwise.
+ProfileRequest parseProfileRequest(const std::string& text);
+
+struct DeviceTraits {
+    DeviceProfile profile = DeviceProfile::Gpu;
+    bool profileForced = false;  // by option or environment, not by the device type
+    MemoryPath memory = MemoryPath::Mapped;
+    bool stagingForced = false;
+    // Workgroup width of the one-dimensional kernels.
+    uint32_t workgroupWidth = 64;
+    // Subgroup size the weight-sharing convolution kernels may rely on: nonzero only
+    // when the profile wants them, the device shuffles, and the pipeline can pin
+    // the subgroup size to the workgroup width (required size + full subgroups).
+    uint32_t sharedWeightsSubgroup = 0;
+    // Pipelines that depend on the subgroup size get VK_EXT_subgroup_size_control's
+    // required size and full subgroups.
+    bool canPinSubgroupSize = false;
+    bool winograd = false;
+    // Invocations a convolution must launch before a larger register tile pays off.
+    int64_t convTileInvocations = 32768;
+    // Largest range a kernel may bind: storage buffer bytes, texel buffer texels.
+    uint64_t maxStorageBufferRange = 0;
+    uint64_t maxTexelBufferElements = 0;
+
+    const char* profileName() const { return profile == DeviceProfile::Cpu ? "cpu" : "gpu"; }
+    const char* memoryPathName() const { return memory == MemoryPath::Mapped ? "mapped" : "staging"; }
+    // "gpu (forced), staging memory (forced)": for info, bench and --verbose.
+    std::string describe() const;
+};
+
+// What the device offers, as makeDeviceTraits needs it.
+struct DeviceFacts {
+    VkPhysicalDeviceType type = VK_PHYSICAL_DEVICE_TYPE_OTHER;
+    VkPhysicalDeviceLimits limits{};
+    uint32_t subgroupSize = 0;  // 0: no compute shuffles
+    bool subgroupSizeControl = false;  // required size + full subgroups for compute
+    uint32_t minSubgroupSize = 0, maxSubgroupSize = 0;
+    bool hostVisibleDeviceMemory = false;  // a memory type both device-local and host-visible
+};
+
+struct TraitOverrides {
+    ProfileRequest profile = ProfileRequest::Auto;
+    bool forceStaging = false;
+    // Tests: pretend the device's buffer ranges are at most this many bytes (0: as reported).
+    uint64_t maxBufferRange = 0;
+};
+
+// Reads RESVK_DEVICE_PROFILE (auto|cpu|gpu) and RESVK_FORCE_STAGING=1 where the
+// overrides leave the choice open; an unknown profile name throws.
+DeviceTraits makeDeviceTraits(const DeviceFacts& facts, const TraitOverrides& overrides);
+
+}  // namespace resvk::vk
