@@ -1,0 +1,200 @@
+// The GPU code path on lavapipe: the device profile and memory path can be
+// forced, a forced profile really records the other kernels, the staging path
+// runs a network in one submission without creating buffers, batches beyond the
+// device's buffer limits run in sub-batches, and the default device is chosen
+// by type, then memory.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cstdlib>
+#include <random>
+
+#include "model/model.h"
+#include "runtime/engine.h"
+#include "runtime/plan.h"
+#include "support/test_paths.h"
+#include "vk/buffer.h"
+#include "vk/context.h"
+
+using namespace resvk;
+using Catch::Contains;
+
+namespace {
+
+vk::ContextOptions forced(vk::ProfileRequest profile, bool staging, uint64_t maxBufferRange = 0) {
+    vk::ContextOptions o;
+    o.traits.profile = profile;
+    o.traits.forceStaging = staging;
+    o.traits.maxBufferRange = maxBufferRange;
+    return o;
+}
+
+model::Model resnet20() {
+    return model::Model::load(test::sharedPath("models/cifar10/resnet20_cifar10.onnx"));
+}
+
+model::HostTensor randomImages(int batch, unsigned seed = 7) {
+    std::mt19937 rng(seed);
+    std::uniform_real_distribution<float> dist(-2.0f, 2.0f);
+    model::HostTensor t{"input", {batch, 3, 32, 32}, std::vector<float>(size_t(batch) * 3 * 32 * 32)};
+    for (float& v : t.data) v = dist(rng);
+    return t;
+}
+
+std::vector<std::string> kernelsOf(vk::Context& context, const model::Model& m) {
+    vk::KernelCache kernels(context);
+    runtime::Plan plan(context, kernels, m.compile({{1, 3, 32, 32}}));
+    return plan.kernelNames();
+}
+
+bool anyStartsWith(const std::vector<std::string>& names, const std::string& prefix) {
+    return std::any_of(names.begin(), names.end(), [&](const std::string& n) { return n.rfind(prefix, 0) == 0; });
+}
+
+double maxAbsDiff(const std::vector<float>& a, const std::vector<float>& b) {
+    REQUIRE(a.size() == b.size());
+    double worst = 0.0;
+    for (size_t i = 0; i < a.size(); ++i) worst = std::max(worst, double(std::abs(a[i] - b[i])));
+    return worst;
+}
+
+}  // namespace
+
+TEST_CASE("device traits: each profile takes its own branch whatever the device", "[gpu_path]") {
+    vk::DeviceFacts cpu;
+    cpu.type = VK_PHYSICAL_DEVICE_TYPE_CPU;
+    cpu.subgroupSize = 8;
+    cpu.subgroupSizeControl = true;
+    cpu.minSubgroupSize = cpu.maxSubgroupSize = 8;
+    cpu.hostVisibleDeviceMemory = true;
+    vk::TraitOverrides none;
+    none.profile = vk::ProfileRequest::Cpu;  // the environment cannot change an explicit request
+    const auto t = vk::makeDeviceTraits(cpu, none);
+    CHECK(t.profile == vk::DeviceProfile::Cpu);
+    CHECK(t.workgroupWidth == 8);
+    CHECK(t.sharedWeightsSubgroup == 8);
+    CHECK(t.winograd);
+
+    vk::TraitOverrides gpu;
+    gpu.profile = vk::ProfileRequest::Gpu;
+    const auto g = vk::makeDeviceTraits(cpu, gpu);
+    CHECK(g.profile == vk::DeviceProfile::Gpu);
+    CHECK(g.profileForced);
+    CHECK(g.workgroupWidth == 64);
+    CHECK(g.sharedWeightsSubgroup == 0);
+    CHECK_FALSE(g.winograd);
+
+    SECTION("subgroup-shared kernels need a pinnable subgroup size") {
+        vk::DeviceFacts intel = cpu;
+        intel.subgroupSizeControl = false;
+        CHECK(vk::makeDeviceTraits(intel, none).sharedWeightsSubgroup == 0);
+        intel.subgroupSizeControl = true;
+        intel.minSubgroupSize = 16;  // 8 cannot be required
+        intel.maxSubgroupSize = 32;
+        CHECK(vk::makeDeviceTraits(intel, none).sharedWeightsSubgroup == 0);
+    }
+    SECTION("discrete GPUs and devices without shared memory take the staging path") {
+        vk::DeviceFacts discrete = cpu;
+        discrete.type = VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU;
+        CHECK(vk::makeDeviceTraits(discrete, gpu).memory == vk::MemoryPath::Staging);
+        vk::DeviceFacts noShared = cpu;
+        noShared.hostVisibleDeviceMemory = false;
+        CHECK(vk::makeDeviceTraits(noShared, none).memory == vk::MemoryPath::Staging);
+        vk::TraitOverrides staged = none;
+        staged.forceStaging = true;
+        const auto s = vk::makeDeviceTraits(cpu, staged);
+        CHECK(s.memory == vk::MemoryPath::Staging);
+        CHECK(s.stagingForced);
+    }
+    SECTION("an unknown profile name is refused") {
+        CHECK_THROWS_WITH(vk::parseProfileRequest("fast"), Contains("auto, cpu or gpu") && Contains("fast"));
+    }
+}
+
+TEST_CASE("lavapipe: a forced profile records the other family of kernels", "[gpu_path]") {
+    const auto m = resnet20();
+    vk::Context cpu(forced(vk::ProfileRequest::Cpu, false));
+    REQUIRE(cpu.traits().canPinSubgroupSize);  // lavapipe pins 8-wide subgroups
+    const auto cpuKernels = kernelsOf(cpu, m);
+    CHECK(anyStartsWith(cpuKernels, "conv2d_sg_"));
+    CHECK(anyStartsWith(cpuKernels, "winograd_"));
+
+    vk::Context gpu(forced(vk::ProfileRequest::Gpu, true));
+    CHECK(std::string(gpu.traits().profileName()) == "gpu");
+    const auto gpuKernels = kernelsOf(gpu, m);
+    // Falling back to the CPU branch would show up here as shuffle or Winograd kernels.
+    CHECK_FALSE(anyStartsWith(gpuKernels, "conv2d_sg_"));
+    CHECK_FALSE(anyStartsWith(gpuKernels, "winograd_"));
+    CHECK(anyStartsWith(gpuKernels, "conv2d_o"));
+}
+
+TEST_CASE("staging path: buffers are not mapped, and a run is one submission that creates nothing", "[gpu_path]") {
+    vk::Context staged(forced(vk::ProfileRequest::Gpu, true));
+    CHECK(staged.traits().memory == vk::MemoryPath::Staging);
+    CHECK(vk::Buffer(staged, 1024, vk::Buffer::Kind::Compute).mapped() == nullptr);
+    CHECK(vk::Buffer(staged, 1024, vk::Buffer::Kind::Staging).mapped() != nullptr);
+
+    const auto m = resnet20();
+    runtime::Engine engine(staged, m);
+    const auto input = randomImages(4);
+    const auto first = engine.run({input});  // builds the plan, uploads the weights
+    const uint64_t submissions = staged.submissions(), buffers = staged.buffersCreated();
+    std::vector<model::HostTensor> again;
+    for (int i = 0; i < 3; ++i) again = engine.run({input});
+    CHECK(staged.submissions() - submissions == 3);
+    CHECK(staged.buffersCreated() - buffers == 0);
+    CHECK(maxAbsDiff(again.at(0).data, first.at(0).data) == 0.0);
+
+    // The same numbers as the mapped CPU profile.
+    vk::Context mapped(forced(vk::ProfileRequest::Cpu, false));
+    CHECK(vk::Buffer(mapped, 1024, vk::Buffer::Kind::Compute).mapped() != nullptr);
+    runtime::Engine reference(mapped, m);
+    CHECK(maxAbsDiff(reference.run({input}).at(0).data, first.at(0).data) < 1e-4);
+}
+
+TEST_CASE("a batch beyond the device's buffer limits runs in sub-batches", "[gpu_path]") {
+    // ResNet-20's largest tensor is 16 channels x 32 x 32 = 64 KiB per image packed:
+    // with a 200 KiB limit a batch of 3 fits, a batch of 8 does not.
+    const auto m = resnet20();
+    vk::Context limited(forced(vk::ProfileRequest::Gpu, true, 200 * 1024));
+    vk::Context whole(forced(vk::ProfileRequest::Gpu, true));
+    runtime::Engine small(limited, m), big(whole, m);
+    const auto input = randomImages(8, 11);
+    const auto want = big.run({input}).at(0);
+    const uint64_t before = limited.submissions();
+    const auto got = small.run({input}).at(0);
+    CHECK(got.shape == model::Shape{8, 10});
+    CHECK(maxAbsDiff(got.data, want.data) < 1e-5);
+    CHECK(limited.submissions() - before >= 3);  // at least three sub-batches
+    const auto stats = small.stats({{8, 3, 32, 32}});
+    CHECK(stats.subBatch >= 1);
+    CHECK(stats.subBatch <= 3);
+
+    SECTION("one image that cannot fit is an error naming the layer") {
+        vk::Context tiny(forced(vk::ProfileRequest::Gpu, true, 32 * 1024));
+        runtime::Engine engine(tiny, m);
+        CHECK_THROWS_WITH(engine.run({randomImages(1)}), Contains("layer '") && Contains("for one image") &&
+                                                              Contains("more than this device binds at once"));
+    }
+}
+
+TEST_CASE("the default device: best type first, then the most device-local memory", "[gpu_path]") {
+    auto device = [](int index, const char* type, uint64_t gib, bool usable = true) {
+        vk::DeviceInfo d;
+        d.index = index;
+        d.type = type;
+        d.deviceLocalBytes = gib << 30;
+        d.usable = usable;
+        return d;
+    };
+    auto pick = vk::chooseDevice({device(0, "integrated GPU", 2), device(1, "discrete GPU", 8),
+                                  device(2, "discrete GPU", 24), device(3, "CPU", 64)});
+    CHECK(pick.index == 2);
+    CHECK_THAT(pick.reason, Contains("discrete GPU") && Contains("most device-local memory") && Contains("24.0 GiB"));
+    pick = vk::chooseDevice({device(0, "CPU", 64), device(1, "integrated GPU", 1)});
+    CHECK(pick.index == 1);
+    CHECK_THAT(pick.reason, Contains("no usable discrete GPU"));
+    pick = vk::chooseDevice({device(0, "discrete GPU", 8, false), device(1, "CPU", 2)});
+    CHECK(pick.index == 1);
+    CHECK(vk::chooseDevice({device(0, "CPU", 2, false)}).index == -1);
+}
