@@ -285,12 +285,16 @@ Context::Context(const ContextOptions& options) {
         VkSemaphoreCreateInfo semaphoreInfo{VK_STRUCTURE_TYPE_SEMAPHORE_CREATE_INFO, &timelineType};
         RESVK_VK(vkCreateSemaphore(device_, &semaphoreInfo, nullptr, &timeline_));
     } catch (...) {
-        this->~Context();
+        release();  // members are destroyed by the unwinding itself
         throw;
     }
 }
 
 Context::~Context() {
+    release();
+}
+
+void Context::release() {
     if (timeline_) vkDestroySemaphore(device_, timeline_, nullptr);
     timeline_ = VK_NULL_HANDLE;
     if (device_) vkDestroyDevice(device_, nullptr);

@@ -89,6 +89,7 @@ public:
     int validationMessages() const { return validationMessages_; }
 
 private:
+    void release();  // the Vulkan objects, newest first
     static VKAPI_ATTR VkBool32 VKAPI_CALL onDebugMessage(VkDebugUtilsMessageSeverityFlagBitsEXT severity,
                                                          VkDebugUtilsMessageTypeFlagsEXT types,
                                                          const VkDebugUtilsMessengerCallbackDataEXT* data, void* user);

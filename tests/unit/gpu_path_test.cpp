@@ -12,6 +12,7 @@
 #include "model/model.h"
 #include "runtime/engine.h"
 #include "runtime/plan.h"
+#include "support/process.h"
 #include "support/test_paths.h"
 #include "vk/buffer.h"
 #include "vk/context.h"
@@ -197,4 +198,28 @@ TEST_CASE("the default device: best type first, then the most device-local memor
     pick = vk::chooseDevice({device(0, "discrete GPU", 8, false), device(1, "CPU", 2)});
     CHECK(pick.index == 1);
     CHECK(vk::chooseDevice({device(0, "CPU", 2, false)}).index == -1);
+}
+
+TEST_CASE("the CLI: --device-profile, the profile in info and bench --json, bad values", "[gpu_path][cli]") {
+    const std::string resnet18 = test::sharedPath("models/reference/torchvision_resnet18/model.onnx");
+    auto bench = test::runResvk({"bench", "--model", resnet18, "--device-profile", "gpu", "--iters", "1", "--warmup",
+                                 "0", "--json"},
+                                "env RESVK_FORCE_STAGING=1");
+    INFO("stdout:\n" << bench.out << "\nstderr:\n" << bench.err);
+    REQUIRE(bench.code == 0);
+    CHECK_THAT(bench.out, Contains("\"device_profile\":\"gpu\"") && Contains("\"memory_path\":\"staging\""));
+
+    auto info = test::runResvk({"info", test::sharedPath("models/cifar10/resnet20_cifar10.onnx"), "--device-profile",
+                                "cpu"},
+                               "env -u RESVK_FORCE_STAGING");
+    CHECK(info.code == 0);
+    CHECK_THAT(info.out, Contains("profile:          cpu (forced), mapped memory"));
+
+    auto bad = test::runResvk({"info", resnet18, "--device-profile", "fast"}, "");
+    CHECK(bad.code == 2);
+    CHECK_THAT(bad.err, Contains("--device-profile") && Contains("auto, cpu or gpu") && Contains("'fast'"));
+    auto badEnv = test::runResvk({"bench", "--model", resnet18, "--iters", "1"}, "env RESVK_DEVICE_PROFILE=fast");
+    CHECK(badEnv.code == 1);
+    CHECK_THAT(badEnv.err, Contains("RESVK_DEVICE_PROFILE") && Contains("'fast'"));
+    CHECK(std::count(badEnv.err.begin(), badEnv.err.end(), '\n') == 1);
 }
