@@ -1,6 +1,7 @@
 #include "video/video_pipeline.h"
 
 #include <algorithm>
+#include <cmath>
 #include <deque>
 
 #include "classify/topk.h"
@@ -28,11 +29,13 @@ double millisecondsSince(std::chrono::steady_clock::time_point t) {
 }  // namespace
 
 // One tick: the frames taken together, which of them went to the network (and
-// at which batch index), and the plan that runs them (null when none did).
+// at which batch index), and the plans that run them: one, or several sub-batches
+// of `chunk` frames when the whole batch exceeds the device's buffer limits.
 struct VideoPipeline::Tick {
     std::vector<Frame> frames;
     std::vector<int> batchIndex;  // per frame, -1 = not classified
-    runtime::Plan* plan = nullptr;
+    std::vector<runtime::Plan*> plans;
+    int chunk = 0;
     int slot = 0;
 };
 
@@ -60,19 +63,37 @@ void VideoPipeline::setSmoothing(float smoothing) {
     options_.smoothing = smoothing;
 }
 
-runtime::Plan& VideoPipeline::planFor(int batch, int slot) {
-    auto& plan = plans_[{batch, slot}];
+runtime::Plan& VideoPipeline::planFor(int batch, int slot, int first) {
+    auto& plan = plans_[{batch, slot, first}];
     if (!plan) {
         model::Shape shape = model_.inputs().at(0).shape;
         shape[0] = batch;
         shape[2] = options_.preprocess.inputHeight;
         shape[3] = options_.preprocess.inputWidth;
         auto prologue = [&](ops::Recorder& r, const std::vector<ops::Tensor>& inputs) {
-            for (int i = 0; i < batch; ++i) preprocessor_.record(r, slot * maxBatch_ + i, inputs.at(0), i);
+            for (int i = 0; i < batch; ++i) preprocessor_.record(r, slot * maxBatch_ + first + i, inputs.at(0), i);
         };
         plan = std::make_unique<runtime::Plan>(context_, kernels_, model_.compile({shape}), prologue);
     }
     return *plan;
+}
+
+void VideoPipeline::submitTick(Tick& tick, int batch) {
+    for (;;) {
+        const int chunk = chunk_ > 0 ? std::min(chunk_, batch) : batch;
+        try {
+            tick.plans.clear();
+            for (int first = 0; first < batch; first += chunk)
+                tick.plans.push_back(&planFor(std::min(chunk, batch - first), tick.slot, first));
+            tick.chunk = chunk;
+            break;
+        } catch (const runtime::LimitError& e) {
+            // The batch exceeds what the device binds at once: run it in sub-batches.
+            if (e.perImage || chunk <= 1) throw;
+            chunk_ = std::max(1, std::min(chunk / 2, static_cast<int>(chunk / std::ceil(e.ratio))));
+        }
+    }
+    for (auto* plan : tick.plans) plan->submit();
 }
 
 std::optional<Frame> VideoPipeline::nextFrame(FrameSource& source, std::chrono::milliseconds timeout) {
@@ -124,10 +145,12 @@ std::vector<Frame> VideoPipeline::gatherTick(const std::atomic<bool>& stop) {
 }
 
 void VideoPipeline::collect(Tick& tick, const std::function<void(const FrameEvent&)>& onFrame) {
-    std::vector<model::HostTensor> outputs;
-    if (tick.plan) {
-        tick.plan->wait();
-        outputs = tick.plan->readOutputs();
+    std::vector<std::vector<model::HostTensor>> outputs;  // per sub-batch
+    if (!tick.plans.empty()) {
+        for (auto* plan : tick.plans) {
+            plan->wait();
+            outputs.push_back(plan->readOutputs());
+        }
         // The steady rate is counted from the first results on: before them
         // lie start-up costs (decoders opening, kernels compiling).
         stats_.lastResultAt = std::chrono::steady_clock::now();
@@ -142,9 +165,9 @@ void VideoPipeline::collect(Tick& tick, const std::function<void(const FrameEven
         const int b = tick.batchIndex[i];
         double latency = 0.0;
         if (b >= 0) {
-            const auto& logits = outputs.at(0);
+            const auto& logits = outputs.at(size_t(b / tick.chunk)).at(0);
             const int classes = int(logits.data.size() / std::max<size_t>(1, size_t(logits.shape.at(0))));
-            const float* row = logits.data.data() + size_t(b) * classes;
+            const float* row = logits.data.data() + size_t(b % tick.chunk) * classes;
             if (!checkedOutputs_) {
                 outputsAreProbabilities_ = classify::looksLikeProbabilities(row, classes);
                 checkedOutputs_ = true;
@@ -200,8 +223,7 @@ void VideoPipeline::run(const std::function<void(const FrameEvent&)>& onFrame, c
                 drain();
                 plans_.clear();
             }
-            tick.plan = &planFor(batch, slot);
-            tick.plan->submit();
+            submitTick(tick, batch);
         }
         inFlight.push_back(std::move(tick));
     }

@@ -11,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <tuple>
 #include <vector>
 
 #include "classify/preprocess.h"
@@ -89,7 +90,9 @@ private:
     struct Tick;
     std::vector<Frame> gatherTick(const std::atomic<bool>& stop);
     std::optional<Frame> nextFrame(FrameSource& source, std::chrono::milliseconds timeout);
-    runtime::Plan& planFor(int batch, int slot);
+    // The plan that runs `batch` frames of ring slot `slot`, from batch index `first` on.
+    runtime::Plan& planFor(int batch, int slot, int first);
+    void submitTick(Tick& tick, int batch);
     void collect(Tick& tick, const std::function<void(const FrameEvent&)>& onFrame);
 
     vk::Context& context_;
@@ -99,7 +102,8 @@ private:
     vk::KernelCache kernels_;
     GpuPreprocessor preprocessor_;
     int maxBatch_;
-    std::map<std::pair<int, int>, std::unique_ptr<runtime::Plan>> plans_;  // (batch, slot)
+    std::map<std::tuple<int, int, int>, std::unique_ptr<runtime::Plan>> plans_;  // (batch, slot, first)
+    int chunk_ = 0;  // > 0: the largest sub-batch that fits the device's buffer limits
     std::vector<std::unique_ptr<classify::ProbabilitySmoother>> smoothers_;
     std::vector<std::vector<float>> latest_;  // per source
     bool outputsAreProbabilities_ = false;
