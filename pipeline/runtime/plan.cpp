@@ -149,10 +149,11 @@ void Plan::checkLimits() const {
         }
         return value < program_.values.size() ? "input " + program_.values[value].name : "?";
     };
+    // Scratch tensors' first dimension is not the batch: the inputs' is.
+    const int batch = program_.inputs.empty() ? 1 : valueShapes_[program_.inputs[0]][0];
     for (size_t v = 0; v < valueShapes_.size(); ++v) {
         const double bytes = static_cast<double>(ops::packedBytes(valueShapes_[v]));
         if (bytes <= limit) continue;
-        const int batch = valueShapes_[v][0];
         const double ratio = bytes / limit;
         throw LimitError("layer '" + layerOf(v) + "' needs a " + std::to_string(int64_t(bytes)) +
                              "-byte tensor, more than this device binds at once (" +
