@@ -160,17 +160,8 @@ int runPipelineBench(const Args& args) {
 
     if (json) {
         Json j;
-        j.beginObject()
-            .key("model")
-            .value(path)
-            .key("device")
-            .value(context->info().name)
-            .key("device_profile")
-            .value(context->traits().profileName())
-            .key("memory_path")
-            .value(context->traits().memoryPathName())
-            .key("sources")
-            .beginArray();
+        j.beginObject().key("model").value(path);
+        deviceJson(j, *context).key("sources").beginArray();
         for (const auto& s : specs) j.value(s);
         j.endArray()
             .key("batch")

@@ -42,7 +42,8 @@ const CommandSpec& benchSpec() {
          {"crop", "HxW", "with --source: network input size when the model's H/W are symbolic", "224x224"},
          {"profile", "", "after timing, one run with GPU timestamps: a per-layer table and the 5 slowest", ""},
          {"json", "", "print one JSON object instead of text", ""},
-         deviceOption(), deviceProfileOption()},
+         deviceOption(),
+         deviceProfileOption()},
         {"resvk bench --model ../shared/models/cifar10/resnet20_cifar10.onnx --batch 32",
          "resvk bench --model ../shared/models/reference/torchvision_resnet18/model.onnx --iters 5 --profile",
          "resvk bench --model ../shared/models/cifar10/resnet56_cifar10.onnx --json",
@@ -126,15 +127,8 @@ int runBench(const Args& args) {
 
     if (json) {
         Json j;
-        j.beginObject()
-            .key("model")
-            .value(path)
-            .key("device")
-            .value(context->info().name)
-            .key("device_profile")
-            .value(context->traits().profileName())
-            .key("memory_path")
-            .value(context->traits().memoryPathName())
+        j.beginObject().key("model").value(path);
+        deviceJson(j, *context)
             .key("input_shape")
             .value(model::toString(shapes[0]))
             .key("batch")

@@ -46,7 +46,9 @@ const CommandSpec& classifySpec() {
               {"realtime", "", "video: pace files to their timestamps instead of running as fast as possible", ""},
               {"strict", "", "video: exit 1 when a source was damaged or ended with an error", ""}},
              sourceOptionSpecs(),
-             {{"verbose", "", "say when a pixel format needs the CPU fallback", ""}, deviceOption(), deviceProfileOption()}}),
+             {{"verbose", "", "say when a pixel format needs the CPU fallback", ""},
+              deviceOption(),
+              deviceProfileOption()}}),
         {"resvk classify ../shared/media/squirrel_cls.jpg ../shared/media/orange.jpg \\\n"
          "      --model ../shared/models/cifar10/resnet20_cifar10.onnx --resize 32 --no-crop",
          "resvk classify ../shared/media/*.jpg --model ../shared/models/reference/torchvision_resnet18/model.onnx \\\n"

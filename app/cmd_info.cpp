@@ -19,7 +19,8 @@ const CommandSpec& infoSpec() {
         1,
         {{"batch", "N", "batch size to compile for (shapes, MACs and memory are for this batch)", "1"},
          {"json", "", "print one JSON document instead of text", ""},
-         deviceOption(), deviceProfileOption()},
+         deviceOption(),
+         deviceProfileOption()},
         {"resvk info ../shared/models/cifar10/resnet20_cifar10.onnx",
          "resvk info ../shared/models/reference/torchvision_resnet50/model.onnx --batch 8",
          "resvk info ../shared/models/cifar10/resnet56_cifar10.onnx --json"},
@@ -143,9 +144,10 @@ int runInfo(const Args& args) {
             std::cout << format("memory (batch %d): activations %.2f MiB, weights %.2f MiB\n", batch,
                                 plan.activationBytes / mib, plan.weightBytes / mib);
             if (plan.subBatch)
-                std::cout << format("                  (runs in sub-batches of %lld: a batch of %d exceeds the "
-                                    "device's buffer limits; memory is per sub-batch)\n",
-                                    static_cast<long long>(plan.subBatch), batch);
+                std::cout << format(
+                    "                  (runs in sub-batches of %lld: a batch of %d exceeds the "
+                    "device's buffer limits; memory is per sub-batch)\n",
+                    static_cast<long long>(plan.subBatch), batch);
             std::cout << "device:           " << device << "\nprofile:          " << traits << "\n";
         } else
             std::cout << "memory:           unavailable (" << memoryError << ")\n";

@@ -3,6 +3,7 @@
 #include <cstdarg>
 #include <cstdio>
 
+#include "json.h"
 #include "model_registry.h"
 
 namespace resvk::app {
@@ -32,6 +33,15 @@ vk::ContextOptions contextOptions(const Args& args) {
 
 std::unique_ptr<vk::Context> openDevice(const Args& args) {
     return std::make_unique<vk::Context>(contextOptions(args));
+}
+
+Json& deviceJson(Json& j, const vk::Context& context) {
+    return j.key("device")
+        .value(context.info().name)
+        .key("device_profile")
+        .value(context.traits().profileName())
+        .key("memory_path")
+        .value(context.traits().memoryPathName());
 }
 
 model::Shape concreteShape(const model::TensorInfo& input, int batch, int spatial) {

@@ -44,6 +44,10 @@ model::Shape concreteShape(const model::TensorInfo& input, int batch, int spatia
 // name (see resolveModelPath in model_registry.h: RESVK_MODELS, the download cache).
 model::Model loadModel(const std::string& path);
 
+// "device", "device_profile" and "memory_path" keys of a --json object: what ran.
+class Json;
+Json& deviceJson(Json& j, const vk::Context& context);
+
 // "Nx3x224x224": symbolic dimensions shown as N.
 std::string shapeText(const model::Shape& shape);
 // printf into a std::string.

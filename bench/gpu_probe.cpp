@@ -28,8 +28,8 @@ int devices() {
     const auto choice = vk::chooseDevice(list);
     std::printf("| index | device | type | driver | device-local GiB | usable |\n|---|---|---|---|---|---|\n");
     for (const auto& d : list)
-        std::printf("| %s%d | %s | %s | %s | %.1f | %s |\n", d.index == choice.index ? "*" : "", d.index, d.name.c_str(),
-                    d.type.c_str(), d.driver.c_str(), double(d.deviceLocalBytes) / (1ull << 30),
+        std::printf("| %s%d | %s | %s | %s | %.1f | %s |\n", d.index == choice.index ? "*" : "", d.index,
+                    d.name.c_str(), d.type.c_str(), d.driver.c_str(), double(d.deviceLocalBytes) / (1ull << 30),
                     d.usable ? "yes" : "no");
     std::printf("\ndefault (*): %s\n", choice.reason.c_str());
     return choice.index >= 0 ? 0 : 1;
@@ -59,8 +59,9 @@ int bench(const std::string& path, const std::vector<int>& batches) {
     vk::Context context;
     const auto m = model::Model::load(path);
     runtime::Engine engine(context, m);
-    std::printf("device: %s; profile: %s\n\n| model | batch | ms/batch min | median | images/s |\n|---|---|---|---|---|\n",
-                context.info().name.c_str(), context.traits().describe().c_str());
+    std::printf(
+        "device: %s; profile: %s\n\n| model | batch | ms/batch min | median | images/s |\n|---|---|---|---|---|\n",
+        context.info().name.c_str(), context.traits().describe().c_str());
     for (int batch : batches) {
         model::Shape shape = m.inputs().at(0).shape;
         for (size_t d = 0; d < shape.size(); ++d)

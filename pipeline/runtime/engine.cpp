@@ -93,8 +93,8 @@ std::vector<model::HostTensor> Engine::runWhole(const std::vector<model::HostTen
 namespace {
 
 // Items [begin, begin + count) along dim 0 of every batched input.
-std::vector<model::HostTensor> sliceBatch(const std::vector<model::HostTensor>& inputs, const std::vector<bool>& batched,
-                                          int64_t begin, int64_t count) {
+std::vector<model::HostTensor> sliceBatch(const std::vector<model::HostTensor>& inputs,
+                                          const std::vector<bool>& batched, int64_t begin, int64_t count) {
     std::vector<model::HostTensor> part;
     for (size_t k = 0; k < inputs.size(); ++k) {
         if (!batched[k]) {

@@ -138,8 +138,8 @@ void Plan::checkLimits() const {
     // Every tensor is bound whole, as a storage buffer (written) or an RGBA32F
     // texel buffer (read): each must fit both ranges.
     const auto& traits = context_.traits();
-    const double limit = static_cast<double>(std::min<uint64_t>(traits.maxStorageBufferRange,
-                                                                 traits.maxTexelBufferElements * 16));
+    const double limit =
+        static_cast<double>(std::min<uint64_t>(traits.maxStorageBufferRange, traits.maxTexelBufferElements * 16));
     auto layerOf = [&](size_t value) -> std::string {
         for (size_t i = 0; i < program_.layers.size(); ++i) {
             const auto& l = program_.layers[i];
@@ -156,9 +156,8 @@ void Plan::checkLimits() const {
         if (bytes <= limit) continue;
         const double ratio = bytes / limit;
         throw LimitError("layer '" + layerOf(v) + "' needs a " + std::to_string(int64_t(bytes)) +
-                             "-byte tensor, more than this device binds at once (" +
-                             std::to_string(int64_t(limit)) + " bytes)" +
-                             (batch > 1 ? " at batch " + std::to_string(batch) : " for one image"),
+                             "-byte tensor, more than this device binds at once (" + std::to_string(int64_t(limit)) +
+                             " bytes)" + (batch > 1 ? " at batch " + std::to_string(batch) : " for one image"),
                          ratio, batch <= 1 || ratio > batch);
     }
 }

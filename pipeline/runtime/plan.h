@@ -81,7 +81,7 @@ private:
     bool staged_ = false;
     vk::Buffer inputStaging_, outputStaging_;
     std::vector<VkDeviceSize> inputStagingOffsets_, outputStagingOffsets_;  // per program input / output
-    std::vector<LayerConstants> constants_;  // per layer
+    std::vector<LayerConstants> constants_;                                 // per layer
     std::vector<std::vector<int>> scratch_;  // per layer: scratch tensors (value ids past the program's)
     std::unique_ptr<vk::CommandStream> stream_;
     std::vector<std::pair<size_t, size_t>> layerDispatches_;  // [begin, end) per layer

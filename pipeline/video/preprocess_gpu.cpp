@@ -349,8 +349,8 @@ void GpuPreprocessor::uploadLayout(Slot& s, const AVFrame& frame, int formatValu
     for (int pl = 0; pl < planeCount; ++pl) {
         const size_t bytes = static_cast<size_t>(linesizes[pl]);
         for (int y = 0; y < rows[pl]; ++y)
-            std::memcpy(planes + offsets[pl] + bytes * y, frame.data[pl] + static_cast<ptrdiff_t>(frame.linesize[pl]) * y,
-                        bytes);
+            std::memcpy(planes + offsets[pl] + bytes * y,
+                        frame.data[pl] + static_cast<ptrdiff_t>(frame.linesize[pl]) * y, bytes);
     }
     s.uploaded = true;
 }

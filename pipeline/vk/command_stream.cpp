@@ -12,8 +12,7 @@ constexpr uint32_t kMaxTimedDispatches = 4096;
 // Everything a stream's commands do: shaders and copies reading and writing buffers.
 constexpr VkPipelineStageFlags kWorkStages = VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT;
 constexpr VkAccessFlags kWorkWrites = VK_ACCESS_SHADER_WRITE_BIT | VK_ACCESS_TRANSFER_WRITE_BIT;
-constexpr VkAccessFlags kWorkAccess =
-    kWorkWrites | VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_TRANSFER_READ_BIT;
+constexpr VkAccessFlags kWorkAccess = kWorkWrites | VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_TRANSFER_READ_BIT;
 
 bool anyOverlap(const BufferSlice& s, const std::vector<BufferSlice>& list) {
     return std::any_of(list.begin(), list.end(), [&](const BufferSlice& o) { return s.overlaps(o); });

@@ -228,7 +228,8 @@ Context::Context(const ContextOptions& options) {
         facts.limits = properties_.limits;
         VkPhysicalDeviceSubgroupSizeControlPropertiesEXT sizeControl{
             VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SUBGROUP_SIZE_CONTROL_PROPERTIES_EXT};
-        VkPhysicalDeviceSubgroupProperties subgroup{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SUBGROUP_PROPERTIES, &sizeControl};
+        VkPhysicalDeviceSubgroupProperties subgroup{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SUBGROUP_PROPERTIES,
+                                                    &sizeControl};
         VkPhysicalDeviceProperties2 props2{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2, &subgroup};
         vkGetPhysicalDeviceProperties2(physical_, &props2);
         if ((subgroup.supportedStages & VK_SHADER_STAGE_COMPUTE_BIT) &&

@@ -52,8 +52,8 @@ DeviceTraits makeDeviceTraits(const DeviceFacts& facts, const TraitOverrides& ov
     // Discrete GPUs keep compute data in device-only memory (fast, and their
     // host-visible device memory is often a small BAR); shared-memory devices map it.
     t.stagingForced = overrides.forceStaging || envFlag("RESVK_FORCE_STAGING");
-    const bool staging = t.stagingForced || facts.type == VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU ||
-                         !facts.hostVisibleDeviceMemory;
+    const bool staging =
+        t.stagingForced || facts.type == VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU || !facts.hostVisibleDeviceMemory;
     t.memory = staging ? MemoryPath::Staging : MemoryPath::Mapped;
 
     t.canPinSubgroupSize = facts.subgroupSizeControl && facts.subgroupSize > 0 &&

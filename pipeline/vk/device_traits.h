@@ -57,7 +57,7 @@ struct DeviceTraits {
 struct DeviceFacts {
     VkPhysicalDeviceType type = VK_PHYSICAL_DEVICE_TYPE_OTHER;
     VkPhysicalDeviceLimits limits{};
-    uint32_t subgroupSize = 0;  // 0: no compute shuffles
+    uint32_t subgroupSize = 0;         // 0: no compute shuffles
     bool subgroupSizeControl = false;  // required size + full subgroups for compute
     uint32_t minSubgroupSize = 0, maxSubgroupSize = 0;
     bool hostVisibleDeviceMemory = false;  // a memory type both device-local and host-visible

@@ -70,24 +70,4 @@ private:
     Owned<VkCommandPool, vkDestroyCommandPool> pool_;
 };
 
-class Fence {
-public:
-    explicit Fence(Context& context) : device_(context.device()) {
-        VkFenceCreateInfo info{VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
-        VkFence fence;
-        RESVK_VK(vkCreateFence(device_, &info, nullptr, &fence));
-        fence_ = {device_, fence};
-    }
-    VkFence handle() const { return fence_.get(); }
-    void wait() {
-        VkFence f = fence_.get();
-        RESVK_VK(vkWaitForFences(device_, 1, &f, VK_TRUE, UINT64_MAX));
-        RESVK_VK(vkResetFences(device_, 1, &f));
-    }
-
-private:
-    VkDevice device_;
-    Owned<VkFence, vkDestroyFence> fence_;
-};
-
 }  // namespace resvk::vk

@@ -175,7 +175,7 @@ TEST_CASE("a batch beyond the device's buffer limits runs in sub-batches", "[gpu
         vk::Context tiny(forced(vk::ProfileRequest::Gpu, true, 32 * 1024));
         runtime::Engine engine(tiny, m);
         CHECK_THROWS_WITH(engine.run({randomImages(1)}), Contains("layer '") && Contains("for one image") &&
-                                                              Contains("more than this device binds at once"));
+                                                             Contains("more than this device binds at once"));
     }
 }
 
@@ -202,16 +202,16 @@ TEST_CASE("the default device: best type first, then the most device-local memor
 
 TEST_CASE("the CLI: --device-profile, the profile in info and bench --json, bad values", "[gpu_path][cli]") {
     const std::string resnet18 = test::sharedPath("models/reference/torchvision_resnet18/model.onnx");
-    auto bench = test::runResvk({"bench", "--model", resnet18, "--device-profile", "gpu", "--iters", "1", "--warmup",
-                                 "0", "--json"},
-                                "env RESVK_FORCE_STAGING=1");
+    auto bench = test::runResvk(
+        {"bench", "--model", resnet18, "--device-profile", "gpu", "--iters", "1", "--warmup", "0", "--json"},
+        "env RESVK_FORCE_STAGING=1");
     INFO("stdout:\n" << bench.out << "\nstderr:\n" << bench.err);
     REQUIRE(bench.code == 0);
     CHECK_THAT(bench.out, Contains("\"device_profile\":\"gpu\"") && Contains("\"memory_path\":\"staging\""));
 
-    auto info = test::runResvk({"info", test::sharedPath("models/cifar10/resnet20_cifar10.onnx"), "--device-profile",
-                                "cpu"},
-                               "env -u RESVK_FORCE_STAGING");
+    auto info =
+        test::runResvk({"info", test::sharedPath("models/cifar10/resnet20_cifar10.onnx"), "--device-profile", "cpu"},
+                       "env -u RESVK_FORCE_STAGING");
     CHECK(info.code == 0);
     CHECK_THAT(info.out, Contains("profile:          cpu (forced), mapped memory"));
 

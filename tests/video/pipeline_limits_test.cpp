@@ -18,8 +18,8 @@ namespace {
 // Top-1 and its probability per delivered frame, in delivery order.
 std::vector<std::pair<int, float>> classifyClip(vk::Context& context, const model::Model& m) {
     std::vector<std::unique_ptr<video::FrameSource>> sources;
-    sources.push_back(
-        std::make_unique<video::FrameSource>(0, "lavfi:testsrc2=size=96x64:rate=10:duration=2", video::SourceOptions{}));
+    sources.push_back(std::make_unique<video::FrameSource>(0, "lavfi:testsrc2=size=96x64:rate=10:duration=2",
+                                                           video::SourceOptions{}));
     video::PipelineOptions options;
     options.preprocess.inputHeight = options.preprocess.inputWidth = 32;
     options.preprocess.centerCrop = false;
