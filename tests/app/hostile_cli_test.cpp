@@ -3,6 +3,7 @@
 // as one clear line and a failing exit, never a crash, a hang or a pass.
 #include <catch2/catch.hpp>
 
+#include <sys/socket.h>
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -122,6 +123,16 @@ TEST_CASE("hostile cli: a folder, a device or a FIFO is not a model file", "[cli
     REQUIRE(::mkfifo((dir + "/m.onnx").c_str(), 0600) == 0);
     requireCleanError(run({"info", dir + "/m.onnx"}), "FIFO");
     requireCleanError(run({"models", "verify", dir + "/m.onnx"}), "FIFO");
+    const std::string model = sharedPath("models/cifar10/resnet20_cifar10.onnx");
+    requireCleanError(
+        run({"classify", sharedPath("media/squirrel_cls.jpg"), "--model", model, "--labels", dir + "/m.onnx"}), "FIFO");
+}
+
+TEST_CASE("hostile cli: a refused connection is not called offline", "[cli][hostile]") {
+    const std::string url = "http://127.0.0.1:" + std::to_string(freeLocalPort(SOCK_STREAM)) + "/resnet18-v1-7.onnx";
+    Result r = run({"models", "pull", "resnet18-v1-7", "--from", url, "--to", tempDir(), "--timeout", "5"});
+    requireCleanError(r, "connection refused");
+    CHECK(!contains(r.err, "offline"));
 }
 
 TEST_CASE("hostile cli: wrapping dims and huge folds are one-line errors in every command", "[cli][hostile]") {
