@@ -82,6 +82,9 @@ void checkInputShapes(const std::string& ctx, const std::vector<TensorInfo>& inp
         if (!ok)
             throw Error(ctx + ": input '" + inputs[k].name + "' expects shape " +
                         (want.empty() ? std::string("of rank 1 to 4") : toString(want)) + ", got " + toString(got));
+        if (elementCount(got) > kMaxActivationElements)  // a declared 1x3x2^20x2^20 input
+            throw Error(ctx + ": input '" + inputs[k].name + "' of shape " + toString(got) + " has more than " +
+                        std::to_string(kMaxActivationElements) + " elements, resvk's limit per tensor");
     }
 }
 

@@ -182,6 +182,17 @@ TEST_CASE("hostile: an activation larger than resvk's limit per tensor is an err
                       Contains("huge_pad") && Contains("limit per tensor"));
 }
 
+TEST_CASE("hostile: an input declared larger than resvk's limit per tensor is an error", "[model][hostile]") {
+    OnnxBuilder b("big_input");
+    b.input("x", {1, 3, int64_t{1} << 20, int64_t{1} << 20});
+    b.node("Relu", "relu", {"x"}, {"y"});
+    b.output("y");
+    const Model m = Model::load(b.save(resvk::test::tempDir()));
+    CHECK_THROWS_WITH(m.compile({{1, 3, int64_t{1} << 20, int64_t{1} << 20}}),
+                      Contains("input 'x'") && Contains("limit per tensor"));
+    CHECK_THROWS_WITH(m.compile({{k2to32, k2to32, k2to32, 1}}), Contains("input 'x'"));
+}
+
 TEST_CASE("hostile: integer attributes are range-checked at their real width", "[model][hostile]") {
     const int64_t wraps = k2to32 + 1;  // was read as 1 after a cast to int
     CHECK_THROWS_WITH(Model::load(convModel("strides", {wraps, 1})).compile({{1, 1, 8, 8}}),
