@@ -22,8 +22,10 @@ int64_t saturatingAdd(int64_t a, int64_t b);
 // for more (a few hundred bytes of ConstantOfShape, 1000 Convs sharing one
 // weight) is hostile or broken.
 constexpr int64_t kFoldMarginElements = int64_t{1} << 26;
-// One activation tensor: at most 2^30 elements (4 GiB of float).
-constexpr int64_t kMaxActivationElements = int64_t{1} << 30;
+// One activation tensor: at most 2^28 elements (1 GiB of float; ResNet-50's
+// largest activation at batch 256 is 2^27.6), so that a declared input or a
+// Pad cannot make the runtime reserve gigabytes per value.
+constexpr int64_t kMaxActivationElements = int64_t{1} << 28;
 
 // The running total of constant elements that one compile() has created.
 // check() is called before a tensor is allocated, add() after a node's
