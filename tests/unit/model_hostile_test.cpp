@@ -205,6 +205,14 @@ TEST_CASE("hostile: integer attributes are range-checked at their real width", "
                       Contains("pads -1 is out of range"));
     CHECK_NOTHROW(Model::load(convModel("strides", {2, 2})).compile({{1, 1, 8, 8}}));
 
+    OnnxBuilder pad("pad_wrap");  // pads that cancel out but narrow to 1 on the GPU
+    pad.input("x", {1, 1, 8, 8});
+    intInit(pad, "pads", {8}, {0, 0, 0, k2to32 + 1, 0, 0, 0, -k2to32});
+    pad.node("Pad", "the_pad", {"x", "pads"}, {"y"});
+    pad.output("y");
+    CHECK_THROWS_WITH(Model::load(pad.save(resvk::test::tempDir())).compile({{1, 1, 8, 8}}),
+                      Contains("the_pad") && Contains("pads 4294967297 is out of range"));
+
     OnnxBuilder b("opset", 13);
     b.model.mutable_opset_import(0)->set_version(k2to32 + 13);
     b.input("x", {1, 1, 2, 2});
