@@ -82,8 +82,8 @@ void loadGraph(const std::string& path, const std::string& ctx, Graph& g) {
         if (file.size() > kMaxProtoBytes)
             throw Error(ctx + ": " + std::to_string(file.size()) +
                         " bytes, more than an ONNX file can hold (2 GiB; larger weights go in external data)");
-        const std::string bytes = file.readAll();
-        if (!proto.ParseFromString(bytes) || !proto.has_graph() || proto.ir_version() <= 0)
+        // parsed straight from the descriptor: no second copy of a large model in memory
+        if (!proto.ParseFromFileDescriptor(file.fd()) || !proto.has_graph() || proto.ir_version() <= 0)
             throw Error(ctx + ": not an ONNX model, or the file is truncated");
     }
 
