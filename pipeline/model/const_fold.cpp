@@ -63,6 +63,7 @@ Tensor gather(const FoldBudget& budget, const Node& n, const Tensor& data, const
 }
 
 Tensor concat(const FoldBudget& budget, const Node& n, const ConstInputs& in) {
+    if (in.empty()) badNode(n, "no inputs");
     const Tensor& first = *in.at(0);
     const auto rank = static_cast<int64_t>(first.shape.size());
     const auto axis = static_cast<size_t>(normAxis(n, n.attrInt("axis", 0), rank));
@@ -399,6 +400,8 @@ bool foldNode(const Node& n, int opset, const ConstInputs& in, std::vector<Tenso
         out.push_back(transpose(budget, n, arg(0)));
     } else if (op == "Range") {
         const Tensor& s = arg(0);
+        if (s.size() != 1 || arg(1).size() != 1 || arg(2).size() != 1)
+            badNode(n, "start, limit and delta must be scalars");
         const double start = s.get(0), limit = arg(1).get(0), delta = arg(2).get(0);
         if (delta == 0) badNode(n, "delta is 0");
         const double steps = std::ceil((limit - start) / delta);

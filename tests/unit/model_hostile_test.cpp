@@ -299,3 +299,112 @@ TEST_CASE("hostile: an undecodable tensor file is not called an optional", "[mod
         }
     }
 }
+
+TEST_CASE("hostile: every op with missing, empty or odd inputs is an Error or unsupported, never a crash",
+          "[model][hostile]") {
+    // A small structure-aware sweep of what byte fuzzing reaches rarely: each op
+    // resvk folds or lowers, with 0 to 3 inputs drawn from odd values.
+    const std::vector<std::string> ops = {"Constant",
+                                          "Identity",
+                                          "Dropout",
+                                          "Shape",
+                                          "Size",
+                                          "Gather",
+                                          "Unsqueeze",
+                                          "Squeeze",
+                                          "Reshape",
+                                          "Flatten",
+                                          "Concat",
+                                          "ConstantOfShape",
+                                          "Slice",
+                                          "Pad",
+                                          "Cast",
+                                          "Transpose",
+                                          "Range",
+                                          "Where",
+                                          "Expand",
+                                          "ReduceProd",
+                                          "ReduceSum",
+                                          "ReduceMean",
+                                          "ReduceMax",
+                                          "ReduceMin",
+                                          "Min",
+                                          "Max",
+                                          "Sum",
+                                          "Add",
+                                          "Sub",
+                                          "Mul",
+                                          "Div",
+                                          "Pow",
+                                          "Mod",
+                                          "Equal",
+                                          "Less",
+                                          "And",
+                                          "Floor",
+                                          "Sqrt",
+                                          "Neg",
+                                          "Relu",
+                                          "Reciprocal",
+                                          "Log",
+                                          "Not",
+                                          "Round",
+                                          "Conv",
+                                          "MaxPool",
+                                          "AveragePool",
+                                          "GlobalAveragePool",
+                                          "BatchNormalization",
+                                          "Gemm",
+                                          "MatMul",
+                                          "Softmax"};
+    const std::vector<std::string> pool = {"x", "scalar", "empty", "ints", "neg", "mat", "big"};
+    const std::string dir = resvk::test::tempDir();
+    int compiled = 0, rejected = 0;
+    for (const auto& op : ops)
+        for (bool oddAttrs : {false, true})
+            for (int count = 0; count <= 3; ++count) {
+                int combos = 1;
+                for (int k = 0; k < count; ++k) combos *= static_cast<int>(pool.size());
+                for (int c = 0; c < combos; ++c) {
+                    OnnxBuilder b("sweep", 13);
+                    b.input("x", {1, 1, 2, 2});
+                    b.init("scalar", {}, {2.0f});
+                    b.init("empty", {0}, {});
+                    intInit(b, "ints", {2}, {1, 2});
+                    intInit(b, "neg", {1}, {-3});
+                    b.init("mat", {2, 3}, {1, 2, 3, 4, 5, 6});
+                    intInit(b, "big", {1}, {int64_t{1} << 40});
+                    std::vector<std::string> in;
+                    for (int k = 0, rest = c; k < count; ++k, rest /= static_cast<int>(pool.size()))
+                        in.push_back(pool[static_cast<size_t>(rest) % pool.size()]);
+                    auto* node = b.node(op, "probe", in, {"y"});
+                    if (oddAttrs) {
+                        using resvk::test::attrInt;
+                        using resvk::test::attrInts;
+                        attrInt(node, "axis", int64_t{1} << 40);
+                        attrInts(node, "axes", {-100, 100});
+                        attrInts(node, "perm", {7, 0});
+                        attrInts(node, "kernel_shape", {int64_t{1} << 31, 0});
+                        attrInts(node, "strides", {0, -1});
+                        attrInts(node, "pads", {-5, 0, 0, int64_t{1} << 40});
+                        attrInts(node, "starts", {INT64_MIN});
+                        attrInts(node, "ends", {INT64_MAX});
+                        attrInt(node, "to", int64_t{1} << 33);
+                        attrInt(node, "group", -1);
+                        attrInt(node, "keepdims", 0);
+                        attrInts(node, "value_ints", {});
+                    }
+                    b.output("y");
+                    INFO(op << (oddAttrs ? " (odd attributes)" : "") << " with inputs "
+                            << Catch::Detail::stringify(in));
+                    try {
+                        std::vector<std::string> unsupported;
+                        (void)Model::load(b.save(dir)).compile({{1, 1, 2, 2}}, &unsupported);
+                        ++compiled;
+                    } catch (const Error&) {
+                        ++rejected;
+                    }
+                }
+            }
+    CHECK(compiled > 0);
+    CHECK(rejected > 0);
+}
