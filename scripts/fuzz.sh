@@ -38,10 +38,13 @@ for target in fuzz_model_loader fuzz_tensor_file; do
   findings=build-fuzz/findings/$target
   mkdir -p "$corpus" "$findings"
   log=build-fuzz/$target.log
+  # op and attribute names let byte mutations reach the folding and lowering code
+  dict=()
+  [ "$target" = fuzz_model_loader ] && dict=(-dict=tests/fuzz/onnx.dict)
   echo "fuzzing $target for ${seconds}s ($(ls "$seeds/$target" | wc -l) seeds)"
   # the corpus folder comes first: libFuzzer adds what it finds interesting there
   if ! TMPDIR=$(realpath build-fuzz) "./build-fuzz/$target" -max_total_time="$seconds" -timeout=30 \
-      -rss_limit_mb=4096 -print_final_stats=1 -artifact_prefix="$findings/" "$corpus" "$seeds/$target" \
+      -rss_limit_mb=4096 -print_final_stats=1 -artifact_prefix="$findings/" "${dict[@]}" "$corpus" "$seeds/$target" \
       >"$log" 2>&1; then
     status=1
     echo "FINDING in $target (log: $log):"
