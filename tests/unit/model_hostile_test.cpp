@@ -361,7 +361,7 @@ TEST_CASE("hostile: every op with missing, empty or odd inputs is an Error or un
     int compiled = 0, rejected = 0;
     for (const auto& op : ops)
         for (bool oddAttrs : {false, true})
-            for (int count = 0; count <= 3; ++count) {
+            for (int count = 0; count <= (oddAttrs ? 2 : 3); ++count) {  // kept to a few seconds
                 int combos = 1;
                 for (int k = 0; k < count; ++k) combos *= static_cast<int>(pool.size());
                 for (int c = 0; c < combos; ++c) {
