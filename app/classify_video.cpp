@@ -1,5 +1,7 @@
 #include "classify_video.h"
 
+#include <sys/stat.h>
+
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -29,6 +31,19 @@ std::string outputPathFor(const std::string& output, size_t index, size_t count)
     if (count == 1) return output;
     std::filesystem::path p(output);
     return (p.parent_path() / (p.stem().string() + "-" + std::to_string(index) + p.extension().string())).string();
+}
+
+// --output must never name an input (a source or the model): writing would
+// destroy the file being read. Compared by device and inode, not by name, so
+// "./a.mp4", a symbolic or a hard link to a.mp4 are caught too.
+void refuseOverwritingInputs(const Args& args, const std::string& output, const std::vector<std::string>& inputs) {
+    struct stat out {};
+    if (::stat(output.c_str(), &out) != 0) return;  // a new file cannot be an input
+    for (const auto& input : inputs) {
+        struct stat in {};
+        if (::stat(input.c_str(), &in) == 0 && in.st_dev == out.st_dev && in.st_ino == out.st_ino)
+            args.fail("--output '" + output + "' is the input '" + input + "' itself; write to another file");
+    }
 }
 
 std::vector<std::string> overlayLines(const std::vector<classify::RankedLabel>& top) {
@@ -78,7 +93,11 @@ int runClassifyVideo(const Args& args, const model::Model& model, const classify
             const auto& info = sources[i]->info();
             video::WriterOptions w;
             w.path = outputPathFor(*output, i, sources.size());
-            if (info.kind == video::SourceKind::File) w.audioFrom = info.spec;
+            std::vector<std::string> inputs = args.positionals();
+            inputs.push_back(model.path());
+            refuseOverwritingInputs(args, w.path, inputs);
+            if (info.kind == video::SourceKind::File && info.spec != "-")
+                w.audioFrom = info.spec;  // stdin is read once
             w.width = info.width;
             w.height = info.height;
             w.frameRate = info.frameRate;

@@ -24,6 +24,7 @@ const CommandSpec& classifySpec() {
         "A SOURCE is a photo (jpg, png, bmp, webp, tiff), a video file (any container/codec FFmpeg\n"
         "decodes), a webcam (/dev/video0), a network stream (rtsp://, http(s)://, udp://, srt://) or\n"
         "an FFmpeg virtual source (lavfi:testsrc2=size=1280x720:rate=30).\n"
+        "Video may come from a pipe or FIFO: `-` is standard input (cat clip.mp4 | resvk classify -).\n"
         "Photos are resized (short side), centre-cropped to the model's input size, normalised\n"
         "(torchvision's ImageNet preprocessing) and run in batches. Video frames get the same\n"
         "preprocessing on the GPU; several sources are batched together, one frame of each per step\n"

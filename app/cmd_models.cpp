@@ -148,6 +148,8 @@ Downloaded download(const RegistryModel& m, const std::string& source, TempFile&
             case video::FetchError::ConnectionLost:
                 throw std::runtime_error(format("cannot download %s: the connection failed after %s (%s)",
                                                 m.name.c_str(), mib(e.bytesDone).c_str(), e.detail.c_str()));
+            case video::FetchError::Refused:
+                throw std::runtime_error("cannot download " + m.name + ": " + e.what());
             case video::FetchError::Offline:
                 throw std::runtime_error("cannot download " + m.name + ": network unreachable (offline?) — copy " +
                                          m.name + ".onnx into a folder named by RESVK_MODELS instead");

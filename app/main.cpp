@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <exception>
 #include <iostream>
+#include <new>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -105,6 +107,14 @@ int main(int argc, char** argv) {
         return dispatch(argc, argv);
     } catch (const UsageError& e) {
         return usageError(e.what(), e.command);
+    } catch (const std::bad_alloc&) {
+        // the library's own text ("std::bad_alloc") tells a user nothing
+        std::cerr << "resvk: error: out of memory\n";
+        return 1;
+    } catch (const std::logic_error&) {
+        // length_error, out_of_range...: a check resvk lacks, not the user's fault
+        std::cerr << "resvk: error: unexpected internal failure (please report it with the command line)\n";
+        return 1;
     } catch (const std::exception& e) {
         std::string what = e.what();
         while (!what.empty() && (what.back() == '\n' || what.back() == ' ')) what.pop_back();

@@ -86,6 +86,9 @@ std::optional<std::string> findModelFile(const std::string& stem) {
 
 std::string resolveModelPath(const std::string& spec) {
     if (isFile(spec)) return spec;
+    std::error_code ec;
+    // a folder, FIFO or device: the loader says what it is instead of "no such model"
+    const bool existsAsOther = std::filesystem::exists(spec, ec);
     const bool bareName = !spec.empty() && spec.find('/') == std::string::npos;
     std::string stem = spec;
     if (bareName && stem.size() > 5 && stem.compare(stem.size() - 5, 5, ".onnx") == 0) stem.resize(stem.size() - 5);
@@ -94,10 +97,8 @@ std::string resolveModelPath(const std::string& spec) {
         if (findRegistryModel(stem))
             throw std::runtime_error("model '" + stem + "' is not downloaded: run `resvk models pull " + stem +
                                      "` (or put " + stem + ".onnx in a folder named by RESVK_MODELS)");
-    } else {
-        std::error_code ec;
-        if (std::filesystem::exists(spec, ec)) return spec;  // e.g. a folder: the loader says what is wrong
     }
+    if (existsAsOther) return spec;
     throw std::runtime_error("no such model file or known model name '" + spec + "' (see `resvk models`)");
 }
 

@@ -10,6 +10,7 @@ packages=(
   libglfw3-dev libimgui-dev
   libonnx-dev libprotobuf-dev protobuf-compiler libonnx-testdata
   catch2 xvfb xdotool python3
+  clang libclang-rt-14-dev
   fonts-dejavu-core
 )
 missing=()

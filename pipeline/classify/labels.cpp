@@ -1,7 +1,9 @@
 #include "classify/labels.h"
 
-#include <fstream>
+#include <sstream>
 #include <stdexcept>
+
+#include "model/regular_file.h"
 
 namespace resvk::classify {
 namespace {
@@ -16,8 +18,11 @@ std::string trim(const std::string& s) {
 }  // namespace
 
 std::vector<std::string> loadLabels(const std::string& path) {
-    std::ifstream file(path);
-    if (!file) throw std::runtime_error("cannot read labels file '" + path + "': no such file or not readable");
+    // a regular file of at most 64 MiB: a FIFO must not hang, /dev/zero not fill memory
+    const model::RegularFile in(path, "labels file '" + path + "'");
+    constexpr int64_t kMaxBytes = int64_t{64} << 20;
+    if (in.size() > kMaxBytes) throw std::runtime_error("labels file '" + path + "' is larger than 64 MiB");
+    std::istringstream file(in.readAll());
     std::vector<std::string> labels;
     std::string line;
     while (std::getline(file, line)) labels.push_back(trim(line));

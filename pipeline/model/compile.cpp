@@ -4,7 +4,9 @@
 #include "model/lower.h"
 
 #include <map>
+#include <new>
 #include <set>
+#include <stdexcept>
 
 namespace resvk::model {
 namespace {
@@ -80,6 +82,9 @@ void checkInputShapes(const std::string& ctx, const std::vector<TensorInfo>& inp
         if (!ok)
             throw Error(ctx + ": input '" + inputs[k].name + "' expects shape " +
                         (want.empty() ? std::string("of rank 1 to 4") : toString(want)) + ", got " + toString(got));
+        if (elementCount(got) > kMaxActivationElements)  // a declared 1x3x2^20x2^20 input
+            throw Error(ctx + ": input '" + inputs[k].name + "' of shape " + toString(got) + " has more than " +
+                        std::to_string(kMaxActivationElements) + " elements, resvk's limit per tensor");
     }
 }
 
@@ -144,6 +149,16 @@ const Node& resolveLegacyBroadcast(Lowering& L, const Node& n, ConstInputs& in, 
     return legacy;
 }
 
+// Elements of the model's own constants: initializers and Constant nodes.
+int64_t weightElements(const Graph& g) {
+    int64_t n = 0;
+    for (const auto& [name, t] : g.initializers) n = saturatingAdd(n, static_cast<int64_t>(t.size()));
+    for (const Node& node : g.nodes)
+        for (const auto& [key, a] : node.attrs)
+            for (const Tensor& t : a.t) n = saturatingAdd(n, static_cast<int64_t>(t.size()));
+    return n;
+}
+
 }  // namespace
 
 std::vector<bool> Model::parameterInputs() const {
@@ -165,6 +180,7 @@ Program Model::compile(const std::vector<Shape>& inputShapes, std::vector<std::s
     checkInputShapes(ctx, g.inputs, inputShapes, constant);
 
     Lowering L{g, {}, {}, {}, {}};
+    int64_t givenElements = 0;  // parameter values given by the caller count as weights
     for (const Node& n : g.nodes)
         for (const auto& name : n.inputs) L.used.insert(name);
     for (const auto& o : g.outputs) L.used.insert(o.name);
@@ -185,7 +201,9 @@ Program Model::compile(const std::vector<Shape>& inputShapes, std::vector<std::s
                         " and " + std::to_string(v.data.size()) + " element(s); expected " + toString(inputShapes[k]) +
                         (g.inputs[k].shape.empty() ? std::string() : " fitting " + toString(g.inputs[k].shape)));
         L.folded[g.inputs[k].name] = Tensor::ofFloats(v.data, v.shape);
+        givenElements = saturatingAdd(givenElements, static_cast<int64_t>(v.data.size()));
     }
+    FoldBudget budget(saturatingAdd(weightElements(g), givenElements));
 
     std::set<std::string> dead;  // outputs of nodes that could not be lowered
     for (const Node& n : g.nodes) {
@@ -208,17 +226,28 @@ Program Model::compile(const std::vector<Shape>& inputShapes, std::vector<std::s
             const Node& nn = resolveLegacyBroadcast(L, n, in, legacy);
             if (allConst) {
                 std::vector<Tensor> out;
-                ok = foldNode(nn, g.opset, in, out);
-                for (size_t k = 0; ok && k < out.size() && k < n.outputs.size(); ++k)
-                    if (!n.outputs[k].empty()) L.folded[n.outputs[k]] = std::move(out[k]);
+                ok = foldNode(nn, g.opset, in, out, budget);
+                for (size_t k = 0; ok && k < out.size() && k < n.outputs.size(); ++k) {
+                    if (n.outputs[k].empty()) continue;
+                    budget.add(n, static_cast<int64_t>(out[k].size()));
+                    L.folded[n.outputs[k]] = std::move(out[k]);
+                }
             } else {
+                const size_t before = L.prog.layers.size();
                 lowerNode(L, nn);
+                for (size_t k = before; k < L.prog.layers.size(); ++k)  // weights are copied into layers
+                    budget.add(n, static_cast<int64_t>(L.prog.layers[k].weights.size() + L.prog.layers[k].bias.size()));
             }
         } catch (const Unsupported& u) {
             ok = false;
             why = u.why;
         } catch (const Error& e) {
             throw Error(ctx + ": " + e.what());
+        } catch (const std::bad_alloc&) {
+            // what a model can ask for is budgeted; this is the machine itself running out
+            throw Error(ctx + ": out of memory at node '" + n.displayName() + "' (" + n.op + ")");
+        } catch (const std::length_error&) {
+            throw Error(ctx + ": node '" + n.displayName() + "' (" + n.op + ") asks for a tensor too large to hold");
         }
         if (ok) continue;
         dead.insert(n.outputs.begin(), n.outputs.end());

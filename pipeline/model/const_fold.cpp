@@ -5,6 +5,8 @@
 #include <functional>
 #include <limits>
 
+#include "model/budget.h"
+
 namespace resvk::model {
 namespace {
 
@@ -22,13 +24,20 @@ void forEachIndex(const Shape& shape, F&& fn) {
     }
 }
 
+// Every tensor folding creates comes from here: its shape is checked against
+// the model's budget before anything is allocated.
+Tensor alloc(const FoldBudget& budget, const Node& n, DType type, const Shape& shape) {
+    budget.check(n, shape);
+    return Tensor::zeros(type, shape);
+}
+
 Tensor reshaped(const Tensor& t, Shape shape) {
     Tensor out = t;
     out.shape = std::move(shape);
     return out;
 }
 
-Tensor gather(const Node& n, const Tensor& data, const Tensor& indices) {
+Tensor gather(const FoldBudget& budget, const Node& n, const Tensor& data, const Tensor& indices) {
     const auto rank = static_cast<int64_t>(data.shape.size());
     if (rank == 0) badNode(n, "cannot gather from a scalar");
     const auto axis = static_cast<size_t>(normAxis(n, n.attrInt("axis", 0), rank));
@@ -40,7 +49,8 @@ Tensor gather(const Node& n, const Tensor& data, const Tensor& indices) {
     for (size_t k = axis + 1; k < data.shape.size(); ++k) inner *= data.shape[k];
     const int64_t dim = data.shape[axis];
     const auto idx = indices.ints();
-    Tensor out = Tensor::zeros(data.type, outShape);
+    Tensor out = alloc(budget, n, data.type, outShape);
+    if (out.size() == 0) return out;  // `outer` may still be huge (a zero dim elsewhere)
     size_t o = 0;
     for (int64_t a = 0; a < outer; ++a)
         for (int64_t j : idx) {
@@ -52,7 +62,8 @@ Tensor gather(const Node& n, const Tensor& data, const Tensor& indices) {
     return out;
 }
 
-Tensor concat(const Node& n, const ConstInputs& in) {
+Tensor concat(const FoldBudget& budget, const Node& n, const ConstInputs& in) {
+    if (in.empty()) badNode(n, "no inputs");
     const Tensor& first = *in.at(0);
     const auto rank = static_cast<int64_t>(first.shape.size());
     const auto axis = static_cast<size_t>(normAxis(n, n.attrInt("axis", 0), rank));
@@ -60,9 +71,10 @@ Tensor concat(const Node& n, const ConstInputs& in) {
     outShape[axis] = 0;
     for (const Tensor* t : in) {
         if (!t || t->shape.size() != first.shape.size()) badNode(n, "inputs differ in rank");
-        outShape[axis] += t->shape[axis];
+        outShape[axis] = saturatingAdd(outShape[axis], t->shape[axis]);
     }
-    Tensor out = Tensor::zeros(first.type, outShape);
+    Tensor out = alloc(budget, n, first.type, outShape);
+    if (out.size() == 0) return out;
     int64_t outer = 1;
     for (size_t k = 0; k < axis; ++k) outer *= outShape[k];
     size_t o = 0;
@@ -80,10 +92,10 @@ Tensor concat(const Node& n, const ConstInputs& in) {
     return out;
 }
 
-Tensor slice(const Node& n, int opset, const ConstInputs& in) {
+Tensor slice(const FoldBudget& budget, const Node& n, int opset, const ConstInputs& in) {
     const Tensor& data = *in[0];
     const SliceSpec s = sliceSpec(n, opset, in, data.shape);
-    Tensor out = Tensor::zeros(data.type, s.out);
+    Tensor out = alloc(budget, n, data.type, s.out);
     const auto strides = stridesOf(data.shape);
     forEachIndex(s.out, [&](const std::vector<int64_t>& idx, size_t e) {
         int64_t off = 0;
@@ -93,9 +105,9 @@ Tensor slice(const Node& n, int opset, const ConstInputs& in) {
     return out;
 }
 
-Tensor transpose(const Node& n, const Tensor& data) {
+Tensor transpose(const FoldBudget& budget, const Node& n, const Tensor& data) {
     const auto perm = transposePerm(n, data.shape.size());
-    Tensor out = Tensor::zeros(data.type, permute(data.shape, perm));
+    Tensor out = alloc(budget, n, data.type, permute(data.shape, perm));
     const auto strides = stridesOf(data.shape);
     forEachIndex(out.shape, [&](const std::vector<int64_t>& idx, size_t e) {
         int64_t off = 0;
@@ -105,11 +117,11 @@ Tensor transpose(const Node& n, const Tensor& data) {
     return out;
 }
 
-Tensor pad(const Node& n, int opset, const ConstInputs& in) {
+Tensor pad(const FoldBudget& budget, const Node& n, int opset, const ConstInputs& in) {
     const Tensor& data = *in[0];
     const PadSpec p = padSpec(n, opset, in, data.shape);
     if (p.mode != "constant") unsupported("pad mode '" + p.mode + "'");
-    Tensor out = Tensor::zeros(data.type, p.out);
+    Tensor out = alloc(budget, n, data.type, p.out);
     const auto strides = stridesOf(data.shape);
     forEachIndex(p.out, [&](const std::vector<int64_t>& idx, size_t e) {
         int64_t off = 0;
@@ -126,37 +138,37 @@ Tensor pad(const Node& n, int opset, const ConstInputs& in) {
     return out;
 }
 
-Tensor expandTo(const Tensor& data, const Shape& shape) {
-    Tensor out = Tensor::zeros(data.type, shape);
+Tensor expandTo(const FoldBudget& budget, const Node& n, const Tensor& data, const Shape& shape) {
+    Tensor out = alloc(budget, n, data.type, shape);
     const auto map = broadcastIndex(data.shape, shape);
     for (size_t e = 0; e < map.size(); ++e) copyElement(out, e, data, map[e]);
     return out;
 }
 
-Tensor binary(const Node& n, const Tensor& a, const Tensor& b, DType type,
+Tensor binary(const FoldBudget& budget, const Node& n, const Tensor& a, const Tensor& b, DType type,
               const std::function<double(double, double)>& f) {
     Shape shape;
     if (!broadcastShapes(a.shape, b.shape, shape))
         badNode(n, "cannot broadcast " + toString(a.shape) + " with " + toString(b.shape));
-    Tensor out = Tensor::zeros(type, shape);
+    Tensor out = alloc(budget, n, type, shape);
     const auto ia = broadcastIndex(a.shape, shape);
     const auto ib = broadcastIndex(b.shape, shape);
     for (size_t e = 0; e < ia.size(); ++e) out.set(e, f(a.get(ia[e]), b.get(ib[e])));
     return out;
 }
 
-bool elementwise(const Node& n, const ConstInputs& in, Tensor& out) {
+bool elementwise(const FoldBudget& budget, const Node& n, const ConstInputs& in, Tensor& out) {
     const std::string& op = n.op;
     const Tensor& a = *in.at(0);
     if (op == "Min" || op == "Max" || op == "Sum") {
         out = a;
         for (size_t k = 1; k < in.size(); ++k) {
             if (op == "Sum")
-                out = binary(n, out, *in[k], a.type, [](double x, double y) { return x + y; });
+                out = binary(budget, n, out, *in[k], a.type, [](double x, double y) { return x + y; });
             else if (op == "Min")
-                out = binary(n, out, *in[k], a.type, [](double x, double y) { return std::min(x, y); });
+                out = binary(budget, n, out, *in[k], a.type, [](double x, double y) { return std::min(x, y); });
             else
-                out = binary(n, out, *in[k], a.type, [](double x, double y) { return std::max(x, y); });
+                out = binary(budget, n, out, *in[k], a.type, [](double x, double y) { return std::max(x, y); });
         }
         return true;
     }
@@ -164,43 +176,44 @@ bool elementwise(const Node& n, const ConstInputs& in, Tensor& out) {
         const Tensor& b = *in[1];
         const bool isInt = a.type != DType::Float;
         if (op == "Add")
-            out = binary(n, a, b, a.type, [](double x, double y) { return x + y; });
+            out = binary(budget, n, a, b, a.type, [](double x, double y) { return x + y; });
         else if (op == "Sub")
-            out = binary(n, a, b, a.type, [](double x, double y) { return x - y; });
+            out = binary(budget, n, a, b, a.type, [](double x, double y) { return x - y; });
         else if (op == "Mul")
-            out = binary(n, a, b, a.type, [](double x, double y) { return x * y; });
+            out = binary(budget, n, a, b, a.type, [](double x, double y) { return x * y; });
         else if (op == "Div") {
             if (isInt) {
-                out = binary(n, a, b, a.type, [&](double x, double y) {
+                out = binary(budget, n, a, b, a.type, [&](double x, double y) {
                     if (y == 0) badNode(n, "integer division by zero");
                     return std::trunc(x / y);
                 });
             } else {
                 // float division in float, as the runtime would do it
-                out = binary(n, a, b, a.type, [](double x, double y) {
+                out = binary(budget, n, a, b, a.type, [](double x, double y) {
                     return static_cast<double>(static_cast<float>(x) / static_cast<float>(y));
                 });
             }
         } else if (op == "Pow")
-            out = binary(n, a, b, a.type, [](double x, double y) { return std::pow(x, y); });
+            out = binary(budget, n, a, b, a.type, [](double x, double y) { return std::pow(x, y); });
         else if (op == "Mod" && n.attrInt("fmod", 0) != 0)
-            out = binary(n, a, b, a.type, [](double x, double y) { return std::fmod(x, y); });
+            out = binary(budget, n, a, b, a.type, [](double x, double y) { return std::fmod(x, y); });
         else if (op == "Mod")
-            out = binary(n, a, b, a.type, [](double x, double y) { return y == 0 ? 0 : x - y * std::floor(x / y); });
+            out = binary(budget, n, a, b, a.type,
+                         [](double x, double y) { return y == 0 ? 0 : x - y * std::floor(x / y); });
         else if (op == "Equal")
-            out = binary(n, a, b, DType::Bool, [](double x, double y) { return x == y; });
+            out = binary(budget, n, a, b, DType::Bool, [](double x, double y) { return x == y; });
         else if (op == "Less")
-            out = binary(n, a, b, DType::Bool, [](double x, double y) { return x < y; });
+            out = binary(budget, n, a, b, DType::Bool, [](double x, double y) { return x < y; });
         else if (op == "Greater")
-            out = binary(n, a, b, DType::Bool, [](double x, double y) { return x > y; });
+            out = binary(budget, n, a, b, DType::Bool, [](double x, double y) { return x > y; });
         else if (op == "LessOrEqual")
-            out = binary(n, a, b, DType::Bool, [](double x, double y) { return x <= y; });
+            out = binary(budget, n, a, b, DType::Bool, [](double x, double y) { return x <= y; });
         else if (op == "GreaterOrEqual")
-            out = binary(n, a, b, DType::Bool, [](double x, double y) { return x >= y; });
+            out = binary(budget, n, a, b, DType::Bool, [](double x, double y) { return x >= y; });
         else if (op == "And")
-            out = binary(n, a, b, DType::Bool, [](double x, double y) { return x != 0 && y != 0; });
+            out = binary(budget, n, a, b, DType::Bool, [](double x, double y) { return x != 0 && y != 0; });
         else if (op == "Or")
-            out = binary(n, a, b, DType::Bool, [](double x, double y) { return x != 0 || y != 0; });
+            out = binary(budget, n, a, b, DType::Bool, [](double x, double y) { return x != 0 || y != 0; });
         else
             return false;
         return true;
@@ -238,7 +251,7 @@ bool elementwise(const Node& n, const ConstInputs& in, Tensor& out) {
     return true;
 }
 
-Tensor reduce(const Node& n, int opset, const ConstInputs& in) {
+Tensor reduce(const FoldBudget& budget, const Node& n, int opset, const ConstInputs& in) {
     const Tensor& data = *in[0];
     std::vector<int64_t> axes = n.attrInts("axes");
     if (n.op == "ReduceSum" && opset >= 13 && in.size() > 1 && in[1]) axes = in[1]->ints();
@@ -255,6 +268,7 @@ Tensor reduce(const Node& n, int opset, const ConstInputs& in) {
                         : mx ? -std::numeric_limits<double>::infinity()
                         : mn ? std::numeric_limits<double>::infinity()
                              : 0.0;
+    budget.check(n, keptShape);  // a zero dim elsewhere lets the kept dims be huge
     std::vector<double> acc(static_cast<size_t>(elementCount(keptShape)), init);
     const auto keptStrides = stridesOf(keptShape);
     forEachIndex(data.shape, [&](const std::vector<int64_t>& idx, size_t e) {
@@ -272,7 +286,7 @@ Tensor reduce(const Node& n, int opset, const ConstInputs& in) {
     Shape outShape;
     for (size_t k = 0; k < keptShape.size(); ++k)
         if (!reduced[k] || keep) outShape.push_back(keptShape[k]);
-    Tensor out = Tensor::zeros(data.type, outShape);
+    Tensor out = alloc(budget, n, data.type, outShape);
     for (size_t e = 0; e < acc.size(); ++e) out.set(e, acc[e]);
     return out;
 }
@@ -320,7 +334,7 @@ DType castTarget(const Node& n) {
 
 }  // namespace
 
-bool foldNode(const Node& n, int opset, const ConstInputs& in, std::vector<Tensor>& out) {
+bool foldNode(const Node& n, int opset, const ConstInputs& in, std::vector<Tensor>& out, const FoldBudget& budget) {
     const std::string& op = n.op;
     out.clear();
     if (!n.domain.empty()) return false;
@@ -333,7 +347,7 @@ bool foldNode(const Node& n, int opset, const ConstInputs& in, std::vector<Tenso
         if (in.size() > 2 && in[2] && in[2]->size() > 0 && in[2]->get(0) != 0) unsupported("training mode");
         out.push_back(arg(0));
         if (n.outputs.size() > 1) {
-            Tensor mask = Tensor::zeros(DType::Bool, arg(0).shape);
+            Tensor mask = alloc(budget, n, DType::Bool, arg(0).shape);
             std::fill(mask.i.begin(), mask.i.end(), 1);
             out.push_back(std::move(mask));
         }
@@ -350,7 +364,7 @@ bool foldNode(const Node& n, int opset, const ConstInputs& in, std::vector<Tenso
     } else if (op == "Size") {
         out.push_back(Tensor::ofInts({elementCount(arg(0).shape)}, {}));
     } else if (op == "Gather") {
-        out.push_back(gather(n, arg(0), arg(1)));
+        out.push_back(gather(budget, n, arg(0), arg(1)));
     } else if (op == "Unsqueeze") {
         out.push_back(reshaped(arg(0), unsqueezeShape(n, opset, in, arg(0).shape)));
     } else if (op == "Squeeze") {
@@ -360,36 +374,42 @@ bool foldNode(const Node& n, int opset, const ConstInputs& in, std::vector<Tenso
     } else if (op == "Flatten") {
         out.push_back(reshaped(arg(0), flattenShape(n, arg(0).shape)));
     } else if (op == "Concat") {
-        out.push_back(concat(n, in));
+        out.push_back(concat(budget, n, in));
     } else if (op == "ConstantOfShape") {
         const auto dims = arg(0).ints();
         const Tensor* v = n.attrTensor("value");
-        Tensor t = Tensor::zeros(v ? v->type : DType::Float, Shape(dims.begin(), dims.end()));
+        Tensor t = alloc(budget, n, v ? v->type : DType::Float, Shape(dims.begin(), dims.end()));
         if (v && v->size() > 0)
             for (size_t e = 0; e < t.size(); ++e) copyElement(t, e, *v, 0);
         out.push_back(std::move(t));
     } else if (op == "Slice") {
         arg(0);
-        out.push_back(slice(n, opset, in));
+        out.push_back(slice(budget, n, opset, in));
     } else if (op == "Pad") {
         arg(0);
-        out.push_back(pad(n, opset, in));
+        out.push_back(pad(budget, n, opset, in));
     } else if (op == "Cast") {
         const Tensor& a = arg(0);
-        Tensor t = Tensor::zeros(castTarget(n), a.shape);
+        Tensor t = alloc(budget, n, castTarget(n), a.shape);
         if (t.type == a.type)
             t = a;
         else
             for (size_t e = 0; e < a.size(); ++e) t.set(e, a.get(e));
         out.push_back(std::move(t));
     } else if (op == "Transpose") {
-        out.push_back(transpose(n, arg(0)));
+        out.push_back(transpose(budget, n, arg(0)));
     } else if (op == "Range") {
         const Tensor& s = arg(0);
+        if (s.size() != 1 || arg(1).size() != 1 || arg(2).size() != 1)
+            badNode(n, "start, limit and delta must be scalars");
         const double start = s.get(0), limit = arg(1).get(0), delta = arg(2).get(0);
         if (delta == 0) badNode(n, "delta is 0");
-        const auto count = static_cast<int64_t>(std::max(0.0, std::ceil((limit - start) / delta)));
-        Tensor t = Tensor::zeros(s.type, {count});
+        const double steps = std::ceil((limit - start) / delta);
+        if (std::isnan(steps)) badNode(n, "start, limit or delta is not a number");
+        // checked as a double: 1e300 steps must not reach the integer conversion
+        const double bound = static_cast<double>(budget.limit());
+        const auto count = static_cast<int64_t>(std::clamp(steps, 0.0, bound + 1));
+        Tensor t = alloc(budget, n, s.type, {count});
         for (int64_t k = 0; k < count; ++k) t.set(static_cast<size_t>(k), start + static_cast<double>(k) * delta);
         out.push_back(std::move(t));
     } else if (op == "Where") {
@@ -397,8 +417,8 @@ bool foldNode(const Node& n, int opset, const ConstInputs& in, std::vector<Tenso
         Shape s1, s;
         if (!broadcastShapes(c.shape, x.shape, s1) || !broadcastShapes(s1, y.shape, s))
             badNode(n, "cannot broadcast the inputs");
+        Tensor t = alloc(budget, n, x.type, s);
         const auto ic = broadcastIndex(c.shape, s), ix = broadcastIndex(x.shape, s), iy = broadcastIndex(y.shape, s);
-        Tensor t = Tensor::zeros(x.type, s);
         for (size_t e = 0; e < ic.size(); ++e) {
             if (c.get(ic[e]) != 0)
                 copyElement(t, e, x, ix[e]);
@@ -411,16 +431,16 @@ bool foldNode(const Node& n, int opset, const ConstInputs& in, std::vector<Tenso
         Shape s;
         if (!broadcastShapes(arg(0).shape, Shape(dims.begin(), dims.end()), s))
             badNode(n, "cannot expand " + toString(arg(0).shape));
-        out.push_back(expandTo(arg(0), s));
+        out.push_back(expandTo(budget, n, arg(0), s));
     } else if (op == "ReduceProd" || op == "ReduceSum" || op == "ReduceMean" || op == "ReduceMax" ||
                op == "ReduceMin") {
         arg(0);
-        out.push_back(reduce(n, opset, in));
+        out.push_back(reduce(budget, n, opset, in));
     } else {
         for (size_t k = 0; k < in.size(); ++k) arg(k);
         if (in.empty()) return false;
         Tensor t;
-        if (!elementwise(n, in, t)) return false;
+        if (!elementwise(budget, n, in, t)) return false;
         out.push_back(std::move(t));
     }
     return true;

@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "model/budget.h"
+
 namespace resvk::model {
 
 namespace {
@@ -111,7 +113,7 @@ bool broadcastShapes(const Shape& a, const Shape& b, Shape& out) {
 
 std::vector<int64_t> stridesOf(const Shape& shape) {
     std::vector<int64_t> s(shape.size(), 1);
-    for (size_t k = shape.size(); k-- > 1;) s[k - 1] = s[k] * shape[k];
+    for (size_t k = shape.size(); k-- > 1;) s[k - 1] = saturatingMul(s[k], shape[k]);
     return s;
 }
 

@@ -2,6 +2,8 @@
 // of one node to its op family.
 #include "model/lower.h"
 
+#include "model/budget.h"
+
 namespace resvk::model {
 
 const Tensor* Lowering::constant(const std::string& name) const {
@@ -29,6 +31,10 @@ Layer& Lowering::emit(const Node& n, LayerKind kind, std::vector<int> inputs, Sh
         unsupported("the result has rank " + std::to_string(outShape.size()) + " (1 to 4 supported)");
     for (int64_t d : outShape)
         if (d <= 0) unsupported("the result " + toString(outShape) + " is empty");
+    // the runtime allocates every activation: a model must not ask for more than this
+    if (elementCount(outShape) > kMaxActivationElements)
+        badNode(n, "its result " + toString(outShape) + " has more than " + std::to_string(kMaxActivationElements) +
+                       " elements, resvk's limit per tensor");
     Layer l;
     l.kind = kind;
     l.name = n.displayName();

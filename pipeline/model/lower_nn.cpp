@@ -1,6 +1,7 @@
 // Lowering of Conv, pooling, BatchNormalization, Gemm and MatMul.
 #include <cmath>
 
+#include "model/budget.h"
 #include "model/lower.h"
 
 namespace resvk::model {
@@ -32,10 +33,12 @@ Shape windowShape(const Node& n, const Shape& in, const int kernel[2], bool ceil
     const std::string autoPad = n.attrString("auto_pad", "NOTSET");
     Shape out = {in[0], 0, in[2], in[3]};
     for (int k = 0; k < 2; ++k) {
+        // range-checked at full width: 2^32 + 1 must not narrow to 1
+        const auto uk = static_cast<size_t>(k);
         w.kernel[k] = kernel[k];
-        w.stride[k] = strides.empty() ? 1 : static_cast<int>(strides[static_cast<size_t>(k)]);
-        w.dilation[k] = dilations.empty() ? 1 : static_cast<int>(dilations[static_cast<size_t>(k)]);
-        if (w.stride[k] < 1 || w.dilation[k] < 1 || w.kernel[k] < 1) badNode(n, "invalid window");
+        w.stride[k] = strides.empty() ? 1 : narrowAttr(n, "strides", strides[uk], 1);
+        w.dilation[k] = dilations.empty() ? 1 : narrowAttr(n, "dilations", dilations[uk], 1);
+        if (w.kernel[k] < 1) badNode(n, "invalid window");
         const int64_t size = in[static_cast<size_t>(2 + k)];
         const int64_t span = static_cast<int64_t>(w.dilation[k]) * (w.kernel[k] - 1) + 1;
         int64_t o;
@@ -49,8 +52,8 @@ Shape windowShape(const Node& n, const Shape& in, const int kernel[2], bool ceil
             if (autoPad == "VALID") {
                 w.padBegin[k] = w.padEnd[k] = 0;
             } else if (autoPad == "NOTSET") {
-                w.padBegin[k] = pads.empty() ? 0 : static_cast<int>(pads[static_cast<size_t>(k)]);
-                w.padEnd[k] = pads.empty() ? 0 : static_cast<int>(pads[static_cast<size_t>(k + 2)]);
+                w.padBegin[k] = pads.empty() ? 0 : narrowAttr(n, "pads", pads[uk], 0);
+                w.padEnd[k] = pads.empty() ? 0 : narrowAttr(n, "pads", pads[uk + 2], 0);
             } else {
                 badNode(n, "unknown auto_pad " + autoPad);
             }
@@ -71,13 +74,14 @@ void lowerConv(Lowering& L, const Node& n) {
     const Tensor& w = weight(L, n, 1, "the weight");
     if (w.shape.size() != 4) unsupported("only 2-D convolution is supported");
     const auto group = n.attrInt("group", 1);
-    if (group < 1 || w.shape[1] * group != in[1] || w.shape[0] % group != 0)
+    if (group < 1 || saturatingMul(w.shape[1], group) != in[1] || w.shape[0] % group != 0)
         badNode(n, "weights " + toString(w.shape) + " do not match input " + toString(in) + " with group " +
                        std::to_string(group));
     const auto ks = n.attrInts("kernel_shape");
     if (!ks.empty() && (ks.size() != 2 || ks[0] != w.shape[2] || ks[1] != w.shape[3]))
         badNode(n, "kernel_shape does not match the weights");
-    const int kernel[2] = {static_cast<int>(w.shape[2]), static_cast<int>(w.shape[3])};
+    const int kernel[2] = {narrowAttr(n, "the kernel height", w.shape[2], 1),
+                           narrowAttr(n, "the kernel width", w.shape[3], 1)};
     Window2d win;
     Shape out = windowShape(n, in, kernel, false, win);
     out[1] = w.shape[0];
@@ -104,7 +108,7 @@ void lowerPool(Lowering& L, const Node& n) {
     L.requireOnlyFirstOutput(n);
     const auto ks = n.attrInts("kernel_shape");
     if (ks.size() != 2) unsupported("only 2-D pooling is supported");
-    const int kernel[2] = {static_cast<int>(ks[0]), static_cast<int>(ks[1])};
+    const int kernel[2] = {narrowAttr(n, "kernel_shape", ks[0], 1), narrowAttr(n, "kernel_shape", ks[1], 1)};
     Window2d win;
     const bool isMax = n.op == "MaxPool";
     if (!isMax && n.has("dilations")) {

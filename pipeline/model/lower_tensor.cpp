@@ -2,6 +2,7 @@
 // Transpose, Shape) and Softmax.
 #include <algorithm>
 
+#include "model/budget.h"
 #include "model/lower.h"
 
 namespace resvk::model {
@@ -183,6 +184,11 @@ bool lowerTensorOp(Lowering& L, const Node& n) {
     } else if (op == "Pad") {
         PadSpec p = padSpec(n, opset, cin, in);
         if (p.mode != "constant") unsupported("pad mode '" + p.mode + "'");
+        // the GPU reads pads as int: 2^32 + 1 with -2^32 at the other end must not become 1
+        for (size_t k = 0; k < in.size(); ++k) {
+            narrowAttr(n, "pads", p.begin[k], -INT32_MAX);
+            narrowAttr(n, "pads", p.end[k], -INT32_MAX);
+        }
         bool identity = true;
         for (size_t k = 0; k < in.size(); ++k) identity = identity && p.begin[k] == 0 && p.end[k] == 0;
         if (identity) {

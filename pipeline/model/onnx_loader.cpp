@@ -1,12 +1,14 @@
 // Model::load: ModelProto -> Graph (all tensors decoded, external data read).
 #include <filesystem>
-#include <fstream>
+#include <new>
 #include <set>
+#include <stdexcept>
 
 #include <onnx/onnx_pb.h>
 
 #include "model/graph.h"
 #include "model/op_versions.h"
+#include "model/regular_file.h"
 #include "model/tensor_proto.h"
 
 namespace resvk::model {
@@ -66,22 +68,32 @@ const std::string& Model::path() const {
     return impl_->path;
 }
 
-Model Model::load(const std::string& path) {
-    const std::string ctx = "model '" + path + "'";
-    std::error_code ec;
-    if (!std::filesystem::is_regular_file(path, ec)) throw Error(ctx + ": file not found");
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw Error(ctx + ": cannot open file");
-    onnx::ModelProto proto;
-    if (!proto.ParseFromIstream(&in) || !proto.has_graph() || proto.ir_version() <= 0)
-        throw Error(ctx + ": not an ONNX model, or the file is truncated");
+namespace {
 
-    auto impl = std::make_unique<Impl>();
-    impl->path = path;
-    Graph& g = impl->graph;
+// protobuf cannot hold a message of 2 GiB or more (larger weights live in external data)
+constexpr int64_t kMaxProtoBytes = (int64_t{1} << 31) - 1;
+
+// Parses `path` into `g`: every count and size a file claims is checked
+// (tensor_proto.cpp, budget.h) before anything is allocated from it.
+void loadGraph(const std::string& path, const std::string& ctx, Graph& g) {
+    onnx::ModelProto proto;
+    {
+        const RegularFile file(path, ctx);
+        if (file.size() > kMaxProtoBytes)
+            throw Error(ctx + ": " + std::to_string(file.size()) +
+                        " bytes, more than an ONNX file can hold (2 GiB; larger weights go in external data)");
+        // parsed straight from the descriptor: no second copy of a large model in memory
+        if (!proto.ParseFromFileDescriptor(file.fd()) || !proto.has_graph() || proto.ir_version() <= 0)
+            throw Error(ctx + ": not an ONNX model, or the file is truncated");
+    }
+
     bool haveOpset = false;
     for (const auto& os : proto.opset_import()) {
         if (os.domain().empty() || os.domain() == "ai.onnx") {
+            // checked at full width: 2^32 + 13 must not pass as opset 13
+            if (os.version() < kMinOpset || os.version() > kMaxOpset)
+                throw Error(ctx + ": unsupported opset " + std::to_string(os.version()) +
+                            " (supported: " + std::to_string(kMinOpset) + "-" + std::to_string(kMaxOpset) + ")");
             g.opset = static_cast<int>(os.version());
             haveOpset = true;
         }
@@ -126,6 +138,22 @@ Model Model::load(const std::string& path) {
         g.outputs.push_back(convertInfo(v, ctx, "output"));
     }
     if (g.outputs.empty()) throw Error(ctx + " is malformed or truncated: the graph has no outputs");
+}
+
+}  // namespace
+
+Model Model::load(const std::string& path) {
+    const std::string ctx = "model '" + path + "'";
+    auto impl = std::make_unique<Impl>();
+    impl->path = path;
+    try {
+        loadGraph(path, ctx, impl->graph);
+    } catch (const std::bad_alloc&) {
+        // what a file can ask for is bounded; this is the machine itself running out
+        throw Error(ctx + ": out of memory while loading it");
+    } catch (const std::length_error&) {
+        throw Error(ctx + ": a tensor is too large to load");
+    }
     return Model(std::move(impl));
 }
 

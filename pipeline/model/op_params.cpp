@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "model/budget.h"
+
 namespace resvk::model {
 
 void badNode(const Node& n, const std::string& msg) {
@@ -62,8 +64,10 @@ SliceSpec sliceSpec(const Node& n, int opset, const ConstInputs& in, const Shape
             b = std::clamp<int64_t>(b, -1, dim - 1);
             e = std::clamp<int64_t>(e, -1, dim - 1);
         }
-        int64_t extent = step > 0 ? (e - b + step - 1) / step : (b - e + (-step) - 1) / (-step);
-        extent = std::max<int64_t>(extent, 0);
+        // b and e are clamped to [-1, dim]; the step may be anything (INT64_MIN included)
+        const int64_t span = step > 0 ? e - b : b - e;
+        const uint64_t stride = step > 0 ? static_cast<uint64_t>(step) : 0 - static_cast<uint64_t>(step);
+        const int64_t extent = span <= 0 ? 0 : 1 + static_cast<int64_t>(static_cast<uint64_t>(span - 1) / stride);
         s.starts[a] = std::max<int64_t>(b, 0);
         s.steps[a] = step;
         s.out[a] = extent;
@@ -92,7 +96,7 @@ PadSpec padSpec(const Node& n, int opset, const ConstInputs& in, const Shape& da
     p.end.assign(pads.begin() + static_cast<long>(rank), pads.end());
     p.out = data;
     for (size_t k = 0; k < rank; ++k) {
-        p.out[k] = data[k] + p.begin[k] + p.end[k];
+        p.out[k] = saturatingAdd(saturatingAdd(data[k], p.begin[k]), p.end[k]);
         if (p.out[k] < 0) badNode(n, "padding makes a negative dimension");
     }
     return p;
@@ -118,7 +122,7 @@ Shape reshapeShape(const Node& n, const ConstInputs& in, const Shape& data) {
         }
         if (d < 0) badNode(n, "invalid target dimension " + std::to_string(d));
         out[k] = d;
-        known *= d;
+        known = saturatingMul(known, d);
     }
     const int64_t total = elementCount(data);
     if (inferred >= 0) {
@@ -177,7 +181,10 @@ Shape flattenShape(const Node& n, const Shape& data) {
     if (axis < 0) axis += rank;
     if (axis < 0 || axis > rank) badNode(n, "axis out of range");
     int64_t a = 1, b = 1;
-    for (int64_t k = 0; k < rank; ++k) (k < axis ? a : b) *= data[static_cast<size_t>(k)];
+    for (int64_t k = 0; k < rank; ++k) {
+        int64_t& side = k < axis ? a : b;
+        side = saturatingMul(side, data[static_cast<size_t>(k)]);
+    }
     return {a, b};
 }
 

@@ -4,8 +4,12 @@
 namespace resvk::model {
 
 int64_t elementCount(const Shape& shape) {
+    // saturating: dims a file claims (2^32 x 2^32) must not wrap to a small count
     int64_t n = 1;
-    for (int64_t d : shape) n *= d;
+    for (int64_t d : shape) {
+        if (d == 0) return 0;
+        if (__builtin_mul_overflow(n, d, &n)) return INT64_MAX;
+    }
     return n;
 }
 

@@ -12,7 +12,7 @@ namespace resvk::model {
 
 using Shape = std::vector<int64_t>;
 
-int64_t elementCount(const Shape& shape);
+int64_t elementCount(const Shape& shape);  // saturates at INT64_MAX instead of wrapping
 std::string toString(const Shape& shape);  // "1x3x224x224"
 
 // An activation tensor flowing between layers (never a constant).

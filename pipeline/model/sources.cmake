@@ -1,6 +1,8 @@
 # Sources of the resvk_model library (ONNX import and load-time passes).
 set(RESVK_MODEL_SOURCES
     ${CMAKE_CURRENT_LIST_DIR}/program.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/budget.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/regular_file.cpp
     ${CMAKE_CURRENT_LIST_DIR}/graph.cpp
     ${CMAKE_CURRENT_LIST_DIR}/tensor_proto.cpp
     ${CMAKE_CURRENT_LIST_DIR}/onnx_loader.cpp

@@ -1,10 +1,15 @@
 #include "model/tensor_proto.h"
 
+#include <algorithm>
+#include <charconv>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
+#include <new>
 
 #include <onnx/onnx-data_pb.h>
+
+#include "model/budget.h"
+#include "model/regular_file.h"
 
 namespace resvk::model {
 namespace {
@@ -13,46 +18,96 @@ std::string tensorLabel(const onnx::TensorProto& proto) {
     return proto.name().empty() ? std::string("<unnamed>") : proto.name();
 }
 
-std::string readExternal(const onnx::TensorProto& proto, const std::string& baseDir, const std::string& context) {
+// A non-negative decimal integer, the whole string.
+bool parseCount(const std::string& text, int64_t& out) {
+    const char* end = text.data() + text.size();
+    auto [ptr, ec] = std::from_chars(text.data(), end, out);
+    return ec == std::errc() && ptr == end && out >= 0;
+}
+
+// External data must stay inside the model's folder, as ONNX's own checker
+// requires: a relative location without "..", which (symbolic links resolved)
+// still lies under the folder, in a regular file, with offset + length inside it.
+std::string readExternal(const onnx::TensorProto& proto, const std::string& baseDir, const std::string& context,
+                         int64_t wantBytes) {
+    const std::string what = context + ": tensor '" + tensorLabel(proto) + "'";
     std::string location;
     int64_t offset = 0;
     int64_t length = -1;
     for (const auto& kv : proto.external_data()) {
-        try {
-            if (kv.key() == "location")
-                location = kv.value();
-            else if (kv.key() == "offset")
-                offset = std::stoll(kv.value());
-            else if (kv.key() == "length")
-                length = std::stoll(kv.value());
-        } catch (const std::exception&) {
-            throw Error(context + ": tensor '" + tensorLabel(proto) + "' has an invalid external data " + kv.key() +
-                        " '" + kv.value() + "'");
-        }
+        const bool isCount = kv.key() == "offset" || kv.key() == "length";
+        if (kv.key() == "location") location = kv.value();
+        if (isCount && !parseCount(kv.value(), kv.key() == "offset" ? offset : length))
+            throw Error(what + " has an invalid external data " + kv.key() + " '" + kv.value() +
+                        "' (not a non-negative integer)");
     }
-    if (location.empty())
-        throw Error(context + ": tensor '" + tensorLabel(proto) + "' has external data without a location");
-    const std::filesystem::path file = std::filesystem::path(baseDir) / location;
-    std::ifstream in(file, std::ios::binary);
-    if (!in)
-        throw Error(context + ": external data file '" + file.string() + "' for tensor '" + tensorLabel(proto) +
-                    "' not found");
-    in.seekg(0, std::ios::end);
-    const auto fileSize = static_cast<int64_t>(in.tellg());
-    if (length < 0) length = fileSize - offset;
-    if (offset < 0 || offset + length > fileSize)
+    if (location.empty()) throw Error(what + " has external data without a location");
+    namespace fs = std::filesystem;
+    const fs::path rel(location);
+    bool climbs = false;
+    for (const auto& part : rel) climbs = climbs || part == "..";
+    if (rel.is_absolute() || rel.has_root_name() || climbs)
+        throw Error(what + " has external data location '" + location +
+                    "' outside the model's folder (it must be a relative path without '..')");
+    const fs::path folder = baseDir.empty() ? fs::path(".") : fs::path(baseDir);
+    const fs::path file = folder / rel;
+    std::error_code ec;
+    const fs::path realFolder = fs::weakly_canonical(folder, ec);
+    const fs::path realFile = fs::weakly_canonical(file, ec);
+    const auto [mismatch, unused] =
+        std::mismatch(realFolder.begin(), realFolder.end(), realFile.begin(), realFile.end());
+    if (!ec && mismatch != realFolder.end())
+        throw Error(what + " has external data location '" + location + "' that links outside the model's folder");
+    const RegularFile data(file.string(), context + ": external data file '" + file.string() + "' for tensor '" +
+                                              tensorLabel(proto) + "'");
+    if (offset > data.size())
+        throw Error(context + ": external data file '" + file.string() + "' is truncated: tensor '" +
+                    tensorLabel(proto) + "' starts at byte " + std::to_string(offset) + " of " +
+                    std::to_string(data.size()));
+    if (length < 0) length = data.size() - offset;
+    // compared before reading: a wrong length must not allocate what it claims
+    if (length != wantBytes)
+        throw Error(what + " has " + std::to_string(length) + " bytes of external data, its shape " +
+                    toString(std::vector<int64_t>(proto.dims().begin(), proto.dims().end())) + " needs " +
+                    std::to_string(wantBytes));
+    if (length > data.size() - offset)
         throw Error(context + ": external data file '" + file.string() + "' is truncated (tensor '" +
-                    tensorLabel(proto) + "')");
-    std::string bytes(static_cast<size_t>(length), '\0');
-    in.seekg(offset);
-    in.read(bytes.data(), length);
-    if (!in) throw Error(context + ": cannot read external data file '" + file.string() + "'");
-    return bytes;
+                    tensorLabel(proto) + "' needs bytes " + std::to_string(offset) + " to " +
+                    std::to_string(offset + length) + " of " + std::to_string(data.size()) + ")");
+    return data.read(offset, length);
 }
 
+// Bytes per element of the raw encoding of `dataType`, 0 when resvk does not read it.
+int64_t rawElementSize(int dataType) {
+    using TP = onnx::TensorProto;
+    switch (dataType) {
+        case TP::DOUBLE:
+        case TP::INT64:
+        case TP::UINT64:
+            return 8;
+        case TP::FLOAT:
+        case TP::INT32:
+        case TP::UINT32:
+            return 4;
+        case TP::FLOAT16:
+        case TP::BFLOAT16:
+        case TP::INT16:
+        case TP::UINT16:
+            return 2;
+        case TP::INT8:
+        case TP::UINT8:
+        case TP::BOOL:
+            return 1;
+        default:
+            return 0;
+    }
+}
+
+// `raw` is already known to hold exactly n * sizeof(T) bytes (checked in tensorFromProto).
 template <typename T>
 std::vector<T> fromRaw(const std::string& raw, size_t n, const std::string& what) {
-    if (raw.size() != n * sizeof(T)) throw Error(what + ": raw data size does not match its shape");
+    if (raw.size() / sizeof(T) != n || raw.size() % sizeof(T) != 0)
+        throw Error(what + ": raw data size does not match its shape");
     std::vector<T> out(n);
     if (n) std::memcpy(out.data(), raw.data(), raw.size());
     return out;
@@ -92,11 +147,20 @@ Tensor tensorFromProto(const onnx::TensorProto& proto, const std::string& baseDi
         if (d < 0) throw Error(context + ": tensor '" + tensorLabel(proto) + "' has a negative dimension");
         t.shape.push_back(d);
     }
-    const auto n = static_cast<size_t>(elementCount(t.shape));
     const std::string what = context + ": tensor '" + tensorLabel(proto) + "'";
+    const int64_t count = elementCount(t.shape);  // saturating: 2^32 x 2^32 must not wrap to 0
+    const int64_t elemSize = rawElementSize(proto.data_type());
+    if (elemSize == 0) throw Error(what + " has unsupported data type " + std::to_string(proto.data_type()));
+    const int64_t wantBytes = saturatingMul(count, elemSize);
+    if (wantBytes == INT64_MAX)
+        throw Error(what + " has shape " + toString(t.shape) + ", too many elements to represent");
+    const auto n = static_cast<size_t>(count);
     const bool external = proto.data_location() == onnx::TensorProto::EXTERNAL;
-    const std::string raw = external ? readExternal(proto, baseDir, context) : proto.raw_data();
     const bool useRaw = external || proto.has_raw_data();
+    if (!external && useRaw && static_cast<int64_t>(proto.raw_data().size()) != wantBytes)
+        throw Error(what + " has " + std::to_string(proto.raw_data().size()) + " bytes of data, its shape " +
+                    toString(t.shape) + " needs " + std::to_string(wantBytes));
+    const std::string raw = external ? readExternal(proto, baseDir, context, wantBytes) : proto.raw_data();
     using TP = onnx::TensorProto;
 
     auto intsFrom = [&](auto typed, auto tag) {
@@ -194,34 +258,62 @@ Tensor tensorFromProto(const onnx::TensorProto& proto, const std::string& baseDi
     return t;
 }
 
+namespace {
+
+// Backend-test data of optional / sequence values is an OptionalProto or
+// SequenceProto, which can also parse as a garbled TensorProto. Only a message
+// whose declared element type matches the value it holds counts as one, so
+// that mere garbage is not reported as an optional.
+bool isOptionalOrSequence(const std::string& bytes, std::string& name) {
+    onnx::OptionalProto opt;
+    if (opt.ParseFromString(bytes)) {
+        using O = onnx::OptionalProto;
+        const auto e = opt.elem_type();
+        if ((e == O::TENSOR && opt.has_tensor_value()) || (e == O::SPARSE_TENSOR && opt.has_sparse_tensor_value()) ||
+            (e == O::SEQUENCE && opt.has_sequence_value()) || (e == O::MAP && opt.has_map_value()) ||
+            (e == O::OPTIONAL && opt.has_optional_value())) {
+            name = opt.name();
+            return true;
+        }
+    }
+    onnx::SequenceProto seq;
+    if (seq.ParseFromString(bytes)) {
+        using S = onnx::SequenceProto;
+        const auto e = seq.elem_type();
+        if ((e == S::TENSOR && seq.tensor_values_size() > 0) ||
+            (e == S::SPARSE_TENSOR && seq.sparse_tensor_values_size() > 0) ||
+            (e == S::SEQUENCE && seq.sequence_values_size() > 0) || (e == S::MAP && seq.map_values_size() > 0) ||
+            (e == S::OPTIONAL && seq.optional_values_size() > 0)) {
+            name = seq.name();
+            return true;
+        }
+    }
+    return false;
+}
+
+}  // namespace
+
 HostTensor readTensorFile(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw Error("tensor file '" + path + "' not found");
+    const std::string ctx = "tensor file '" + path + "'";
+    std::string bytes;
+    {
+        const RegularFile file(path, ctx);
+        if (file.size() > (int64_t{1} << 31) - 1) throw Error(ctx + ": larger than a TensorProto can be (2 GiB)");
+        bytes = file.readAll();
+    }
     onnx::TensorProto proto;
-    if (!proto.ParseFromIstream(&in))
-        throw Error("tensor file '" + path + "' is not a serialized onnx.TensorProto (or is truncated)");
-    const std::string dir = std::filesystem::path(path).parent_path().string();
+    std::string optName;
+    const bool parsed = proto.ParseFromString(bytes);
     Tensor t;
     try {
-        t = tensorFromProto(proto, dir, "tensor file '" + path + "'");
+        if (!parsed) throw Error(ctx + " is not a serialized onnx.TensorProto (or is truncated)");
+        t = tensorFromProto(proto, std::filesystem::path(path).parent_path().string(), ctx);
     } catch (const Error&) {
-        // backend-test data of optional / sequence inputs is an OptionalProto or
-        // SequenceProto, which reads as a garbled TensorProto: say what it is
-        in.clear();
-        in.seekg(0);
-        onnx::OptionalProto opt;
-        onnx::SequenceProto seq;
-        if (opt.ParseFromIstream(&in) && opt.has_elem_type() &&
-            (opt.has_tensor_value() || opt.has_sequence_value() || opt.has_optional_value() || opt.has_map_value() ||
-             opt.has_sparse_tensor_value()))
-            throw Error("tensor file '" + path + "': input '" + opt.name() +
-                        "' is an optional/sequence type, which resvk does not support");
-        in.clear();
-        in.seekg(0);
-        if (seq.ParseFromIstream(&in) && seq.has_elem_type() && seq.elem_type() != 0)
-            throw Error("tensor file '" + path + "': input '" + seq.name() +
-                        "' is an optional/sequence type, which resvk does not support");
+        if (isOptionalOrSequence(bytes, optName))
+            throw Error(ctx + ": value '" + optName + "' is an optional/sequence type, which resvk does not support");
         throw;
+    } catch (const std::bad_alloc&) {
+        throw Error(ctx + ": out of memory while reading it");
     }
     HostTensor out;
     out.name = proto.name();

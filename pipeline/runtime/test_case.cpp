@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <new>
+#include <set>
 
 namespace resvk::runtime {
 
@@ -10,27 +12,50 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// input_0.pb, input_1.pb, ... in index order (not lexicographic: input_10 after input_9).
+// A test set's input_K.pb / output_K.pb files in index order (input_10 after
+// input_9). A gap in the numbering (input_0, input_2) would silently feed the
+// wrong tensors to the model's inputs, so it is an error naming the missing file.
 std::vector<std::string> numbered(const fs::path& dir, const std::string& prefix) {
+    std::set<long> indices;
+    for (const auto& e : fs::directory_iterator(dir)) {
+        const std::string name = e.path().filename().string();
+        if (name.size() <= prefix.size() + 3 || name.rfind(prefix, 0) != 0 || name.substr(name.size() - 3) != ".pb")
+            continue;
+        const std::string digits = name.substr(prefix.size(), name.size() - prefix.size() - 3);
+        if (digits.find_first_not_of("0123456789") != std::string::npos || digits.size() > 6) continue;
+        indices.insert(std::stol(digits));
+    }
     std::vector<std::string> files;
-    for (int i = 0;; ++i) {
-        fs::path p = dir / (prefix + std::to_string(i) + ".pb");
-        if (!fs::exists(p)) break;
-        files.push_back(p.string());
+    for (long i : indices) {
+        const std::string expected = prefix + std::to_string(files.size()) + ".pb";
+        if (i != static_cast<long>(files.size()))
+            throw model::Error((dir / expected).string() + " is missing, but " +
+                               (dir / (prefix + std::to_string(i) + ".pb")).string() + " exists");
+        files.push_back((dir / expected).string());
     }
     return files;
 }
 
-void compare(const model::HostTensor& got, const model::HostTensor& want, const Tolerance& tol, TestSetResult& r) {
-    if (got.data.size() != want.data.size()) {
-        r.error = "output '" + want.name + "' has shape " + model::toString(got.shape) + ", expected " +
-                  model::toString(want.shape);
+// Compares one output with its reference file. A set passes only if it really
+// tested something: same shape, and a reference of finite numbers (inf or NaN
+// in a reference would match anything within "tolerance").
+void compare(const model::HostTensor& got, const model::HostTensor& want, const std::string& file, const Tolerance& tol,
+             TestSetResult& r) {
+    if (got.shape != want.shape) {
+        r.error = file + ": output '" + want.name + "' has shape " + model::toString(got.shape) +
+                  ", the reference has " + model::toString(want.shape);
+        return;
+    }
+    const auto nonFinite = std::count_if(want.data.begin(), want.data.end(), [](float v) { return !std::isfinite(v); });
+    if (nonFinite > 0) {
+        r.error = file + ": the reference holds " + std::to_string(nonFinite) +
+                  " non-finite value(s) (inf or NaN), which no tolerance can compare";
         return;
     }
     for (size_t i = 0; i < got.data.size(); ++i) {
         const double a = got.data[i], b = want.data[i];
         const double diff = std::fabs(a - b);
-        if (std::isnan(a) != std::isnan(b) || diff > tol.atol + tol.rtol * std::fabs(b)) ++r.mismatches;
+        if (!(diff <= tol.atol + tol.rtol * std::fabs(b))) ++r.mismatches;  // NaN results mismatch
         if (std::isnan(diff)) continue;
         r.maxAbsError = std::max(r.maxAbsError, diff);
         if (std::fabs(b) > 0) r.maxRelError = std::max(r.maxRelError, diff / std::fabs(b));
@@ -60,14 +85,24 @@ CaseResult runTestCase(vk::Context& context, const std::string& dir, const Toler
             r.name = setDir.filename().string();
             try {
                 std::vector<model::HostTensor> inputs, expected;
-                for (const auto& f : numbered(setDir, "input_")) inputs.push_back(model::readTensorFile(f));
-                for (const auto& f : numbered(setDir, "output_")) expected.push_back(model::readTensorFile(f));
+                const auto inputFiles = numbered(setDir, "input_");
+                const auto outputFiles = numbered(setDir, "output_");
+                if (outputFiles.empty())
+                    throw model::Error("no output_*.pb in " + setDir.string() + ": the set compares nothing");
+                if (outputFiles.size() != model.outputs().size())
+                    throw model::Error(setDir.string() + " has " + std::to_string(outputFiles.size()) +
+                                       " output_*.pb file(s), the model has " + std::to_string(model.outputs().size()) +
+                                       " output(s)");
+                for (const auto& f : inputFiles) inputs.push_back(model::readTensorFile(f));
+                for (const auto& f : outputFiles) expected.push_back(model::readTensorFile(f));
                 auto outputs = engine.run(inputs);
-                if (outputs.size() < expected.size())
-                    r.error = "model gave " + std::to_string(outputs.size()) + " outputs, expected " +
-                              std::to_string(expected.size());
+                if (outputs.size() != expected.size())
+                    throw model::Error("model gave " + std::to_string(outputs.size()) + " outputs, expected " +
+                                       std::to_string(expected.size()));
                 for (size_t i = 0; r.error.empty() && i < expected.size(); ++i)
-                    compare(outputs[i], expected[i], tolerance, r);
+                    compare(outputs[i], expected[i], outputFiles[i], tolerance, r);
+            } catch (const std::bad_alloc&) {
+                r.error = setDir.string() + ": out of memory";
             } catch (const std::exception& e) {
                 r.error = e.what();
             }

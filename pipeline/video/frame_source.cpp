@@ -202,6 +202,7 @@ struct FrameSource::Impl {
 
     void checkPath() const {
         struct stat st {};
+        if (info.spec == "-") return;  // standard input, streamed as it comes
         if (info.kind == SourceKind::File) {
             if (::stat(info.spec.c_str(), &st) != 0) fail(errno == EACCES ? "permission denied" : "no such file");
             if (S_ISDIR(st.st_mode)) fail("is a directory, not a video");
@@ -263,7 +264,10 @@ struct FrameSource::Impl {
         if (!raw) fail("out of memory");
         raw->interrupt_callback = {&Impl::interrupted, this};
         if (info.kind == SourceKind::Webcam) raw->flags |= AVFMT_FLAG_NONBLOCK;  // stop() must not wait on DQBUF
-        std::string url = info.kind == SourceKind::Generated ? info.spec.substr(6) : info.spec;
+        // "-" is standard input (`cat clip | resvk classify -`); FIFOs and pipes are streamed on purpose
+        std::string url = info.kind == SourceKind::Generated ? info.spec.substr(6)
+                          : info.spec == "-"                 ? std::string("pipe:0")
+                                                             : info.spec;
         armDeadline();
         AVDictionary* used = dictGuard.release();
         int err = avformat_open_input(&raw, url.c_str(), input, &used);  // frees raw on failure

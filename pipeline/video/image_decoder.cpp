@@ -1,5 +1,7 @@
 #include "video/image_decoder.h"
 
+#include <cstdarg>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <memory>
@@ -50,11 +52,35 @@ std::string avError(int code) {
     return buffer;
 }
 
+// FFmpeg refuses a picture past its pixel limit (about 268 megapixels) with
+// only a log line, "Picture size WxH is invalid", and a generic error code.
+// The line is kept (per thread) so that the error can say so instead of
+// calling a valid image "truncated or corrupt".
+thread_local std::string tSizeComplaint;
+
+void recordSizeComplaint(void* /*context*/, int /*level*/, const char* fmt, va_list args) {
+    if (std::strstr(fmt, "Picture size") == nullptr) return;  // everything else stays silent
+    char line[256];
+    std::vsnprintf(line, sizeof line, fmt, args);
+    tSizeComplaint = line;
+}
+
 // FFmpeg's own messages ("Invalid data found...", "[mjpeg @ 0x...] ...") would
 // interleave with ours; the user should see exactly one line per failure.
 void silenceFfmpeg() {
     static std::once_flag once;
-    std::call_once(once, [] { av_log_set_level(AV_LOG_QUIET); });
+    std::call_once(once, [] {
+        av_log_set_level(AV_LOG_QUIET);
+        av_log_set_callback(recordSizeComplaint);  // prints nothing, whatever the level
+    });
+}
+
+// Throws "image is WxH pixels, over FFmpeg's limit" when FFmpeg said so.
+void failIfTooLarge(const std::string& path) {
+    unsigned width = 0, height = 0;
+    if (std::sscanf(tSizeComplaint.c_str(), "Picture size %ux%u", &width, &height) == 2)
+        fail(path, "image is " + std::to_string(width) + "x" + std::to_string(height) +
+                       " pixels, over FFmpeg's limit of about 268 megapixels");
 }
 
 // Cheap filesystem checks first: they give clearer messages than FFmpeg's errno
@@ -121,8 +147,10 @@ FramePtr decodeFirstFrame(const std::string& path, AVFormatContext* format) {
         }
         av_packet_unref(packet.get());
     }
+    failIfTooLarge(path);
     if (!decodeFailure.empty())
         fail(path, "image data is truncated or corrupt (" + std::string(decoder->name) + ": " + decodeFailure + ")");
+    failIfTooLarge(path);
     fail(path, "truncated or not an image (no picture could be decoded)");
 }
 
@@ -165,12 +193,16 @@ RgbImage toRgb(const std::string& path, const AVFrame& frame) {
 RgbImage decodeImage(const std::string& path) {
     silenceFfmpeg();
     checkFile(path);
+    tSizeComplaint.clear();
 
     AVFormatContext* rawFormat = nullptr;
     if (int rc = avformat_open_input(&rawFormat, path.c_str(), nullptr, nullptr); rc < 0)
         fail(path, rc == AVERROR_INVALIDDATA ? "not a recognised image format" : avError(rc));
     FormatPtr format(rawFormat);
-    if (avformat_find_stream_info(format.get(), nullptr) < 0) fail(path, "not a recognised image format");
+    if (avformat_find_stream_info(format.get(), nullptr) < 0) {
+        failIfTooLarge(path);
+        fail(path, "not a recognised image format");
+    }
 
     FramePtr frame = decodeFirstFrame(path, format.get());
     return toRgb(path, *frame);

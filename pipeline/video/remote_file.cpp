@@ -1,6 +1,9 @@
 // Files by URL through libavformat's avio (http(s)/file), SHA-256 through libavutil.
 #include "remote_file.h"
 
+#include "model/regular_file.h"
+
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <memory>
@@ -76,18 +79,14 @@ std::string avError(int err) {
 }  // namespace
 
 std::string sha256File(const std::string& path, int64_t* size) {
-    std::unique_ptr<FILE, int (*)(FILE*)> f(std::fopen(path.c_str(), "rb"), std::fclose);
-    if (!f) throw std::runtime_error("cannot open '" + path + "'");
+    const model::RegularFile file(path, "'" + path + "'");
     Sha256 sha;
-    std::vector<uint8_t> buf(1 << 20);
-    int64_t total = 0;
-    size_t n;
-    while ((n = std::fread(buf.data(), 1, buf.size(), f.get())) > 0) {
-        sha.update(buf.data(), n);
-        total += static_cast<int64_t>(n);
+    constexpr int64_t kChunk = 1 << 20;
+    for (int64_t offset = 0; offset < file.size(); offset += kChunk) {
+        const std::string bytes = file.read(offset, std::min(kChunk, file.size() - offset));
+        sha.update(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
     }
-    if (std::ferror(f.get())) throw std::runtime_error("cannot read '" + path + "'");
-    if (size) *size = total;
+    if (size) *size = file.size();
     return sha.hex();
 }
 
@@ -115,6 +114,9 @@ FetchResult fetch(const std::string& source, double timeoutSeconds, const std::a
         if (network && isHttpError(err))
             return FetchError(FetchError::HttpError, what, avError(err), result.size,
                               "the server answered '" + avError(err) + "' for " + source);
+        if (network && err == AVERROR(ECONNREFUSED))
+            return FetchError(FetchError::Refused, what, avError(err), result.size,
+                              "connection refused by " + source + " (is the server running?)");
         if (network)
             return FetchError(FetchError::Offline, what, avError(err), result.size,
                               "cannot reach " + source + " (offline?): " + avError(err));

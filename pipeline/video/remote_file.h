@@ -12,7 +12,8 @@
 namespace resvk::video {
 
 // Lower-case hex SHA-256 of a file; its size in bytes into *size when given.
-// Throws std::runtime_error "cannot open 'PATH'" / "cannot read 'PATH'".
+// Regular files only (a FIFO would block, a device never end). Throws
+// std::runtime_error naming PATH and the cause.
 std::string sha256File(const std::string& path, int64_t* size);
 
 // True for a URL with a scheme other than file:// (it goes over the network).
@@ -21,6 +22,7 @@ bool isNetworkUrl(const std::string& urlOrPath);
 struct FetchError : std::runtime_error {
     enum Kind {
         Offline,         // network source could not be opened (unreachable, DNS, timeout, ...)
+        Refused,         // the host answered but refused the connection (nothing listens there)
         HttpError,       // network source: the server answered an HTTP 4xx/5xx; detail is its text
         ConnectionLost,  // network source: reading failed after bytesDone bytes
         Io,              // local source: `operation` ("open" or "read") failed; detail says why

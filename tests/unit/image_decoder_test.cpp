@@ -144,3 +144,35 @@ TEST_CASE("broken inputs throw one helpful line naming the file", "[video][image
     std::ofstream(half, std::ios::binary) << jpeg.substr(0, jpeg.size() / 2);
     requireDecodeError(half, "truncated");
 }
+
+namespace {
+
+uint32_t crc32(const std::string& bytes) {
+    uint32_t c = 0xffffffffu;
+    for (unsigned char b : bytes) {
+        c ^= b;
+        for (int k = 0; k < 8; ++k) c = (c >> 1) ^ (0xedb88320u & (0u - (c & 1u)));
+    }
+    return ~c;
+}
+
+std::string bigEndian(uint32_t v) {
+    return {static_cast<char>(v >> 24), static_cast<char>(v >> 16), static_cast<char>(v >> 8), static_cast<char>(v)};
+}
+
+std::string pngChunk(const std::string& type, const std::string& data) {
+    return bigEndian(static_cast<uint32_t>(data.size())) + type + data + bigEndian(crc32(type + data));
+}
+
+}  // namespace
+
+TEST_CASE("a picture over FFmpeg's pixel limit is called too large, not corrupt", "[image]") {
+    // a well-formed 16384x16384 RGB header: FFmpeg refuses the size before reading any pixel
+    const std::string ihdr = bigEndian(16384) + bigEndian(16384) + std::string("\x08\x02\x00\x00\x00", 5);
+    const std::string png = std::string("\x89PNG\r\n\x1a\n", 8) + pngChunk("IHDR", ihdr) +
+                            pngChunk("IDAT", std::string("\x78\x9c\x03\x00\x00\x00\x00\x01", 8)) + pngChunk("IEND", "");
+    TempDir dir;
+    const fs::path path = dir.path / "huge.png";
+    std::ofstream(path, std::ios::binary) << png;
+    requireDecodeError(path, "16384x16384 pixels, over FFmpeg's limit");
+}
