@@ -11,6 +11,7 @@ packages=(
   libonnx-dev libprotobuf-dev protobuf-compiler libonnx-testdata
   catch2 xvfb xdotool python3
   fonts-dejavu-core
+  dpkg-dev file
 )
 missing=()
 for p in "${packages[@]}"; do
