@@ -54,7 +54,7 @@ std::string topHelp() {
          "  resvk models pull resnet18-v1-7\n"
          "  resvk classify photo.jpg --model resnet18-v1-7 --labels imagenet\n"
          "  resvk classify clip.mp4 --model model.onnx --output labelled.mp4\n"
-         "  resvk check model_folder/          (model.onnx + test_data_set_*/)\n"
+         "  resvk check my_resnet/   # my_resnet/model.onnx, my_resnet/test_data_set_0/...\n"
          "  resvk info model.onnx\n";
     return s;
 }
