@@ -12,7 +12,7 @@ bash scripts/setup.sh
 bash scripts/build.sh
 resvk=./build/resvk
 out=build/main-job
-shared=../shared
+shared=${RESVK_SHARED:-../shared}  # the project's sample data (tests read the same variable)
 rm -rf "$out"
 mkdir -p "$out"
 
@@ -21,6 +21,7 @@ if [ ! -f "$shared/data/cifar10_test.bin" ] || [ ! -d "$shared/models/cifar10" ]
   "$resvk" models pull resnet18-v1-7
   ffmpeg -v error -f lavfi -i "testsrc2=size=640x480" -frames:v 1 "$out/testsrc2.png"
   "$resvk" classify "$out/testsrc2.png" --model resnet18-v1-7 --labels imagenet --top 3
+  echo "your own photos: $resvk classify photo.jpg --model resnet18-v1-7 --labels imagenet"
   exit 0
 fi
 
