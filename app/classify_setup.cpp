@@ -70,9 +70,10 @@ std::vector<std::string> findLabels(const Args& args, const std::string& modelPa
 }
 
 std::vector<OptionSpec> modelOptionSpecs() {
-    return {{"model", "MODEL.onnx", "the classifier (required): one 3-channel NCHW input", ""},
-            {"labels", "FILE", "class names, one per line in output order; `imagenet` or `cifar10`: the lists resvk ships",
-             "labels.txt next to the model, else \"class N\""}};
+    return {
+        {"model", "MODEL.onnx", "the classifier (required): one 3-channel NCHW input", ""},
+        {"labels", "FILE", "class names, one per line in output order; `imagenet` or `cifar10`: the lists resvk ships",
+         "labels.txt next to the model, else \"class N\""}};
 }
 
 std::vector<OptionSpec> preprocessOptionSpecs() {

@@ -23,8 +23,7 @@ const CommandSpec& checkSpec() {
          {"json", "", "print one JSON document instead of lines", ""},
          deviceOption()},
         {"resvk check my_resnet/   # my_resnet/model.onnx, my_resnet/test_data_set_0/{input_0,output_0}.pb",
-         "resvk check resnet18_case/ resnet50_case/",
-         "resvk check my_resnet/ --atol 1e-5 --rtol 0 --json"},
+         "resvk check resnet18_case/ resnet50_case/", "resvk check my_resnet/ --atol 1e-5 --rtol 0 --json"},
         ""};
     return spec;
 }

@@ -28,8 +28,7 @@ const CommandSpec& devicesSpec() {
         "",
         0,
         {{"json", "", "print one JSON document instead of a table", ""}},
-        {"resvk devices", "resvk devices --json",
-         "resvk classify photo.jpg --model model.onnx --device 0"},
+        {"resvk devices", "resvk devices --json", "resvk classify photo.jpg --model model.onnx --device 0"},
         ""};
     return spec;
 }
