@@ -77,10 +77,13 @@ deb)
   for pkg in libvulkan1 libavcodec libavformat libglfw3 libprotobuf libc6; do
     grep -q "$pkg" <<<"$depends" || fail "Depends lacks $pkg: $depends"
   done
-  # Every dependency is a package Debian knows (apt-cache answers without the network).
+  # Every dependency is a Debian package installed here (the build linked its library),
+  # so the names are real ones; dpkg answers without package lists or the network.
   for pkg in $(tr ',|' '\n\n' <<<"$depends" | sed 's/(.*//; s/ //g' | sort -u); do
-    apt-cache show "$pkg" >/dev/null 2>&1 || fail "Depends names $pkg, which is no Debian package"
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" ||
+      fail "Depends names $pkg, which is not an installed Debian package"
   done
+  grep -q "^ Recommends: .*mesa-vulkan-drivers" <<<"$info" || fail "the .deb does not recommend a Vulkan driver"
   echo "$(basename "$deb"): Depends: $depends"
   dpkg -x "$deb" "$tmp/root"
   [ -f "$tmp/root/usr/share/man/man1/resvk.1.gz" ] || fail "the .deb lacks the man page"
