@@ -99,8 +99,9 @@ def man_page(binary):
         if "Examples" in c:
             out += [".PP\nExamples:", ".PP", ".nf", *[roff(x) for x in c["Examples"] if x.strip()], ".fi"]
     out += [".SH EXAMPLES", ".nf", *[roff(x.strip()) for x in s["Examples"] if x.strip()], ".fi"]
-    out += [".SH FILES", ".TP", "\\fI/usr/share/resvk/labels/\\fR",
-            roff("class names resvk ships (imagenet.txt, cifar10.txt): `--labels imagenet`"), ".TP",
+    out += [".SH FILES", ".TP", "\\fIPREFIX/share/resvk/labels/\\fR",
+            roff("the class names resvk ships (imagenet.txt, cifar10.txt), found by `--labels imagenet`;"
+                 " PREFIX is the folder above the binary's bin/ (/usr for the .deb)"), ".TP",
             "\\fI~/.cache/resvk/models/\\fR", roff("models downloaded by `resvk models pull`")]
     return "\n".join(out) + "\n"
 
