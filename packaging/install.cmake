@@ -15,7 +15,10 @@ add_dependencies(resvk resvk_git_revision)
 target_include_directories(resvk PRIVATE ${RESVK_GENERATED_DIR})
 
 # Labels beside the built binary (build/labels/), where `--labels NAME` finds them
-# before installing; installed ones are in share/resvk/labels.
+# before installing; installed ones are in share/resvk/labels. imagenet.txt is
+# classification_classes_ILSVRC2012.txt of Debian's opencv-doc (examples/data/dnn,
+# OpenCV's licence), the 1000 classes in the output order of the standard ImageNet
+# ResNets; cifar10.txt is CIFAR-10's ten classes in label order.
 set(RESVK_LABELS ${PROJECT_SOURCE_DIR}/assets/labels/imagenet.txt ${PROJECT_SOURCE_DIR}/assets/labels/cifar10.txt)
 foreach(file ${RESVK_LABELS})
   get_filename_component(name ${file} NAME)
