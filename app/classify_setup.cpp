@@ -7,6 +7,7 @@
 #include "classify/labels.h"
 #include "common.h"
 #include "model_registry.h"
+#include "shipped_labels.h"
 
 namespace resvk::app {
 
@@ -56,7 +57,12 @@ classify::PreprocessOptions preprocessOptions(const Args& args, const InputGeome
 }
 
 std::vector<std::string> findLabels(const Args& args, const std::string& modelPath) {
-    if (auto file = args.value("labels")) return classify::loadLabels(*file);
+    if (auto file = args.value("labels")) {
+        std::error_code ec;  // a file of that name wins over a shipped list (e.g. a folder named cifar10 does not)
+        if (!std::filesystem::is_regular_file(*file, ec))
+            if (auto shipped = findShippedLabels(*file)) return classify::loadLabels(*shipped);
+        return classify::loadLabels(*file);
+    }
     auto next = std::filesystem::path(resolveModelPath(modelPath)).parent_path() / "labels.txt";
     std::error_code ec;
     if (std::filesystem::is_regular_file(next, ec)) return classify::loadLabels(next.string());
@@ -64,9 +70,10 @@ std::vector<std::string> findLabels(const Args& args, const std::string& modelPa
 }
 
 std::vector<OptionSpec> modelOptionSpecs() {
-    return {{"model", "MODEL.onnx", "the classifier (required): one 3-channel NCHW input", ""},
-            {"labels", "FILE", "class names, one per line in output order",
-             "labels.txt next to the model, else \"class N\""}};
+    return {
+        {"model", "MODEL.onnx", "the classifier (required): one 3-channel NCHW input", ""},
+        {"labels", "FILE", "class names, one per line in output order; `imagenet` or `cifar10`: the lists resvk ships",
+         "labels.txt next to the model, else \"class N\""}};
 }
 
 std::vector<OptionSpec> preprocessOptionSpecs() {

@@ -44,12 +44,9 @@ const CommandSpec& benchSpec() {
          {"json", "", "print one JSON object instead of text", ""},
          deviceOption(),
          deviceProfileOption()},
-        {"resvk bench --model ../shared/models/cifar10/resnet20_cifar10.onnx --batch 32",
-         "resvk bench --model ../shared/models/reference/torchvision_resnet18/model.onnx --iters 5 --profile",
-         "resvk bench --model ../shared/models/cifar10/resnet56_cifar10.onnx --json",
-         "resvk bench --source clip720.mp4 clip720.mp4 --model "
-         "../shared/models/reference/torchvision_resnet18/model.onnx \\\n"
-         "      --frames 20 --iters 6",
+        {"resvk bench --model model.onnx --batch 32", "resvk bench --model resnet18-v1-7 --iters 5 --profile",
+         "resvk bench --model model.onnx --json",
+         "resvk bench --source clip720.mp4 clip720.mp4 --model resnet18-v1-7 --frames 20 --iters 6",
          "resvk bench --source lavfi:testsrc2=size=1280x720:rate=30 --model resnet50.onnx --frames 10 --json"},
         "With --source the pipeline skips max(--warmup, 3) classified frames per source before timing\n"
         "(plan compilation). Symbolic spatial dimensions are run as 224. Progress goes to stderr, only on a terminal."};

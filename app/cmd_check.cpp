@@ -23,9 +23,8 @@ const CommandSpec& checkSpec() {
          {"json", "", "print one JSON document instead of lines", ""},
          deviceOption(),
          deviceProfileOption()},
-        {"resvk check ../shared/models/reference/cifar_resnet20",
-         "resvk check ../shared/models/reference/torchvision_resnet18 ../shared/models/reference/cifar_resnet20",
-         "resvk check ../shared/models/reference/cifar_resnet20 --atol 1e-5 --rtol 0 --json"},
+        {"resvk check my_resnet/   # my_resnet/model.onnx, my_resnet/test_data_set_0/{input_0,output_0}.pb",
+         "resvk check resnet18_case/ resnet50_case/", "resvk check my_resnet/ --atol 1e-5 --rtol 0 --json"},
         ""};
     return spec;
 }

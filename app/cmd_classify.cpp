@@ -50,13 +50,10 @@ const CommandSpec& classifySpec() {
              {{"verbose", "", "say when a pixel format needs the CPU fallback", ""},
               deviceOption(),
               deviceProfileOption()}}),
-        {"resvk classify ../shared/media/squirrel_cls.jpg ../shared/media/orange.jpg \\\n"
-         "      --model ../shared/models/cifar10/resnet20_cifar10.onnx --resize 32 --no-crop",
-         "resvk classify ../shared/media/*.jpg --model ../shared/models/reference/torchvision_resnet18/model.onnx \\\n"
-         "      --labels ../shared/models/imagenet_classes.txt --top 3",
-         "resvk classify ../shared/media/butterfly.jpg --model ../shared/models/cifar10/resnet20_cifar10.onnx \\\n"
-         "      --no-crop --json",
-         "resvk classify ../shared/media/vtest.avi --model resnet18-v1-7 --json --output annotated.mp4",
+        {"resvk classify photo.jpg --model resnet18-v1-7 --labels imagenet  # after: resvk models pull resnet18-v1-7",
+         "resvk classify *.jpg --model model.onnx --labels labels.txt --top 3",
+         "resvk classify cifar_image.png --model resnet20_cifar10.onnx --no-crop --labels cifar10 --json",
+         "resvk classify street.mp4 --model resnet18-v1-7 --json --output annotated.mp4",
          "resvk classify /dev/video0 rtsp://camera.local/stream --model resnet50-v2-7 --smooth 0.8"},
         "CIFAR models were trained on whole 32x32 pictures: use --no-crop (optionally --resize 32)."};
     return spec;

@@ -17,8 +17,7 @@ const CommandSpec& devicesSpec() {
         "",
         0,
         {{"json", "", "print one JSON document instead of a table", ""}},
-        {"resvk devices", "resvk devices --json",
-         "resvk classify ../shared/media/orange.jpg --model ../shared/models/cifar10/resnet20_cifar10.onnx --device 0"},
+        {"resvk devices", "resvk devices --json", "resvk classify photo.jpg --model model.onnx --device 0"},
         ""};
     return spec;
 }

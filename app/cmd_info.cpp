@@ -21,9 +21,7 @@ const CommandSpec& infoSpec() {
          {"json", "", "print one JSON document instead of text", ""},
          deviceOption(),
          deviceProfileOption()},
-        {"resvk info ../shared/models/cifar10/resnet20_cifar10.onnx",
-         "resvk info ../shared/models/reference/torchvision_resnet50/model.onnx --batch 8",
-         "resvk info ../shared/models/cifar10/resnet56_cifar10.onnx --json"},
+        {"resvk info model.onnx", "resvk info resnet50-v2-7 --batch 8", "resvk info model.onnx --json"},
         "Symbolic spatial dimensions are compiled as 224. The memory line needs a Vulkan device;\n"
         "without one it says unavailable."};
     return spec;

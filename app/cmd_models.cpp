@@ -44,11 +44,10 @@ const CommandSpec& modelsSpec() {
          {"force", "", "pull: download again even when NAME.onnx is already there", ""}},
         {"resvk models", "resvk models pull resnet18-v2-7",
          "resvk models pull resnet50-v1-7 --from /mnt/usb/resnet50-v1-7.onnx --to ~/models",
-         "RESVK_MODELS=~/models resvk classify photo.jpg --model resnet50-v1-7 "
-         "--labels ../shared/models/imagenet_classes.txt"},
+         "RESVK_MODELS=~/models resvk classify photo.jpg --model resnet50-v1-7 --labels imagenet"},
         "Labels: these models output the 1000 ImageNet classes; pull writes no labels file. Pass\n"
-        "`--labels ../shared/models/imagenet_classes.txt` to classify, or put that file beside the\n"
-        "model as labels.txt. Preprocessing: short side to 256, centre crop 224, RGB in [0,1]\n"
+        "`--labels imagenet` (the list resvk ships) to classify, or put a labels.txt beside the\n"
+        "model. Preprocessing: short side to 256, centre crop 224, RGB in [0,1]\n"
         "normalised with mean 0.485,0.456,0.406 and std 0.229,0.224,0.225 (classify's defaults).\n"
         "Checksums are known for resnet18-v2-7 and resnet152-v1-7 only; the others are saved as\n"
         "\"not verified (no known checksum)\"."};
@@ -209,7 +208,7 @@ int runList(const Args& args) {
                  "Searched: RESVK_MODELS folders, then "
               << modelCacheDir()
               << ".\n"
-                 "`resvk models pull NAME` downloads one; labels: --labels ../shared/models/imagenet_classes.txt\n";
+                 "`resvk models pull NAME` downloads one; labels: --labels imagenet\n";
     return 0;
 }
 

@@ -57,7 +57,7 @@ const CommandSpec& viewSpec() {
                ""},
               deviceOption(),
               deviceProfileOption()}}),
-        {"resvk view ../shared/media/vtest.avi --model ../shared/models/cifar10/resnet20_cifar10.onnx --no-crop",
+        {"resvk view clip.mp4 --model resnet18-v1-7 --labels imagenet",
          "resvk view /dev/video0 rtsp://camera.local/stream --model resnet50-v2-7 --smooth 0.8 --stats",
          "resvk view a.mp4 --model m.onnx --screenshot-after 30 shot.png"},
         "Keys: space pause/resume, . next frame, o labels on/off, i stats, c settings (top K,\n"

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "common.h"
+#include "resvk_revision.h"  // generated at build time: RESVK_GIT_REVISION
 #include "video/image_decoder.h"
 #include "viewer/command.h"
 
@@ -50,12 +51,13 @@ std::string topHelp() {
          "\n`resvk help <command>` or `resvk <command> --help` explains each one.\n";
     s += "\nGlobal options:\n"
          "  -h, --help        show this help (or `resvk help <command>`, `resvk <command> --help`)\n"
-         "  --version         print the version and exit\n\n"
+         "  --version         print the version and the git revision it was built from, and exit\n\n"
          "Examples:\n"
-         "  resvk classify ../shared/media/squirrel_cls.jpg --model ../shared/models/cifar10/resnet20_cifar10.onnx"
-         " --resize 32 --no-crop\n"
-         "  resvk check ../shared/models/reference/cifar_resnet20\n"
-         "  resvk info ../shared/models/cifar10/resnet20_cifar10.onnx\n";
+         "  resvk models pull resnet18-v1-7\n"
+         "  resvk classify photo.jpg --model resnet18-v1-7 --labels imagenet\n"
+         "  resvk classify clip.mp4 --model model.onnx --output labelled.mp4\n"
+         "  resvk check my_resnet/   # my_resnet/model.onnx, my_resnet/test_data_set_0/...\n"
+         "  resvk info model.onnx\n";
     return s;
 }
 
@@ -72,7 +74,7 @@ int dispatch(int argc, char** argv) {
         return 0;
     }
     if (cmd == "--version") {
-        std::cout << "resvk " << RESVK_VERSION << "\n";
+        std::cout << "resvk " << RESVK_VERSION << " (git " << RESVK_GIT_REVISION << ")\n";
         return 0;
     }
     if (cmd == "help") {

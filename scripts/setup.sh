@@ -12,6 +12,7 @@ packages=(
   catch2 xvfb xdotool python3
   clang libclang-rt-14-dev
   fonts-dejavu-core
+  dpkg-dev file
 )
 missing=()
 for p in "${packages[@]}"; do
