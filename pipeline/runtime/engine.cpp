@@ -1,7 +1,6 @@
 #include "runtime/engine.h"
 
 #include <algorithm>
-#include <cmath>
 #include <cstring>
 
 #include "runtime/plan.h"
@@ -63,12 +62,14 @@ std::vector<model::HostTensor> Engine::run(const std::vector<model::HostTensor>&
     std::vector<model::Shape> shapes;
     for (const auto& t : inputs) shapes.push_back(t.shape);
     const int64_t batch = batchOf(shapes);
-    if (subBatches_.count(shapes)) return runSplit(inputs, batch, LimitError("", 1.0, false));
+    if (auto known = subBatches_.find(shapes); known != subBatches_.end())
+        return runSplit(inputs, batch, known->second);
     try {
         return runWhole(inputs);
     } catch (const LimitError& e) {
-        if (e.perImage || batch <= 1) throw;
-        return runSplit(inputs, batch, e);
+        const int64_t sub = smallerBatch(batch, e);
+        if (sub == 0) throw;
+        return runSplit(inputs, batch, sub);
     }
 }
 
@@ -114,7 +115,7 @@ std::vector<model::HostTensor> sliceBatch(const std::vector<model::HostTensor>& 
 }  // namespace
 
 std::vector<model::HostTensor> Engine::runSplit(const std::vector<model::HostTensor>& inputs, int64_t batch,
-                                                const LimitError& first) {
+                                                int64_t sub) {
     std::vector<model::Shape> shapes;
     std::vector<bool> batched;
     for (size_t k = 0; k < inputs.size(); ++k) {
@@ -122,8 +123,6 @@ std::vector<model::HostTensor> Engine::runSplit(const std::vector<model::HostTen
         batched.push_back(!(k < parameterInputs_.size() && parameterInputs_[k]) && !inputs[k].shape.empty() &&
                           inputs[k].shape[0] == batch);
     }
-    int64_t& sub = subBatches_[shapes];
-    if (sub == 0) sub = std::max<int64_t>(1, static_cast<int64_t>(batch / std::ceil(first.ratio)));
     for (;;) {
         try {
             std::vector<model::HostTensor> outputs;
@@ -142,13 +141,14 @@ std::vector<model::HostTensor> Engine::runSplit(const std::vector<model::HostTen
                     outputs[o].data.insert(outputs[o].data.end(), part[o].data.begin(), part[o].data.end());
                 }
             }
+            subBatches_[shapes] = sub;
             return outputs;
         } catch (const LimitError& e) {
-            if (e.perImage || sub <= 1) {
+            sub = smallerBatch(sub, e);
+            if (sub == 0) {
                 subBatches_.erase(shapes);
                 throw;
             }
-            sub = std::max<int64_t>(1, sub / 2);
         }
     }
 }
@@ -158,9 +158,8 @@ PlanStats Engine::stats(const std::vector<model::Shape>& inputShapes) {
         return planFor(inputShapes).plan->stats();
     } catch (const LimitError& e) {
         const int64_t batch = batchOf(inputShapes);
-        if (e.perImage || batch <= 1) throw;
-        int64_t sub = std::max<int64_t>(1, static_cast<int64_t>(batch / std::ceil(e.ratio)));
-        for (;; sub = std::max<int64_t>(1, sub / 2)) {
+        for (int64_t sub = smallerBatch(batch, e);;) {
+            if (sub == 0) throw;
             auto shapes = inputShapes;
             for (auto& s : shapes)
                 if (!s.empty() && s[0] == batch) s[0] = sub;
@@ -168,8 +167,8 @@ PlanStats Engine::stats(const std::vector<model::Shape>& inputShapes) {
                 PlanStats stats = planFor(shapes).plan->stats();
                 stats.subBatch = sub;
                 return stats;
-            } catch (const LimitError&) {
-                if (sub <= 1) throw;
+            } catch (const LimitError& smaller) {
+                sub = smallerBatch(sub, smaller);
             }
         }
     }

@@ -74,8 +74,8 @@ private:
     PlanEntry& planFor(const std::vector<model::Shape>& inputShapes,
                        const std::vector<model::HostTensor>* inputs = nullptr);
     std::vector<model::HostTensor> runWhole(const std::vector<model::HostTensor>& inputs);
-    std::vector<model::HostTensor> runSplit(const std::vector<model::HostTensor>& inputs, int64_t batch,
-                                            const struct LimitError& first);
+    // Runs the batch in parts of `sub` items, halving further while a part does not fit.
+    std::vector<model::HostTensor> runSplit(const std::vector<model::HostTensor>& inputs, int64_t batch, int64_t sub);
     int64_t batchOf(const std::vector<model::Shape>& shapes) const;  // 0: no batched input
 
     vk::Context& context_;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <climits>
+#include <cmath>
 #include <cstring>
 
 #include "ops/conv.h"
@@ -59,6 +60,12 @@ std::string kindLabel(const model::Layer& l) {
 }
 
 }  // namespace
+
+int64_t smallerBatch(int64_t batch, const LimitError& e) {
+    if (e.perImage || batch <= 1) return 0;
+    const auto byRatio = static_cast<int64_t>(static_cast<double>(batch) / std::ceil(std::max(e.ratio, 1.0)));
+    return std::max<int64_t>(1, std::min(batch / 2, byRatio));
+}
 
 Plan::Plan(vk::Context& context, vk::KernelCache& kernels, model::Program program, const Prologue& prologue,
            bool timestamps)

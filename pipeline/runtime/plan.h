@@ -30,6 +30,10 @@ struct LimitError : model::Error {
     bool perImage;
 };
 
+// The next sub-batch to try after a batch of `batch` raised `e`: at most
+// batch / ceil(ratio) and at most half of it; 0 when no smaller batch can fit.
+int64_t smallerBatch(int64_t batch, const LimitError& e);
+
 class Plan {
 public:
     // Throws LimitError when a tensor of the program exceeds the device's limits.

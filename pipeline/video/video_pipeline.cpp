@@ -1,7 +1,6 @@
 #include "video/video_pipeline.h"
 
 #include <algorithm>
-#include <cmath>
 #include <deque>
 
 #include "classify/topk.h"
@@ -89,8 +88,8 @@ void VideoPipeline::submitTick(Tick& tick, int batch) {
             break;
         } catch (const runtime::LimitError& e) {
             // The batch exceeds what the device binds at once: run it in sub-batches.
-            if (e.perImage || chunk <= 1) throw;
-            chunk_ = std::max(1, std::min(chunk / 2, static_cast<int>(chunk / std::ceil(e.ratio))));
+            chunk_ = static_cast<int>(runtime::smallerBatch(chunk, e));
+            if (chunk_ == 0) throw;
         }
     }
     for (auto* plan : tick.plans) plan->submit();
