@@ -97,7 +97,9 @@ std::string pipelineCachePath(const Context& context) {
 
 KernelCache::KernelCache(Context& context) : context_(context), cachePath_(pipelineCachePath(context)) {
     std::vector<char> data;
-    if (!cachePath_.empty()) {
+    std::error_code ec;
+    // Only a regular file: a FIFO or device left at that path must not block start-up.
+    if (!cachePath_.empty() && std::filesystem::is_regular_file(cachePath_, ec)) {
         std::ifstream in(cachePath_, std::ios::binary);
         data.assign(std::istreambuf_iterator<char>(in), {});
     }
