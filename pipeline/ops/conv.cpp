@@ -10,6 +10,18 @@ namespace {
 
 shaders::ShaderId tileShader(const ConvTile& t) {
     using shaders::ShaderId;
+    if (t.channelLanes) {
+        switch (t.outTexels * 10 + t.pixels) {
+            case 28:
+                return ShaderId::conv2d_lanes_o2p8;
+            case 24:
+                return ShaderId::conv2d_lanes_o2p4;
+            case 21:
+                return ShaderId::conv2d_lanes_o2p1;
+            default:
+                throw std::logic_error("no channel-lane convolution kernel for this tile");
+        }
+    }
     const int key = t.outTexels * 100 + t.pixels * 10 + (t.subgroupWeights ? 1 : 0);
     switch (key) {
         case 441:
@@ -39,6 +51,9 @@ ConvTile chooseConvTile(const Shape4& out, const Recorder& r) {
     // Invocations a device needs in flight before bigger tiles pay off: a few
     // SIMD rows per core on a CPU, tens of thousands of lanes on a GPU.
     const int64_t wanted = r.convTileInvocations;
+    // Few pixels: output channels across lanes, as long as they fill a row.
+    if (pixels <= r.channelLanePixels && outC4 >= 2 * int64_t(r.localSize))
+        return ConvTile{2, pixels >= 8 ? 8 : pixels >= 4 ? 4 : 1, false, true};
     const int sg = static_cast<int>(r.sharedWeightsSubgroup);
     const ConvTile candidates[] = {{4, 4, false}, {2, 8, false}, {2, 4, false}, {1, 4, false}};
     for (ConvTile t : candidates) {
@@ -125,6 +140,14 @@ void recordConv(Recorder& r, const ConvGeometry& g, const ConvTile& tile, const 
     const int64_t items = weightSets > 1 ? 1 : out[0];
     if (weightSets > 1) p.weightBatchStride = p.outC4 * 4 * p.inC4 * g.kernel[0] * g.kernel[1];
     vk::KernelKey key{tileShader(tile), spec, 4, sizeof p};
+    if (tile.channelLanes) {
+        const int64_t channelGroups = (p.outC4 + tile.outTexels - 1) / tile.outTexels;
+        const int64_t pixelGroups = (items * out[2] * out[3] + tile.pixels - 1) / tile.pixels;
+        auto grid = flatGrid(channelGroups * pixelGroups, r.localSize);
+        grid[2] = static_cast<uint32_t>(weightSets > 1 ? weightSets : 1);
+        r.stream.dispatch(key, b.output.slice, inputs, &p, grid);
+        return;
+    }
     if (tile.subgroupWeights) key.requiredSubgroupSize = r.sharedWeightsSubgroup;
     const int64_t pixelTiles = (items * out[2] * out[3] + tile.pixels - 1) / tile.pixels;
     const uint32_t groupsX = static_cast<uint32_t>((pixelTiles + r.localSize - 1) / r.localSize);

@@ -18,15 +18,20 @@ struct ConvGeometry {
 
 // Register tile of the implicit-GEMM kernel: output texels x pixels per invocation.
 // subgroupWeights: lanes fetch different weight rows and shuffle them (see conv2d.comp).
+// channelLanes: neighbouring lanes take neighbouring output channels of the same
+// pixels (conv2d_lanes.comp) instead of neighbouring pixels.
 struct ConvTile {
     int outTexels = 2;
     int pixels = 4;
     bool subgroupWeights = false;
+    bool channelLanes = false;
 };
 
-// Picks the tile for a layer on a device: enough invocations to fill the
-// device first, then the tile with the fewest fetches per FMA that still
-// keeps its accumulators in registers (64 floats; more spill on lavapipe).
+// Picks the tile for a layer on a device: output channels across lanes when the
+// layer has too few pixels to fill a row (Recorder::channelLanePixels); else
+// enough invocations to fill the device first, then the tile with the fewest
+// fetches per FMA that still keeps its accumulators in registers (64 floats;
+// more spill on lavapipe).
 ConvTile chooseConvTile(const Shape4& out, const Recorder& r);
 
 // ONNX weights [Cout, Cin/group, KH, KW] in the layout the chosen kernel reads.

@@ -30,17 +30,19 @@ void unpack4(const float* packed, const Shape4& shape, float* nchw);
 // What every op needs to record: the stream and the device's choices that ops
 // read (vk/device_traits.h): workgroup width (one SIMD row = one subgroup on a
 // CPU profile, 64 on the GPU profile), whether convolutions may share fetched
-// weights across a (pinned) subgroup, and when bigger register tiles pay off.
+// weights across a (pinned) subgroup, when bigger register tiles pay off, and
+// when output channels go across lanes.
 struct Recorder {
     vk::CommandStream& stream;
     uint32_t localSize = 64;
     uint32_t sharedWeightsSubgroup = 0;  // 0: no subgroup sharing, else == localSize
     int64_t convTileInvocations = 32768;
+    int64_t channelLanePixels = 0;
 
     static Recorder forDevice(vk::CommandStream& stream, const vk::DeviceTraits& traits) {
         return {stream, traits.workgroupWidth,
                 traits.sharedWeightsSubgroup == traits.workgroupWidth ? traits.sharedWeightsSubgroup : 0,
-                traits.convTileInvocations};
+                traits.convTileInvocations, traits.channelLanePixels};
     }
 };
 

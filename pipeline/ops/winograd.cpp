@@ -1,28 +1,40 @@
 #include "ops/winograd.h"
 
+#include <stdexcept>
+
 namespace resvk::ops {
 
 namespace {
 
-int tilesOf(const Shape4& out) {
-    return out[0] * ((out[2] + 1) / 2) * ((out[3] + 1) / 2);
+int tilesOf(const Shape4& out, int m) {
+    return out[0] * ((out[2] + m - 1) / m) * ((out[3] + m - 1) / m);
 }
 
-// G g G^T for one 3x3 kernel g, with G = [[1,0,0],[.5,.5,.5],[.5,-.5,.5],[0,0,1]].
-void transformKernel(const float* g, float u[16]) {
-    float gg[4][3];  // G g
-    for (int j = 0; j < 3; ++j) {
-        gg[0][j] = g[j];
-        gg[1][j] = 0.5f * (g[j] + g[3 + j] + g[6 + j]);
-        gg[2][j] = 0.5f * (g[j] - g[3 + j] + g[6 + j]);
-        gg[3][j] = g[6 + j];
-    }
-    for (int i = 0; i < 4; ++i) {
-        u[4 * i + 0] = gg[i][0];
-        u[4 * i + 1] = 0.5f * (gg[i][0] + gg[i][1] + gg[i][2]);
-        u[4 * i + 2] = 0.5f * (gg[i][0] - gg[i][1] + gg[i][2]);
-        u[4 * i + 3] = gg[i][2];
-    }
+int setsOf(int m) {
+    return (m + 2) * (m + 2);
+}
+
+// The kernel transform G (alpha x 3) of F(m, 3), row-major.
+const float kG2[4][3] = {{1, 0, 0}, {.5f, .5f, .5f}, {.5f, -.5f, .5f}, {0, 0, 1}};
+const float kG4[6][3] = {{1 / 4.f, 0, 0},
+                         {-1 / 6.f, -1 / 6.f, -1 / 6.f},
+                         {-1 / 6.f, 1 / 6.f, -1 / 6.f},
+                         {1 / 24.f, 1 / 12.f, 1 / 6.f},
+                         {1 / 24.f, -1 / 12.f, 1 / 6.f},
+                         {0, 0, 1}};
+
+// u = G g G^T for one 3x3 kernel g; u is alpha x alpha, row-major.
+void transformKernel(const float* g, int m, float* u) {
+    const int alpha = m + 2;
+    const float* G = m == 2 ? &kG2[0][0] : &kG4[0][0];
+    float gg[6][3];  // G g
+    for (int i = 0; i < alpha; ++i)
+        for (int j = 0; j < 3; ++j)
+            gg[i][j] = double(G[i * 3]) * g[j] + double(G[i * 3 + 1]) * g[3 + j] + double(G[i * 3 + 2]) * g[6 + j];
+    for (int i = 0; i < alpha; ++i)
+        for (int k = 0; k < alpha; ++k)
+            u[i * alpha + k] = double(gg[i][0]) * G[k * 3] + double(gg[i][1]) * G[k * 3 + 1] +
+                               double(gg[i][2]) * G[k * 3 + 2];
 }
 
 }  // namespace
@@ -32,52 +44,63 @@ bool winogradApplies(const ConvGeometry& g) {
            g.dilation[0] == 1 && g.dilation[1] == 1;
 }
 
-bool winogradPreferred(const ConvGeometry& g, const Shape4& in, const Shape4& out) {
+int winogradTile(const ConvGeometry& g, const Shape4& in, const Shape4& out, int maxTile) {
     // The transforms move ~4x the activations through memory; with few channels
     // per pixel the GEMM saving does not cover that.
-    return winogradApplies(g) && in[1] >= 16 && out[1] >= 16;
+    if (maxTile < 2 || !winogradApplies(g) || in[1] < 16 || out[1] < 16) return 0;
+    if (maxTile < 4) return 2;
+    // F(4x4) wins when the padded 4x4 tiles waste little: multiplies per real
+    // output, (36 * tiles) / pixels, against F(2x2)'s (16 * tiles) / pixels.
+    const double pixels = double(out[2]) * out[3];
+    const double f4 = 36.0 * tilesOf({1, 1, out[2], out[3]}, 4) / pixels;
+    const double f2 = 16.0 * tilesOf({1, 1, out[2], out[3]}, 2) / pixels;
+    return f4 < f2 ? 4 : 2;
 }
 
-Shape4 winogradInputScratch(const Shape4& in, const Shape4& out) {
-    return {16, in[1], 1, tilesOf(out)};
+Shape4 winogradInputScratch(const Shape4& in, const Shape4& out, int tile) {
+    return {setsOf(tile), in[1], 1, tilesOf(out, tile)};
 }
 
-Shape4 winogradOutputScratch(const Shape4& out) {
-    return {16, out[1], 1, tilesOf(out)};
+Shape4 winogradOutputScratch(const Shape4& out, int tile) {
+    return {setsOf(tile), out[1], 1, tilesOf(out, tile)};
 }
 
-std::vector<float> packWinogradWeights(const std::vector<float>& w, int outC, int inC) {
+std::vector<float> packWinogradWeights(const std::vector<float>& w, int outC, int inC, int tile) {
+    if (tile != 2 && tile != 4) throw std::logic_error("Winograd tile must be 2 or 4");
+    const int sets = setsOf(tile);
     const int inC4 = channelTexels(inC), outRows = channelTexels(outC) * 4;
     const size_t setTexels = size_t(outRows) * inC4;
-    std::vector<float> packed(16 * setTexels * 4, 0.0f);
-    float u[16];
+    std::vector<float> packed(sets * setTexels * 4, 0.0f);
+    float u[36];
     for (int co = 0; co < outC; ++co)
         for (int ci = 0; ci < inC; ++ci) {
-            transformKernel(&w[(size_t(co) * inC + ci) * 9], u);
-            for (int xi = 0; xi < 16; ++xi)
+            transformKernel(&w[(size_t(co) * inC + ci) * 9], tile, u);
+            for (int xi = 0; xi < sets; ++xi)
                 packed[(xi * setTexels + size_t(co) * inC4 + ci / 4) * 4 + (ci & 3)] = u[xi];
         }
     return packed;
 }
 
 void recordWinogradConv(Recorder& r, const ConvGeometry& g, const ConvBindings& b, const Tensor& v, const Tensor& m,
-                        bool hasBias, bool relu) {
+                        bool hasBias, bool relu, int tile) {
     const Shape4& in = b.input.shape;
     const Shape4& out = b.output.shape;
     const auto p = convParams(g, in, out, hasBias, b.residual != nullptr, relu);
     const std::vector<int32_t> spec = {static_cast<int32_t>(r.localSize)};
-    const int64_t tiles = tilesOf(out);
+    const int64_t tiles = tilesOf(out, tile);
+    using shaders::ShaderId;
+    const bool f4 = tile == 4;
 
-    vk::KernelKey input{shaders::ShaderId::winograd_input, spec, 1, sizeof p};
+    vk::KernelKey input{f4 ? ShaderId::winograd4_input : ShaderId::winograd_input, spec, 1, sizeof p};
     r.stream.dispatch(input, v.slice, {b.input.slice}, &p, flatGrid(tiles * p.inC4, r.localSize));
 
-    // The 16 GEMMs: M[xi] = U[xi] V[xi], a 1x1 convolution per xi over the tiles.
+    // The GEMMs: M[xi] = U[xi] V[xi], a 1x1 convolution per xi over the tiles.
     ConvBindings gemm{v, b.weights, b.bias, nullptr, m};
     const ConvGeometry pointwise;
-    recordConv(r, pointwise, chooseConvTile({1, m.shape[1], 1, m.shape[3]}, r), gemm, false, false, 16);
+    recordConv(r, pointwise, chooseConvTile({1, m.shape[1], 1, m.shape[3]}, r), gemm, false, false, setsOf(tile));
 
     const vk::BufferSlice residual = b.residual ? b.residual->slice : m.slice;
-    vk::KernelKey output{shaders::ShaderId::winograd_output, spec, 3, sizeof p};
+    vk::KernelKey output{f4 ? ShaderId::winograd4_output : ShaderId::winograd_output, spec, 3, sizeof p};
     r.stream.dispatch(output, b.output.slice, {m.slice, b.bias, residual}, &p, flatGrid(tiles * p.outC4, r.localSize));
 }
 

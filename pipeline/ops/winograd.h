@@ -1,7 +1,9 @@
 #pragma once
-// 3x3 stride-1 convolution by Winograd F(2x2, 3x3): 2.25x fewer multiplies.
-// Three dispatches: input transform, 16 batched GEMMs (the conv2d kernel), output
-// transform (+ bias, residual, ReLU). Needs two scratch tensors from the caller.
+// 3x3 stride-1 convolution by Winograd F(m x m, 3x3), m = 2 or 4: F(2x2) needs
+// 16 multiplies per 4 outputs (2.25x fewer than direct), F(4x4) 36 per 16 (4x
+// fewer). Three dispatches: input transform, (m+2)^2 batched GEMMs (a 1x1
+// convolution kernel), output transform (+ bias, residual, ReLU). Needs two
+// scratch tensors from the caller.
 #include <vector>
 
 #include "ops/conv.h"
@@ -10,18 +12,21 @@ namespace resvk::ops {
 
 bool winogradApplies(const ConvGeometry& g);
 
-// Whether Winograd pays off for this layer on this device (the transforms cost
-// memory traffic that small layers do not win back).
-bool winogradPreferred(const ConvGeometry& g, const Shape4& in, const Shape4& out);
+// The output tile m to use for this layer on this device, 0 for none. The
+// transforms cost memory traffic that layers with few channels do not win back;
+// F(4x4) needs output tiles that are mostly inside the image (a 7x7 output
+// leaves 23 % of its 8x8 F(4x4) tiles outside) and is capped by `maxTile`
+// (the device traits' choice: 0 off, 2, or 4).
+int winogradTile(const ConvGeometry& g, const Shape4& in, const Shape4& out, int maxTile);
 
-// Scratch tensors: V = [16, Cin, 1, tiles] and M = [16, Cout, 1, tiles].
-Shape4 winogradInputScratch(const Shape4& in, const Shape4& out);
-Shape4 winogradOutputScratch(const Shape4& out);
+// Scratch tensors: V = [(m+2)^2, Cin, 1, tiles] and M = [(m+2)^2, Cout, 1, tiles].
+Shape4 winogradInputScratch(const Shape4& in, const Shape4& out, int tile);
+Shape4 winogradOutputScratch(const Shape4& out, int tile);
 
-// ONNX [Cout, Cin, 3, 3] weights as 16 GEMM weight sets U = G g G^T.
-std::vector<float> packWinogradWeights(const std::vector<float>& weights, int outC, int inC);
+// ONNX [Cout, Cin, 3, 3] weights as (m+2)^2 GEMM weight sets U = G g G^T.
+std::vector<float> packWinogradWeights(const std::vector<float>& weights, int outC, int inC, int tile);
 
 void recordWinogradConv(Recorder& r, const ConvGeometry& g, const ConvBindings& b, const Tensor& v, const Tensor& m,
-                        bool hasBias, bool relu);
+                        bool hasBias, bool relu, int tile);
 
 }  // namespace resvk::ops

@@ -188,9 +188,10 @@ void Plan::makeStaging() {
     outputStaging_ = vk::Buffer(context_, std::max<VkDeviceSize>(out, 16), vk::Buffer::Kind::Staging);
 }
 
-bool Plan::usesWinograd(const model::Layer& l) const {
-    return l.kind == model::LayerKind::Conv && context_.traits().winograd &&
-           ops::winogradPreferred(geometryOf(l), valueShapes_[l.inputs.at(0)], valueShapes_[l.output]);
+int Plan::winogradTile(const model::Layer& l) const {
+    if (l.kind != model::LayerKind::Conv) return 0;
+    return ops::winogradTile(geometryOf(l), valueShapes_[l.inputs.at(0)], valueShapes_[l.output],
+                             context_.traits().winogradTile);
 }
 
 std::vector<ops::Shape4> Plan::scratchShapes(const model::Layer& l) const {
@@ -201,9 +202,9 @@ std::vector<ops::Shape4> Plan::scratchShapes(const model::Layer& l) const {
         for (int v : l.inputs)
             if (values[v].shape.size() != values[l.output].shape.size())
                 shapes.push_back(ops::view4(alignRank(values[v].shape, values[l.output].shape.size())));
-    if (usesWinograd(l)) {
-        shapes.push_back(ops::winogradInputScratch(valueShapes_[l.inputs.at(0)], valueShapes_[l.output]));
-        shapes.push_back(ops::winogradOutputScratch(valueShapes_[l.output]));
+    if (const int tile = winogradTile(l)) {
+        shapes.push_back(ops::winogradInputScratch(valueShapes_[l.inputs.at(0)], valueShapes_[l.output], tile));
+        shapes.push_back(ops::winogradOutputScratch(valueShapes_[l.output], tile));
     }
     return shapes;
 }
@@ -227,8 +228,9 @@ void Plan::uploadConstants() {
         }
         const ops::ConvGeometry g = geometryOf(l);
         const int inC = valueShapes_[l.inputs.at(0)][1];
-        append(usesWinograd(l) ? ops::packWinogradWeights(l.weights, outC, inC)
-                               : ops::packConvWeights(l.weights, outC, inC, g));
+        const int tile = winogradTile(l);
+        append(tile ? ops::packWinogradWeights(l.weights, outC, inC, tile)
+                    : ops::packConvWeights(l.weights, outC, inC, g));
         append(ops::packBias(l.bias, outC));
     }
     weights_ = vk::Buffer(context_, std::max<size_t>(host.size() * sizeof(float), 16), vk::Buffer::Kind::Compute);
@@ -280,9 +282,9 @@ void Plan::recordLayer(ops::Recorder& r, const model::Layer& l, size_t index) {
                 residual = tensorOf(l.residual);
                 b.residual = &residual;
             }
-            if (usesWinograd(l))
+            if (const int tile = winogradTile(l))
                 ops::recordWinogradConv(r, g, b, tensorOf(scratch_[index].at(0)), tensorOf(scratch_[index].at(1)),
-                                        !l.bias.empty(), l.relu);
+                                        !l.bias.empty(), l.relu, tile);
             else
                 ops::recordConv(r, g, ops::chooseConvTile(out.shape, r), b, !l.bias.empty(), l.relu);
             break;

@@ -69,7 +69,8 @@ private:
     void makeStaging();
     ops::Tensor tensorOf(int value) const;
     std::vector<ops::Shape4> scratchShapes(const model::Layer& layer) const;
-    bool usesWinograd(const model::Layer& layer) const;
+    // Winograd output tile of a convolution (ops::winogradTile), 0 for none.
+    int winogradTile(const model::Layer& layer) const;
     ops::Tensor broadcastView(ops::Recorder& r, int value, size_t rank, int scratch);
     void recordLayer(ops::Recorder& r, const model::Layer& layer, size_t index);
 

@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <stdexcept>
+#include <string>
 
 namespace resvk::vk {
 
@@ -64,13 +65,21 @@ DeviceTraits makeDeviceTraits(const DeviceFacts& facts, const TraitOverrides& ov
         // Sharing fetched weights needs workgroup == subgroup, which only a pinned
         // subgroup size guarantees (Intel and AMD may choose another width).
         t.sharedWeightsSubgroup = t.canPinSubgroupSize ? facts.subgroupSize : 0;
-        t.winograd = true;
+        t.winogradTile = 4;
         t.convTileInvocations = 256;  // a few SIMD rows per core
+        t.channelLanePixels = 64;     // 7x7 stages at batch 1, small Winograd GEMMs, classifiers
     } else {
         t.workgroupWidth = 64;
         t.sharedWeightsSubgroup = 0;
-        t.winograd = false;
+        t.winogradTile = 0;  // unmeasured on GPUs: off until a GPU run shows it wins
         t.convTileInvocations = 32768;  // tens of thousands of lanes in flight
+        t.channelLanePixels = 16;       // the classifier GEMV of small batches
+    }
+    if (const char* w = std::getenv("RESVK_WINOGRAD"); w && *w) {
+        const std::string value = w;
+        if (value != "0" && value != "2" && value != "4")
+            throw std::invalid_argument("RESVK_WINOGRAD: '" + value + "' is not 0, 2 or 4");
+        t.winogradTile = std::stoi(value);
     }
     t.maxStorageBufferRange = facts.limits.maxStorageBufferRange;
     t.maxTexelBufferElements = facts.limits.maxTexelBufferElements;

@@ -40,9 +40,15 @@ struct DeviceTraits {
     // Pipelines that depend on the subgroup size get VK_EXT_subgroup_size_control's
     // required size and full subgroups.
     bool canPinSubgroupSize = false;
-    bool winograd = false;
+    // Largest Winograd output tile for 3x3 stride-1 layers: 0 none, 2 F(2x2,3x3),
+    // 4 F(4x4,3x3) (ops/winograd.h picks per layer). RESVK_WINOGRAD=0|2|4 forces it.
+    int winogradTile = 0;
     // Invocations a convolution must launch before a larger register tile pays off.
     int64_t convTileInvocations = 32768;
+    // Convolutions with at most this many output pixels (batch x H x W) put output
+    // channels across lanes instead of pixels, so that a classifier (one pixel) or a
+    // 7x7 stage still fills the SIMD row / workgroup.
+    int64_t channelLanePixels = 0;
     // Largest range a kernel may bind: storage buffer bytes, texel buffer texels.
     uint64_t maxStorageBufferRange = 0;
     uint64_t maxTexelBufferElements = 0;
@@ -70,8 +76,9 @@ struct TraitOverrides {
     uint64_t maxBufferRange = 0;
 };
 
-// Reads RESVK_DEVICE_PROFILE (auto|cpu|gpu) and RESVK_FORCE_STAGING=1 where the
-// overrides leave the choice open; an unknown profile name throws.
+// Reads RESVK_DEVICE_PROFILE (auto|cpu|gpu), RESVK_FORCE_STAGING=1 and
+// RESVK_WINOGRAD (0|2|4) where the overrides leave the choice open; an unknown
+// value throws.
 DeviceTraits makeDeviceTraits(const DeviceFacts& facts, const TraitOverrides& overrides);
 
 }  // namespace resvk::vk

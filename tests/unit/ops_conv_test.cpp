@@ -94,11 +94,19 @@ const ConvCase kConvCases[] = {
     {1, 6, 13, 8, 9, 3, 1, 2, 1, 1, 0, 0, 0, 2, 1, 1, true, false, false},    // 3x1, stride 2x1, dilation 2x1
     {1, 32, 14, 14, 32, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true, true, true},   // 32 channels, residual
     {1, 64, 28, 28, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true, false, true},  // the larger case
-    // 3x3 stride 1 with >= 16 channels runs as Winograd F(2x2,3x3) on CPU devices:
-    // odd output sizes (partial tiles), no padding, asymmetric padding, batch 2.
+    // 3x3 stride 1 with >= 16 channels runs as Winograd on CPU devices (F(4x4,3x3);
+    // F(2x2,3x3) in the ops_tests.winograd2 run): odd output sizes (partial
+    // tiles), no padding, asymmetric padding, batch 2.
     {2, 19, 9, 7, 21, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true, true, true},      // Winograd, odd tiles
     {1, 16, 8, 11, 16, 3, 3, 1, 1, 0, 0, 0, 0, 1, 1, 1, false, false, false},  // Winograd, no padding
     {1, 17, 6, 6, 18, 3, 3, 1, 1, 2, 0, 1, 2, 1, 1, 1, true, false, false},    // Winograd, asymmetric pads
+    {1, 70, 9, 9, 66, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true, true, true},      // Winograd, GEMM in channel lanes
+    // <= 64 output pixels and >= 64 output channels on CPU devices: output channels
+    // across lanes (conv2d_lanes.comp), 8, 4 and 1 pixels per invocation.
+    {1, 13, 7, 7, 70, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, true, false, true},     // channel lanes, stride 2
+    {2, 9, 5, 5, 67, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, false, true, false},     // channel lanes, 1x1, batch 2
+    {1, 21, 4, 3, 65, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, true, true, true},      // channel lanes, 4 pixels
+    {1, 6, 9, 9, 64, 7, 7, 4, 4, 3, 3, 2, 2, 1, 1, 1, true, false, false},     // channel lanes, 7x7/4, 3 pixels
 };
 
 }  // namespace
@@ -194,6 +202,8 @@ TEST_CASE("Gemm matches the naive reference", "[ops][gemm]") {
     const GemmCase cases[] = {
         {1, 1, 1, true, false},  {1, 3, 5, true, false},   {3, 7, 10, false, false},  {2, 13, 17, true, true},
         {1, 33, 7, false, true}, {3, 65, 13, true, false}, {1, 512, 10, true, false}, {5, 6, 9, false, false},
+        // >= 64 outputs on CPU devices (>= 512 on GPU ones): the GEMV-shaped channel-lane kernel.
+        {1, 70, 130, true, true}, {5, 37, 67, false, false}, {12, 20, 64, true, false}, {1, 41, 515, true, false},
     };
     uint32_t seed = 900;
     for (const GemmCase& c : cases) {

@@ -1,0 +1,120 @@
+#version 450
+// Convolution (group 1) as an implicit GEMM with output channels across lanes:
+// each invocation computes OC_TEXELS*4 output channels for PIXELS consecutive
+// output pixels, and neighbouring lanes take neighbouring channel groups of the
+// same pixels. conv2d.comp spreads pixels across lanes instead; that leaves a
+// SIMD row mostly idle when a layer has few output pixels (the 14x14 and 7x7
+// stages at batch 1, Winograd's small per-tile GEMMs, a batch-1 classifier),
+// while here a layer fills every lane as soon as it has 4*OC_TEXELS*lanes
+// output channels. All lanes of a row read the same input texels and each its
+// own weight rows: PIXELS + 4*OC_TEXELS fetches per 16*OC_TEXELS*PIXELS FMAs.
+// Same weight layout, bindings and push constants as conv2d.comp.
+#include "conv_params.h"
+#include "tensor.glsl"
+
+#ifndef OC_TEXELS
+#define OC_TEXELS 2
+#endif
+#ifndef PIXELS
+#define PIXELS 8
+#endif
+#define OC (OC_TEXELS * 4)
+
+layout(local_size_x_id = 0) in;
+layout(constant_id = 1) const int KH = 3;
+layout(constant_id = 2) const int KW = 3;
+layout(constant_id = 3) const int SH = 1;
+layout(constant_id = 4) const int SW = 1;
+layout(constant_id = 5) const int DH = 1;
+layout(constant_id = 6) const int DW = 1;
+layout(constant_id = 7) const int PADDED = 1;  // 0: no padding, every tap is inside
+// 1: a batch of independent GEMMs (Winograd's sets): batch item gl_GlobalInvocationID.z
+// uses its own weights, weightBatchStride texels further on.
+layout(constant_id = 9) const int WEIGHT_BATCHED = 0;
+
+layout(std430, binding = 0) writeonly buffer Out { vec4 outData[]; };
+layout(binding = 1) uniform samplerBuffer inTex;
+layout(binding = 2) uniform samplerBuffer weightTex;
+layout(binding = 3) uniform samplerBuffer biasTex;
+layout(binding = 4) uniform samplerBuffer residualTex;
+
+void main() {
+    const int outPlane = pc.outH * pc.outW;
+    const int firstItem = WEIGHT_BATCHED != 0 ? int(gl_GlobalInvocationID.z) : 0;
+    const int pixelsTotal = WEIGHT_BATCHED != 0 ? outPlane : pc.batch * outPlane;
+    const int channelGroups = (pc.outC4 + OC_TEXELS - 1) / OC_TEXELS;
+    const int index = flatInvocation();
+    const int co4First = (index % channelGroups) * OC_TEXELS;
+    const int p0 = (index / channelGroups) * PIXELS;
+    if (p0 >= pixelsTotal) return;
+
+    const int inPlane = pc.inH * pc.inW;
+    int base[PIXELS];  // texel index of (n, 0, iy0, ix0), may point outside when padded
+    int iy0[PIXELS];
+    int ix0[PIXELS];
+    for (int p = 0; p < PIXELS; ++p) {
+        // Pixels past the end repeat the last one: computed, never stored.
+        int q = min(p0 + p, pixelsTotal - 1);
+        int n = q / outPlane;
+        int r = q - n * outPlane;
+        n += firstItem;
+        int oy = r / pc.outW;
+        int ox = r - oy * pc.outW;
+        iy0[p] = oy * SH - pc.padTop;
+        ix0[p] = ox * SW - pc.padLeft;
+        base[p] = n * pc.inC4 * inPlane + iy0[p] * pc.inW + ix0[p];
+    }
+
+    float acc[OC][PIXELS];
+    for (int o = 0; o < OC; ++o)
+        for (int p = 0; p < PIXELS; ++p) acc[o][p] = 0.0;
+
+    const int taps = KH * KW;
+    const int weightRow = pc.inC4 * taps;
+    const int weightSet = firstItem * pc.weightBatchStride;
+    int weightBase[OC];
+    for (int o = 0; o < OC; ++o) weightBase[o] = weightSet + min(co4First * 4 + o, pc.outC4 * 4 - 1) * weightRow;
+
+    for (int ci4 = 0; ci4 < pc.inC4; ++ci4) {
+        const int planeOffset = ci4 * inPlane;
+        for (int ky = 0; ky < KH; ++ky) {
+            for (int kx = 0; kx < KW; ++kx) {
+                const int tapOffset = planeOffset + ky * DH * pc.inW + kx * DW;
+                vec4 x[PIXELS];
+                for (int p = 0; p < PIXELS; ++p) {
+                    if (PADDED == 0) {
+                        x[p] = texelFetch(inTex, base[p] + tapOffset);
+                    } else {
+                        int iy = iy0[p] + ky * DH;
+                        int ix = ix0[p] + kx * DW;
+                        bool inside = iy >= 0 && iy < pc.inH && ix >= 0 && ix < pc.inW;
+                        x[p] = inside ? texelFetch(inTex, base[p] + tapOffset) : vec4(0.0);
+                    }
+                }
+                const int wOffset = ci4 * taps + ky * KW + kx;
+                for (int o = 0; o < OC; ++o) {
+                    vec4 w = texelFetch(weightTex, weightBase[o] + wOffset);
+                    for (int p = 0; p < PIXELS; ++p) acc[o][p] += dot(w, x[p]);
+                }
+            }
+        }
+    }
+
+    for (int t = 0; t < OC_TEXELS; ++t) {
+        const int co4 = co4First + t;
+        if (co4 >= pc.outC4) break;
+        vec4 bias = pc.hasBias != 0 ? texelFetch(biasTex, co4) : vec4(0.0);
+        for (int p = 0; p < PIXELS; ++p) {
+            int q = p0 + p;
+            if (q >= pixelsTotal) break;
+            int n = q / outPlane;
+            int r = q - n * outPlane;
+            n += firstItem;
+            int index = (n * pc.outC4 + co4) * outPlane + r;
+            vec4 v = vec4(acc[t * 4][p], acc[t * 4 + 1][p], acc[t * 4 + 2][p], acc[t * 4 + 3][p]) + bias;
+            if (pc.hasResidual != 0) v += texelFetch(residualTex, index);
+            if (pc.relu != 0) v = max(v, vec4(0.0));
+            outData[index] = v;
+        }
+    }
+}

@@ -1,0 +1,58 @@
+#version 450
+// Winograd F(4x4, 3x3), step 3 of 3: Y = A^T M A turns the 36 GEMM results of a
+// tile back into its 4x4 output pixels, then bias, residual and ReLU as in
+// conv2d.comp. A^T = [1 1 1 1 1 0; 0 1 -1 2 -2 0; 0 1 1 4 4 0; 0 1 -1 8 -8 1]
+// Bindings: 0 output (SSBO), 1 M ([xi][Cout][1][tiles]), 2 bias, 3 residual.
+#include "conv_params.h"
+#include "tensor.glsl"
+
+layout(local_size_x_id = 0) in;
+layout(std430, binding = 0) writeonly buffer Out { vec4 outData[]; };
+layout(binding = 1) uniform samplerBuffer mTex;
+layout(binding = 2) uniform samplerBuffer biasTex;
+layout(binding = 3) uniform samplerBuffer residualTex;
+
+// A^T applied to six values.
+void transform4(vec4 m0, vec4 m1, vec4 m2, vec4 m3, vec4 m4, vec4 m5, out vec4 y[4]) {
+    const vec4 s12 = m1 + m2, d12 = m1 - m2, s34 = m3 + m4, d34 = m3 - m4;
+    y[0] = m0 + s12 + s34;
+    y[1] = d12 + 2.0 * d34;
+    y[2] = s12 + 4.0 * s34;
+    y[3] = d12 + 8.0 * d34 + m5;
+}
+
+void main() {
+    const int tilesW = (pc.outW + 3) / 4, tilesH = (pc.outH + 3) / 4;
+    const int tiles = pc.batch * tilesH * tilesW;
+    const int index = flatInvocation();
+    if (index >= tiles * pc.outC4) return;
+    const int t = index % tiles;
+    const int co4 = index / tiles;
+    const int n = t / (tilesH * tilesW);
+    const int r = t - n * tilesH * tilesW;
+    const int oy0 = (r / tilesW) * 4, ox0 = (r % tilesW) * 4;
+
+    // Columns first: a[j] = A^T M[.][j].
+    vec4 a[6][4];  // a[j][i]: row i of A^T M, column j
+    for (int j = 0; j < 6; ++j) {
+        vec4 m[6];
+        for (int i = 0; i < 6; ++i) m[i] = texelFetch(mTex, ((6 * i + j) * pc.outC4 + co4) * tiles + t);
+        transform4(m[0], m[1], m[2], m[3], m[4], m[5], a[j]);
+    }
+    const vec4 bias = pc.hasBias != 0 ? texelFetch(biasTex, co4) : vec4(0.0);
+    for (int i = 0; i < 4; ++i) {
+        const int oy = oy0 + i;
+        if (oy >= pc.outH) break;
+        vec4 y[4];
+        transform4(a[0][i], a[1][i], a[2][i], a[3][i], a[4][i], a[5][i], y);
+        for (int j = 0; j < 4; ++j) {
+            const int ox = ox0 + j;
+            if (ox >= pc.outW) break;
+            const int dst = ((n * pc.outC4 + co4) * pc.outH + oy) * pc.outW + ox;
+            vec4 value = y[j] + bias;
+            if (pc.hasResidual != 0) value += texelFetch(residualTex, dst);
+            if (pc.relu != 0) value = max(value, vec4(0.0));
+            outData[dst] = value;
+        }
+    }
+}
