@@ -63,6 +63,11 @@ struct PipelineStats {
     // When the first and the last results came, and how many frames the first tick classified.
     std::chrono::steady_clock::time_point firstResultAt, lastResultAt;
     int64_t classifiedBeforeSteady = 0;
+    std::vector<int64_t> classifiedPerSource;
+    // Network batches (ticks) run, and their summed wall time from submit to
+    // results read back (metrics: inference time per batch).
+    int64_t batches = 0;
+    double batchSeconds = 0.0;
 };
 
 class VideoPipeline {
