@@ -47,6 +47,8 @@ std::string num(float v) {
 std::string reason(int rc) {
     if (rc == MOSQ_ERR_ERRNO) return std::strerror(errno);
     if (rc == MOSQ_ERR_EAI) return "the host name does not resolve";
+    if (rc == MOSQ_ERR_TLS)
+        return "the TLS handshake failed (is --mqtt-ca the broker's CA, and the URL's host the name in its certificate?)";
     return mosquitto_strerror(rc);
 }
 
@@ -110,6 +112,10 @@ std::string MqttPublisher::waitConnected(double seconds) {
     wake_.wait_for(lock, std::chrono::duration<double>(seconds), [&] { return counters_.connected || connectFailed_; });
     if (counters_.connected) return "";
     if (!lastError_.empty()) return lastError_;
+    // libmosquitto's network thread ends on a failed TLS handshake without a callback.
+    if (options_.broker.tls)
+        return "no answer within " + num(seconds) +
+               " s (is --mqtt-ca the broker's CA, and the URL's host the name in its certificate?)";
     return "no answer within " + num(seconds) + " s";
 }
 
@@ -146,7 +152,8 @@ void MqttPublisher::onDisconnect(mosquitto*, void* self, int rc) {
         std::lock_guard lock(p->mutex_);
         warn = p->counters_.connected && !p->closing_;
         p->counters_.connected = false;
-        if (rc != 0) p->lastError_ = reason(rc);
+        // A refusal (onConnect) says more than the disconnect that follows it.
+        if (rc != 0 && !(p->connectFailed_ && !p->everConnected_)) p->lastError_ = reason(rc);
         if (!p->everConnected_) p->connectFailed_ = true;
     }
     p->wake_.notify_all();

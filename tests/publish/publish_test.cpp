@@ -5,13 +5,16 @@
 // guard, killed and reaped when a test ends, also when it fails.
 #include <signal.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <map>
+#include <optional>
 #include <regex>
 #include <sstream>
 #include <string>
@@ -156,6 +159,25 @@ std::string field(const std::string& json, const std::string& key) {  // a strin
 std::string top1(const std::string& frameJson) {  // the first label of "top"
     return field(frameJson.substr(frameJson.find("\"top\":")), "label");
 }
+
+// A private X server for `resvk view`, on a display number nobody uses.
+struct Xvfb {
+    std::string display;
+    std::optional<ChildProcess> server;
+    Xvfb() {
+        for (int n = 300 + getpid() % 200;; ++n) {
+            if (std::filesystem::exists("/tmp/.X11-unix/X" + std::to_string(n)) ||
+                std::filesystem::exists("/tmp/.X" + std::to_string(n) + "-lock"))
+                continue;
+            display = ":" + std::to_string(n);
+            break;
+        }
+        server.emplace(std::vector<std::string>{"Xvfb", display, "-screen", "0", "1280x800x24", "-nolisten", "tcp"},
+                       ChildProcess::Stop::Terminate);
+        const std::string socket = "/tmp/.X11-unix/X" + display.substr(1);
+        REQUIRE(waitUntil([&] { return std::filesystem::exists(socket); }, 5000ms));
+    }
+};
 
 }  // namespace
 
@@ -405,4 +427,71 @@ TEST_CASE("publish: bad input: one clear line each", "[publish][errors]") {
         CHECK(errorLines(r) == 1);
         CHECK(contains(r.err, "resvk: error: --metrics: cannot listen on 127.0.0.1:" + std::to_string(broker.port)));
     }
+}
+
+TEST_CASE("publish: view publishes what it classifies", "[publish][mqtt][viewer]") {
+    Broker broker;
+    Subscriber sub(broker, "view");
+    Xvfb x;
+    const std::string root = "resvk/v/lavfi_testsrc2_size_64x64_rate_10_duration_2";
+    Result r = runResvk({"view", "lavfi:testsrc2=size=64x64:rate=10:duration=2", "--model",
+                         sharedPath("models/cifar10/resnet20_cifar10.onnx"), "--no-crop", "--labels", "cifar10",
+                         "--fast", "--exit-at-end", "--publish", broker.url(), "--instance", "v"},
+                        "env DISPLAY=" + x.display + " timeout -k 5 60");
+    INFO(r.err);
+    REQUIRE(r.code == 0);
+    std::this_thread::sleep_for(300ms);
+    const auto frames = sub.payloads(root + "/frame");
+    CHECK(frames.size() == 20);  // every frame is classified (--every 1)
+    CHECK(!sub.payloads(root + "/state").empty());
+    CHECK(sub.payloads("resvk/v/available") == std::vector<std::string>{"online", "offline"});
+    CHECK(contains(r.err, "resvk: MQTT 127.0.0.1:" + std::to_string(broker.port)));
+}
+
+TEST_CASE("publish: mqtts:// with --mqtt-ca and a password from RESVK_MQTT_PASSWORD or a file",
+          "[publish][mqtt][tls]") {
+    // A broker with a self-signed certificate for localhost that takes only user cam, password secret.
+    const std::string dir = tempDir();
+    const int port = freeLocalPort(SOCK_STREAM);
+    REQUIRE(runCaptured(
+                "cd " + quote(dir) +
+                " && openssl req -x509 -newkey rsa:2048 -nodes -keyout key.pem -out cert.pem -days 1 "
+                "-subj /CN=localhost -addext subjectAltName=DNS:localhost,IP:127.0.0.1 2>/dev/null && chmod 644 key.pem"
+                " && touch pw && mosquitto_passwd -b pw cam secret")
+                .code == 0);
+    std::ofstream(dir + "/tls.conf") << "listener " << port << " 127.0.0.1\ncafile " << dir << "/cert.pem\ncertfile "
+                                     << dir << "/cert.pem\nkeyfile " << dir << "/key.pem\nallow_anonymous false\n"
+                                     << "password_file " << dir << "/pw\npersistence false\n";
+    ChildProcess broker({"mosquitto", "-c", dir + "/tls.conf"}, dir + "/broker.out", dir + "/broker.err");
+    REQUIRE(waitUntil([&] { return contains(slurp(dir + "/broker.err"), " running"); }, 5000ms));
+    std::ofstream(dir + "/password") << "secret\n";
+
+    const std::string url = "mqtts://cam@localhost:" + std::to_string(port) + "/t";
+    const std::vector<std::string> run = cifar({"classify", "lavfi:testsrc2=size=64x64:rate=10:duration=1", "--publish",
+                                                url, "--publish-required", "--mqtt-ca", dir + "/cert.pem"});
+    auto with = [&](std::vector<std::string> extra, const std::string& env) {
+        std::vector<std::string> args = run;
+        args.insert(args.end(), extra.begin(), extra.end());
+        return runResvk(args, "env -u RESVK_MQTT_PASSWORD " + env + " timeout -k 5 60");
+    };
+    Result env = with({}, "RESVK_MQTT_PASSWORD=secret");
+    INFO(env.err);
+    CHECK(env.code == 0);
+    std::smatch m;
+    REQUIRE(std::regex_search(env.err, m, std::regex("(\\d+) messages published, 0 frame messages dropped")));
+    CHECK(std::stoi(m[1].str()) >= 10);  // the 10 frames, states and stats
+    Result file = with({"--mqtt-password-file", dir + "/password"}, "");
+    INFO(file.err);
+    CHECK(file.code == 0);
+    Result wrong = with({}, "RESVK_MQTT_PASSWORD=wrong");
+    INFO(wrong.err);
+    CHECK(wrong.code == 1);
+    CHECK(contains(wrong.err, "resvk: error: --publish: cannot reach the MQTT broker localhost:" +
+                                  std::to_string(port) + ": the broker refused the connection"));
+    Result noCa = runResvk(
+        cifar({"classify", "lavfi:testsrc2=size=64x64:rate=10:duration=1", "--publish", url, "--publish-required"}),
+        "env RESVK_MQTT_PASSWORD=secret timeout -k 5 60");
+    INFO(noCa.err);
+    CHECK(noCa.code == 1);
+    CHECK(contains(noCa.err, "is --mqtt-ca the broker's CA"));
 }
