@@ -140,7 +140,7 @@ void PublishOutputs::tick(const video::VideoPipeline& pipeline) {
     const auto now = std::chrono::steady_clock::now();
     if (now - lastTick_ < std::chrono::seconds(1)) return;
     lastTick_ = now;
-    const classify::RunSummary soFar = pipeline.summary();
+    const classify::RunSummary soFar = pipeline.summary(1000);  // latency of the last 1000 frames
     for (auto* s : sinks_) s->progress(soFar);
 }
 

@@ -194,6 +194,8 @@ void VideoPipeline::collect(Tick& tick, const std::function<void(const FrameEven
 
 void VideoPipeline::run(const std::function<void(const FrameEvent&)>& onFrame, const std::atomic<bool>& stop) {
     const auto started = std::chrono::steady_clock::now();
+    stats_.startedAt = started;
+    stats_.seconds = 0.0;
     for (auto& source : sources_) source->start();
     std::deque<Tick> inFlight;
     auto drain = [&] {
@@ -238,7 +240,7 @@ void VideoPipeline::run(const std::function<void(const FrameEvent&)>& onFrame, c
     stats_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 }
 
-classify::RunSummary VideoPipeline::summary() const {
+classify::RunSummary VideoPipeline::summary(size_t recent) const {
     classify::RunSummary summary;
     for (const auto& s : sources_) {
         const auto st = s->stats();
@@ -251,14 +253,18 @@ classify::RunSummary VideoPipeline::summary() const {
     summary.batches = stats_.batches;
     summary.batchSeconds = stats_.batchSeconds;
     summary.classified = stats_.classified;
-    summary.seconds = stats_.seconds;
+    summary.seconds = stats_.seconds > 0 || stats_.startedAt == std::chrono::steady_clock::time_point{}
+                          ? stats_.seconds
+                          : std::chrono::duration<double>(std::chrono::steady_clock::now() - stats_.startedAt).count();
     const double steadySeconds = std::chrono::duration<double>(stats_.lastResultAt - stats_.firstResultAt).count();
     const int64_t steadyFrames = stats_.classified - stats_.classifiedBeforeSteady;
     summary.fps = steadyFrames > 0 && steadySeconds > 0 ? steadyFrames / steadySeconds
                   : summary.seconds > 0                 ? summary.classified / summary.seconds
                                                         : 0.0;
-    summary.latencyP50Ms = classify::percentile(stats_.latenciesMs, 50);
-    summary.latencyP95Ms = classify::percentile(stats_.latenciesMs, 95);
+    const auto& all = stats_.latenciesMs;
+    const std::vector<double> latencies(all.end() - std::min(all.size(), recent > 0 ? recent : all.size()), all.end());
+    summary.latencyP50Ms = classify::percentile(latencies, 50);
+    summary.latencyP95Ms = classify::percentile(latencies, 95);
     return summary;
 }
 
