@@ -48,7 +48,8 @@ std::string reason(int rc) {
     if (rc == MOSQ_ERR_ERRNO) return std::strerror(errno);
     if (rc == MOSQ_ERR_EAI) return "the host name does not resolve";
     if (rc == MOSQ_ERR_TLS)
-        return "the TLS handshake failed (is --mqtt-ca the broker's CA, and the URL's host the name in its certificate?)";
+        return "the TLS handshake failed (is --mqtt-ca the broker's CA, and the URL's host the name in its "
+               "certificate?)";
     return mosquitto_strerror(rc);
 }
 

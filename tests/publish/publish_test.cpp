@@ -419,6 +419,14 @@ TEST_CASE("publish: bad input: one clear line each", "[publish][errors]") {
             CHECK(contains(r.err, message));
         }
     }
+    SECTION("photos: --publish is for video") {
+        Result r =
+            runResvk(cifar({"classify", sharedPath("media/orange.jpg"), "--publish", "mqtt://h"}), "timeout -k 5 60");
+        INFO(r.err);
+        CHECK(r.code == 2);
+        CHECK(errorLines(r) == 1);
+        CHECK(contains(r.err, "--publish publishes video results"));
+    }
     SECTION("--metrics on a port in use") {
         Broker broker;  // holds its port
         Result r = runResvk(cifar({"classify", spec, "--metrics", std::to_string(broker.port)}), "timeout -k 5 60");
