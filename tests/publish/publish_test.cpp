@@ -53,6 +53,11 @@ bool waitUntil(const std::function<bool()>& done, std::chrono::milliseconds limi
     return done();
 }
 
+// The broker lives in /usr/sbin, which is not on a normal user's PATH on Debian.
+std::string mosquittoBinary() {
+    return std::filesystem::exists("/usr/sbin/mosquitto") ? "/usr/sbin/mosquitto" : "mosquitto";
+}
+
 // A mosquitto broker on 127.0.0.1:port; restart() starts a fresh one on the same port.
 struct Broker {
     std::string dir = tempDir();
@@ -65,8 +70,9 @@ struct Broker {
         start();
     }
     void start() {
-        process = std::make_unique<ChildProcess>(std::vector<std::string>{"mosquitto", "-c", dir + "/mosquitto.conf"},
-                                                 dir + "/broker.out", dir + "/broker.err");
+        process =
+            std::make_unique<ChildProcess>(std::vector<std::string>{mosquittoBinary(), "-c", dir + "/mosquitto.conf"},
+                                           dir + "/broker.out", dir + "/broker.err");
         REQUIRE(waitUntil([&] { return capture(pub("probe", "up") + " && echo ok") == "ok\n"; }, 5000ms));
     }
     void kill() {
@@ -470,7 +476,7 @@ TEST_CASE("publish: mqtts:// with --mqtt-ca and a password from RESVK_MQTT_PASSW
     std::ofstream(dir + "/tls.conf") << "listener " << port << " 127.0.0.1\ncafile " << dir << "/cert.pem\ncertfile "
                                      << dir << "/cert.pem\nkeyfile " << dir << "/key.pem\nallow_anonymous false\n"
                                      << "password_file " << dir << "/pw\npersistence false\n";
-    ChildProcess broker({"mosquitto", "-c", dir + "/tls.conf"}, dir + "/broker.out", dir + "/broker.err");
+    ChildProcess broker({mosquittoBinary(), "-c", dir + "/tls.conf"}, dir + "/broker.out", dir + "/broker.err");
     REQUIRE(waitUntil([&] { return contains(slurp(dir + "/broker.err"), " running"); }, 5000ms));
     std::ofstream(dir + "/password") << "secret\n";
 
