@@ -13,6 +13,7 @@
 #include "classify_setup.h"
 #include "common.h"
 #include "progress.h"
+#include "publish_setup.h"
 #include "stop_signal.h"
 #include "video/annotated_writer.h"
 #include "video/frame_source.h"
@@ -80,6 +81,7 @@ int runClassifyVideo(const Args& args, const model::Model& model, const classify
     options.smoothing = static_cast<float>(args.number("smooth", 0.0, 0.0));
     if (options.smoothing >= 1.0f) args.fail("--smooth takes a weight of the past in [0, 1)");
     if (args.has("json") && args.has("csv")) args.fail("--json and --csv exclude each other");
+    PublishConfig publishing = publishConfig(args);
 
     // Open every source first: a bad one fails before any work or output.
     const auto sourceOpts = sourceOptions(args, args.has("realtime"));
@@ -111,6 +113,8 @@ int runClassifyVideo(const Args& args, const model::Model& model, const classify
     if (args.has("csv")) sink = std::make_unique<classify::CsvSink>(std::cout);
 
     auto context = openDevice(args);
+    PublishOutputs published(std::move(publishing), args.positionals(), context->info().name,
+                             std::filesystem::path(model.path()).filename().string());
     video::VideoPipeline pipeline(*context, model, sources, options);
     int64_t total = 0;
     bool allFiles = true;
@@ -124,6 +128,7 @@ int runClassifyVideo(const Args& args, const model::Model& model, const classify
     pipeline.run(
         [&](const video::FrameEvent& e) {
             progress.update(pipeline.stats().delivered);
+            published.tick(pipeline);
             std::vector<classify::RankedLabel> ranked;
             if (e.probs) ranked = classify::rankLabels(classify::topK(*e.probs, top), labels);
             if (!writers.empty()) writers[e.frame.source]->write(*e.frame.image, overlayLines(ranked));
@@ -134,6 +139,7 @@ int runClassifyVideo(const Args& args, const model::Model& model, const classify
                 sink->write(r);
             else
                 printText(r);
+            published.write(r);
         },
         stop);
     progress.finish();
@@ -150,6 +156,7 @@ int runClassifyVideo(const Args& args, const model::Model& model, const classify
     for (const auto& s : sources)
         if (!s->endError().empty()) endErrors.push_back(s->endError());
     if (sink) sink->summary(summary);
+    published.finish(summary);
     if (!sink)
         std::cerr << format(
             "resvk: %lld frames decoded, %lld classified, %lld dropped, %lld damaged; %.1f fps; "

@@ -11,6 +11,7 @@
 #include "classify_video.h"
 #include "common.h"
 #include "json.h"
+#include "publish_setup.h"
 #include "runtime/engine.h"
 #include "video/image_decoder.h"
 
@@ -49,13 +50,15 @@ const CommandSpec& classifySpec() {
              sourceOptionSpecs(),
              {{"verbose", "", "say when a pixel format needs the CPU fallback", ""},
               deviceOption(),
-              deviceProfileOption()}}),
+              deviceProfileOption()},
+             publishOptionSpecs()}),
         {"resvk classify photo.jpg --model resnet18-v1-7 --labels imagenet  # after: resvk models pull resnet18-v1-7",
          "resvk classify *.jpg --model model.onnx --labels labels.txt --top 3",
          "resvk classify cifar_image.png --model resnet20_cifar10.onnx --no-crop --labels cifar10 --json",
          "resvk classify street.mp4 --model resnet18-v1-7 --json --output annotated.mp4",
          "resvk classify /dev/video0 rtsp://camera.local/stream --model resnet50-v2-7 --smooth 0.8"},
-        "CIFAR models were trained on whole 32x32 pictures: use --no-crop (optionally --resize 32)."};
+        "CIFAR models were trained on whole 32x32 pictures: use --no-crop (optionally --resize 32).\n" +
+            publishHelpNotes()};
     return spec;
 }
 
@@ -75,6 +78,8 @@ int runClassify(const Args& args) {
     const std::vector<std::string> labels = findLabels(args, modelPath);
     const auto& sources = args.positionals();
     if (!std::all_of(sources.begin(), sources.end(), isStillImage)) return runClassifyVideo(args, m, prep, labels);
+    for (const char* o : {"publish", "metrics"})
+        if (args.has(o)) args.fail(std::string("--") + o + " publishes video results; photos print them (--json)");
 
     // Decode everything first: a bad image fails before anything is printed.
     const auto& images = args.positionals();

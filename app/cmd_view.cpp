@@ -11,6 +11,7 @@
 
 #include "classify_setup.h"
 #include "common.h"
+#include "publish_setup.h"
 #include "stop_signal.h"
 #include "video/frame_source.h"
 #include "video/video_pipeline.h"
@@ -56,7 +57,8 @@ const CommandSpec& viewSpec() {
                "benchmark aid: alternate N classified frames without drawing and N drawing; report the window's cost",
                ""},
               deviceOption(),
-              deviceProfileOption()}}),
+              deviceProfileOption()},
+             publishOptionSpecs()}),
         {"resvk view clip.mp4 --model resnet18-v1-7 --labels imagenet",
          "resvk view /dev/video0 rtsp://camera.local/stream --model resnet50-v2-7 --smooth 0.8 --stats",
          "resvk view a.mp4 --model m.onnx --screenshot-after 30 shot.png"},
@@ -66,7 +68,8 @@ const CommandSpec& viewSpec() {
         "Vulkan driver) it shows fewer frames while the network is busy, and every frame when it keeps up.\n"
         "Needs a display (X11 or Wayland); without one, `resvk classify --output annotated.mp4` writes\n"
         "the labelled video instead.\n"
-        "--print-shown lines: shown source=I frame=N prob=P video=X,Y,W,H overlay=X,Y,W,H top1=LABEL"};
+        "--print-shown lines: shown source=I frame=N prob=P video=X,Y,W,H overlay=X,Y,W,H top1=LABEL\n" +
+            publishHelpNotes()};
     return spec;
 }
 
@@ -135,6 +138,7 @@ int runView(const Args& args) {
         args.fail("--screenshot-file goes with --screenshot-after N");
     }
     const auto size = requestedSize(args);
+    PublishConfig publishing = publishConfig(args);
     args.numbers("mean", 3);
     args.numbers("std", 3);
     // No window system: say what to do instead before any slow work.
@@ -169,9 +173,17 @@ int runView(const Args& args) {
     pipelineOptions.every = options.settings.every;
     pipelineOptions.smoothing = options.settings.smoothing;
     video::VideoPipeline pipeline(context, model, sources, pipelineOptions);
+    PublishOutputs published(std::move(publishing), args.positionals(), context.info().name, options.modelName);
+    if (published.active())
+        options.tap = [&, top = options.settings.top](const video::FrameEvent& e) {
+            published.tick(pipeline);
+            if (e.classified) published.write(frameResult(e, sources[e.frame.source]->info().spec, labels, top));
+        };
     const auto& interrupted = installStopSignals();
     viewer::Viewer view(context, window, pipeline, sources, preprocess, labels, options);
-    return view.run(interrupted);
+    const int code = view.run(interrupted);
+    published.finish(pipeline.summary());
+    return code;
 }
 
 }  // namespace resvk::app

@@ -6,6 +6,7 @@ set(RESVK_APP_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/cmd_classify.cpp
   ${CMAKE_CURRENT_LIST_DIR}/classify_setup.cpp
   ${CMAKE_CURRENT_LIST_DIR}/classify_video.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/publish_setup.cpp
   ${CMAKE_CURRENT_LIST_DIR}/progress.cpp
   ${CMAKE_CURRENT_LIST_DIR}/stop_signal.cpp
   ${CMAKE_CURRENT_LIST_DIR}/cmd_check.cpp

@@ -13,6 +13,7 @@ packages=(
   clang libclang-rt-14-dev
   fonts-dejavu-core
   dpkg-dev file
+  libmosquitto-dev mosquitto mosquitto-clients prometheus-cpp-dev prometheus curl openssl
 )
 missing=()
 for p in "${packages[@]}"; do

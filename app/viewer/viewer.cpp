@@ -66,6 +66,7 @@ double Viewer::secondsSinceStart() const {
 }
 
 void Viewer::onFrame(const video::FrameEvent& e) {
+    if (options_.tap) options_.tap(e);
     if (quit_) return;  // draining after quit: nothing more to show
     const int s = e.frame.source;
     views_[s].frame = e.frame.index;

@@ -8,6 +8,7 @@
 // One thread keeps the single Vulkan queue free of concurrent submissions.
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -34,6 +35,8 @@ struct ViewerOptions {
     double displayBudget = 0.03;  // share of a busy device the window may use (DisplayPacer)
     int costPhaseFrames = 0;      // > 0: measure the window's cost (CostPhases)
     std::string modelName, inputText;
+    // Also sees every frame event first (--publish, --metrics), even while draining after quit.
+    std::function<void(const video::FrameEvent&)> tap;
 };
 
 class Viewer {

@@ -168,7 +168,7 @@ std::string csvField(const std::string& s) {
     return out;
 }
 
-void JsonLinesSink::write(const FrameResult& r) {
+std::string toJson(const FrameResult& r) {
     std::string line = "{\"source\":" + jsonEscape(r.source) + ",\"frame\":" + std::to_string(r.frame) +
                        ",\"pts\":" + number(r.pts) + ",\"time\":" + number(r.wallTime, 6) +
                        ",\"latency_ms\":" + number(r.latencyMs, 3) + ",\"top\":[";
@@ -177,18 +177,25 @@ void JsonLinesSink::write(const FrameResult& r) {
         line += "{\"label\":" + jsonEscape(r.top[i].label) + ",\"index\":" + std::to_string(r.top[i].index) +
                 ",\"prob\":" + number(r.top[i].prob) + "}";
     }
-    line += "]}\n";
+    return line + "]}";
+}
+
+std::string toJson(const RunSummary& s) {
+    return "{\"decoded\":" + std::to_string(s.decoded) + ",\"classified\":" + std::to_string(s.classified) +
+           ",\"dropped\":" + std::to_string(s.dropped) + ",\"damaged\":" + std::to_string(s.damaged) +
+           ",\"fps\":" + number(s.fps, 3) + ",\"latency_p50_ms\":" + number(s.latencyP50Ms, 3) +
+           ",\"latency_p95_ms\":" + number(s.latencyP95Ms, 3) + ",\"seconds\":" + number(s.seconds, 3) + "}";
+}
+
+void JsonLinesSink::write(const FrameResult& r) {
+    const std::string line = toJson(r) + "\n";
     std::lock_guard lock(mutex_);
     out_ << line;
     out_.flush();
 }
 
 void JsonLinesSink::summary(const RunSummary& s) {
-    std::string line =
-        "{\"summary\":{\"decoded\":" + std::to_string(s.decoded) + ",\"classified\":" + std::to_string(s.classified) +
-        ",\"dropped\":" + std::to_string(s.dropped) + ",\"damaged\":" + std::to_string(s.damaged) +
-        ",\"fps\":" + number(s.fps, 3) + ",\"latency_p50_ms\":" + number(s.latencyP50Ms, 3) +
-        ",\"latency_p95_ms\":" + number(s.latencyP95Ms, 3) + ",\"seconds\":" + number(s.seconds, 3) + "}}\n";
+    const std::string line = "{\"summary\":" + toJson(s) + "}\n";
     std::lock_guard lock(mutex_);
     out_ << line;
     out_.flush();

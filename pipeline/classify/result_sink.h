@@ -33,11 +33,22 @@ struct FrameResult {
     std::vector<RankedLabel> top;
 };
 
+// One source's share of a run (metrics and the MQTT stats topic report them).
+struct SourceSummary {
+    std::string source;  // as the user named it
+    int64_t decoded = 0, classified = 0, dropped = 0, damaged = 0;
+    int64_t reconnects = 0;  // hook for sources that reopen (issue 11 item 2); 0 until they do
+};
+
 struct RunSummary {
     int64_t decoded = 0, classified = 0, dropped = 0, damaged = 0;
     double fps = 0.0;  // classified frames per second, steady: from the first results to the last
     double latencyP50Ms = 0.0, latencyP95Ms = 0.0;
-    double seconds = 0.0;  // wall time of the run
+    double seconds = 0.0;                // wall time of the run
+    std::vector<SourceSummary> sources;  // per source, in the order given
+    // Network batches run and their summed wall time from submit to results read back.
+    int64_t batches = 0;
+    double batchSeconds = 0.0;
 };
 
 // The p-th percentile (p in [0, 100]) with linear interpolation between closest
@@ -50,6 +61,9 @@ public:
     virtual ~ResultSink() = default;
     virtual void write(const FrameResult& result) = 0;
     virtual void summary(const RunSummary& summary) = 0;
+    // The summary so far, about once a second while the run goes on (sinks that
+    // report live, like metrics and MQTT stats, override it).
+    virtual void progress(const RunSummary& /*soFar*/) {}
 };
 
 // JSON Lines, one object per line:
@@ -90,6 +104,11 @@ private:
     bool headerWritten_ = false;
     std::mutex mutex_;
 };
+
+// The JSON object of one frame as JsonLinesSink writes it (without the newline),
+// and the object inside its summary line: one serializer for every writer.
+std::string toJson(const FrameResult& result);
+std::string toJson(const RunSummary& summary);
 
 // Helpers, exposed for tests and other writers.
 std::string jsonEscape(const std::string& s);  // the quoted JSON string literal

@@ -36,6 +36,7 @@ struct VideoPipeline::Tick {
     std::vector<runtime::Plan*> plans;
     int chunk = 0;
     int slot = 0;
+    std::chrono::steady_clock::time_point submittedAt;
 };
 
 VideoPipeline::VideoPipeline(vk::Context& context, const model::Model& model,
@@ -51,6 +52,7 @@ VideoPipeline::VideoPipeline(vk::Context& context, const model::Model& model,
     options_.inFlight = std::max(1, options_.inFlight);
     options_.every = std::max(1, options_.every);
     latest_.resize(sources.size());
+    stats_.classifiedPerSource.assign(sources.size(), 0);
     for (size_t i = 0; i < sources.size(); ++i)
         smoothers_.push_back(std::make_unique<classify::ProbabilitySmoother>(options.smoothing));
 }
@@ -92,6 +94,7 @@ void VideoPipeline::submitTick(Tick& tick, int batch) {
             if (chunk_ == 0) throw;
         }
     }
+    tick.submittedAt = std::chrono::steady_clock::now();
     for (auto* plan : tick.plans) plan->submit();
 }
 
@@ -150,6 +153,9 @@ void VideoPipeline::collect(Tick& tick, const std::function<void(const FrameEven
             plan->wait();
             outputs.push_back(plan->readOutputs());
         }
+        ++stats_.batches;
+        stats_.batchSeconds +=
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - tick.submittedAt).count();
         // The steady rate is counted from the first results on: before them
         // lie start-up costs (decoders opening, kernels compiling).
         stats_.lastResultAt = std::chrono::steady_clock::now();
@@ -177,6 +183,7 @@ void VideoPipeline::collect(Tick& tick, const std::function<void(const FrameEven
             latency = millisecondsSince(frame.decodedAt);
             stats_.latenciesMs.push_back(latency);
             ++stats_.classified;
+            ++stats_.classifiedPerSource[frame.source];
         }
         ++stats_.delivered;
         const auto& probs = latest_[frame.source];
@@ -187,6 +194,8 @@ void VideoPipeline::collect(Tick& tick, const std::function<void(const FrameEven
 
 void VideoPipeline::run(const std::function<void(const FrameEvent&)>& onFrame, const std::atomic<bool>& stop) {
     const auto started = std::chrono::steady_clock::now();
+    stats_.startedAt = started;
+    stats_.seconds = 0.0;
     for (auto& source : sources_) source->start();
     std::deque<Tick> inFlight;
     auto drain = [&] {
@@ -231,23 +240,31 @@ void VideoPipeline::run(const std::function<void(const FrameEvent&)>& onFrame, c
     stats_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 }
 
-classify::RunSummary VideoPipeline::summary() const {
+classify::RunSummary VideoPipeline::summary(size_t recent) const {
     classify::RunSummary summary;
     for (const auto& s : sources_) {
         const auto st = s->stats();
         summary.decoded += st.decoded;
         summary.dropped += st.dropped;
         summary.damaged += st.damaged;
+        summary.sources.push_back({s->info().spec, st.decoded, stats_.classifiedPerSource.at(summary.sources.size()),
+                                   st.dropped, st.damaged});
     }
+    summary.batches = stats_.batches;
+    summary.batchSeconds = stats_.batchSeconds;
     summary.classified = stats_.classified;
-    summary.seconds = stats_.seconds;
+    summary.seconds = stats_.seconds > 0 || stats_.startedAt == std::chrono::steady_clock::time_point{}
+                          ? stats_.seconds
+                          : std::chrono::duration<double>(std::chrono::steady_clock::now() - stats_.startedAt).count();
     const double steadySeconds = std::chrono::duration<double>(stats_.lastResultAt - stats_.firstResultAt).count();
     const int64_t steadyFrames = stats_.classified - stats_.classifiedBeforeSteady;
     summary.fps = steadyFrames > 0 && steadySeconds > 0 ? steadyFrames / steadySeconds
                   : summary.seconds > 0                 ? summary.classified / summary.seconds
                                                         : 0.0;
-    summary.latencyP50Ms = classify::percentile(stats_.latenciesMs, 50);
-    summary.latencyP95Ms = classify::percentile(stats_.latenciesMs, 95);
+    const auto& all = stats_.latenciesMs;
+    const std::vector<double> latencies(all.end() - std::min(all.size(), recent > 0 ? recent : all.size()), all.end());
+    summary.latencyP50Ms = classify::percentile(latencies, 50);
+    summary.latencyP95Ms = classify::percentile(latencies, 95);
     return summary;
 }
 

@@ -59,10 +59,16 @@ struct PipelineStats {
     // and the viewer lets the window use that time. Waits on a file decoded as
     // fast as possible are not counted (its decoder is busy on the same machine).
     double inputWaitSeconds = 0.0;
-    double seconds = 0.0;  // wall time of the last run()
+    double seconds = 0.0;                             // wall time of the last run()
+    std::chrono::steady_clock::time_point startedAt;  // of the run going on (summary() while running)
     // When the first and the last results came, and how many frames the first tick classified.
     std::chrono::steady_clock::time_point firstResultAt, lastResultAt;
     int64_t classifiedBeforeSteady = 0;
+    std::vector<int64_t> classifiedPerSource;
+    // Network batches (ticks) run, and their summed wall time from submit to
+    // results read back (metrics: inference time per batch).
+    int64_t batches = 0;
+    double batchSeconds = 0.0;
 };
 
 class VideoPipeline {
@@ -76,7 +82,9 @@ public:
 
     const PipelineStats& stats() const { return stats_; }
     // The run's counts, rate and latency percentiles, as classify and view report them.
-    classify::RunSummary summary() const;
+    // `recent` > 0: latency percentiles of the last `recent` frames only (cheap
+    // enough to report every second of a long run, and what "latency now" means).
+    classify::RunSummary summary(size_t recent = 0) const;
     bool usedCpuFallback() const { return preprocessor_.usedCpuFallback(); }
     // The viewer draws frames from the preprocessor's slots (and registers its
     // readers there, so that a slot is not refilled under them).
