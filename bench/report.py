@@ -10,9 +10,10 @@ def main(path):
     pipe = [r for r in rows if r["kind"] == "pipeline"]
     if inf:
         print("### Inference (224x224, fp32; ms per batch: min / median of the timed runs)\n")
-        print("| network | batch | resvk ms/batch min / med | resvk ms/image | resvk img/s "
-              "| PyTorch ms/batch min / med | PyTorch ms/image | PyTorch img/s | resvk / PyTorch (median) |")
-        print("|---|---|---|---|---|---|---|---|---|")
+        print("| network | batch | resvk ms/batch min / med | resvk img/s "
+              "| PyTorch ms/batch min / med | ONNX Runtime ms/batch min / med "
+              "| resvk / PyTorch (median) | resvk / ONNX Runtime (median) |")
+        print("|---|---|---|---|---|---|---|---|")
         keys = []
         for r in inf:
             k = (r["net"], r["batch"])
@@ -21,15 +22,17 @@ def main(path):
         for net, batch in keys:
             rv = next((r for r in inf if r["engine"] == "resvk" and (r["net"], r["batch"]) == (net, batch)), None)
             pt = next((r for r in inf if r["engine"] == "pytorch" and (r["net"], r["batch"]) == (net, batch)), None)
+            ort = next((r for r in inf if r["engine"] == "onnxruntime" and (r["net"], r["batch"]) == (net, batch)),
+                       None)
 
-            def cells(r):
-                if r is None:
-                    return ["–", "–", "–"]
-                return [f'{r["ms_per_batch_min"]:.1f} / {r["ms_per_batch_median"]:.1f}',
-                        f'{r["ms_per_image"]:.1f}', f'{r["images_per_s"]:.2f}']
+            def ms(r):
+                return f'{r["ms_per_batch_min"]:.1f} / {r["ms_per_batch_median"]:.1f}' if r else "–"
 
-            ratio = f'{rv["ms_per_batch_median"] / pt["ms_per_batch_median"]:.2f}x' if rv and pt else "–"
-            print(f"| {net} | {batch} | " + " | ".join(cells(rv) + cells(pt)) + f" | {ratio} |")
+            def ratio(base):
+                return f'{rv["ms_per_batch_median"] / base["ms_per_batch_median"]:.2f}x' if rv and base else "–"
+
+            img_s = f'{rv["images_per_s"]:.2f}' if rv else "–"
+            print(f"| {net} | {batch} | {ms(rv)} | {img_s} | {ms(pt)} | {ms(ort)} | {ratio(pt)} | {ratio(ort)} |")
         print()
     if pipe:
         print("### Pipeline (720p H.264 clip(s) -> GPU preprocessing -> network; batch = sources)\n")

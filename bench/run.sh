@@ -2,7 +2,8 @@
 # One command for resvk's benchmark numbers (see bench/README.md): builds with
 # scripts/build.sh, then in one run measures
 #   1. inference: ResNet-18/50 at batch 1 and 8, resvk (`bench --model`) next to
-#      PyTorch CPU (bench/pytorch_baseline.py, same machine, same run);
+#      PyTorch CPU (bench/pytorch_baseline.py) and ONNX Runtime CPU
+#      (bench/ort_baseline.js on the same ONNX files), same machine, same run;
 #   2. pipeline: 1 and 4 concurrent 720p sources (`bench --source`) against
 #      inference alone on the same batch.
 # Prints tables only; copy the numbers into bench/README.md by hand.
@@ -14,12 +15,16 @@
 #   --iters-large N    timed runs at batch 8 (default 3)
 #   --frames N         pipeline: timed frames per source (default 10)
 #   --only WHAT        inference | pipeline (default: both)
+#   --no-ort           skip the ONNX Runtime column
+# ONNX Runtime 1.20.1 (npm onnxruntime-node) is installed on first use into
+# ${RESVK_BENCH_CACHE:-~/.cache/resvk-bench}/ort with `npm install --ignore-scripts`:
+# a baseline only, never a dependency of resvk.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 SHARED=${RESVK_SHARED:-$ROOT/../shared}
 RESVK=$ROOT/build/resvk
-BUILD=1 ITERS=5 ITERS_LARGE=3 FRAMES=10 ONLY=all
+BUILD=1 ITERS=5 ITERS_LARGE=3 FRAMES=10 ONLY=all ORT=1
 while [ $# -gt 0 ]; do
     case "$1" in
         --no-build) BUILD=0 ;;
@@ -28,7 +33,8 @@ while [ $# -gt 0 ]; do
         --iters-large) ITERS_LARGE=$2; shift ;;
         --frames) FRAMES=$2; shift ;;
         --only) ONLY=$2; shift ;;
-        -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+        --no-ort) ORT=0 ;;
+        -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
         *) echo "bench/run.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
     esac
     shift
@@ -53,6 +59,21 @@ if ! "$PY" -c 'import torch' 2>/dev/null; then
     echo "             Install it with: sudo apt install python3-torch" >&2
 fi
 
+ORT_DIR=${RESVK_BENCH_CACHE:-$HOME/.cache/resvk-bench}/ort
+if [ "$ORT" = 1 ] && [ "$ONLY" != pipeline ]; then
+    if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+        ORT=0
+        echo "bench/run.sh: node/npm not found: the ONNX Runtime column is skipped (apt install nodejs npm)." >&2
+    elif [ ! -d "$ORT_DIR/node_modules/onnxruntime-node" ]; then
+        echo "== installing onnxruntime-node@1.20.1 into $ORT_DIR (baseline only)" >&2
+        mkdir -p "$ORT_DIR"
+        if ! (cd "$ORT_DIR" && npm install --ignore-scripts --no-audit --no-fund onnxruntime-node@1.20.1 >&2); then
+            ORT=0
+            echo "bench/run.sh: npm install failed: the ONNX Runtime column is skipped." >&2
+        fi
+    fi
+fi
+
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 RESULTS=$WORK/results.jsonl
@@ -65,6 +86,7 @@ echo "== machine" >&2
     echo "resvk: $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet 2>/dev/null || echo '+dirty')"
     echo "devices:"; "$RESVK" devices | sed 's/^/  /'
     [ "$TORCH" = 1 ] && echo "torch: $("$PY" -c 'import torch; print(torch.__version__)')"
+    [ "$ORT" = 1 ] && echo "onnxruntime: 1.20.1 (npm onnxruntime-node, CPU, 2 intra-op threads), node $(node --version)"
     echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 } | tee "$WORK/machine.txt"
 
@@ -88,6 +110,12 @@ if [ "$ONLY" != pipeline ]; then
                 echo "== inference $name batch $batch: PyTorch ($iters runs)" >&2
                 "$PY" bench/pytorch_baseline.py --model $name --batch "$batch" --iters "$iters" --warmup 1 \
                     | record "{\"kind\":\"inference\",\"net\":\"$name\"}"
+            fi
+            if [ "$ORT" = 1 ]; then
+                echo "== inference $name batch $batch: ONNX Runtime ($iters runs)" >&2
+                NODE_PATH=$ORT_DIR/node_modules node bench/ort_baseline.js --model "$model" --net $name \
+                    --batch "$batch" --iters "$iters" --warmup 1 --threads 2 \
+                    | record "{\"kind\":\"inference\"}"
             fi
         done
     done
