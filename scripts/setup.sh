@@ -13,6 +13,7 @@ packages=(
   clang libclang-rt-14-dev
   fonts-dejavu-core
   dpkg-dev file
+  pybind11-dev python3-dev python3-numpy python3-pytest
 )
 missing=()
 for p in "${packages[@]}"; do
