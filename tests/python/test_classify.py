@@ -47,9 +47,9 @@ def test_photos_equal_the_cli(net):
     single = cpu.classify(pictures[1], top=10)
     assert single == got[1]
     # on the GPU (the video frames' preprocessing): the same top-1, probabilities
-    # within the rounding of PIL's 8-bit resize (measured up to 2.2e-3)
+    # within the rounding of PIL's 8-bit resize (measured up to 3.7e-3 at 32x32)
     for result, ranked in zip(doc["results"], net.classify(pictures, top=10)):
-        close(ranked, ranked_of(result["top"]), 5e-3)
+        close(ranked, ranked_of(result["top"]), 8e-3)
 
 
 def test_preprocessing_options_equal_the_cli():
