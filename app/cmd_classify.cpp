@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "classify/image_classifier.h"
 #include "classify/labels.h"
 #include "classify/preprocess.h"
 #include "classify/topk.h"
@@ -12,7 +13,6 @@
 #include "common.h"
 #include "json.h"
 #include "publish_setup.h"
-#include "runtime/engine.h"
 #include "video/image_decoder.h"
 
 namespace resvk::app {
@@ -81,37 +81,28 @@ int runClassify(const Args& args) {
     for (const char* o : {"publish", "metrics"})
         if (args.has(o)) args.fail(std::string("--") + o + " publishes video results; photos print them (--json)");
 
-    // Decode everything first: a bad image fails before anything is printed.
+    // Decode a batch at a time (a decoded photo is much larger than its network
+    // input) and print at the end: a bad image fails before anything is printed,
+    // and one in the first batch before the device is opened.
     const auto& images = args.positionals();
-    const size_t imageSize = static_cast<size_t>(3) * g.height * g.width;
-    std::vector<float> pixels(imageSize * images.size());
-    for (size_t i = 0; i < images.size(); ++i) {
-        video::RgbImage rgb = video::decodeImage(images[i]);
-        classify::preprocess(rgb, prep, pixels.data() + i * imageSize);
-    }
-
-    auto context = openDevice(args);
-    runtime::Engine engine(*context, m);
-    const int batch = g.batch > 0 ? g.batch : batchOption;
+    const size_t batch = g.batch > 0 ? g.batch : batchOption;
+    std::unique_ptr<vk::Context> context;
+    std::unique_ptr<classify::ImageClassifier> classifier;
     std::vector<std::vector<classify::Prediction>> results;
     for (size_t start = 0; start < images.size(); start += batch) {
-        const size_t count = std::min(images.size() - start, static_cast<size_t>(batch));
-        const int64_t runBatch = g.batch > 0 ? g.batch : static_cast<int64_t>(count);  // fixed batch: zero-pad
-        model::HostTensor input{g.name, {runBatch, 3, g.height, g.width}, {}};
-        input.data.assign(static_cast<size_t>(runBatch) * imageSize, 0.0f);
-        std::copy(pixels.begin() + start * imageSize, pixels.begin() + (start + count) * imageSize, input.data.begin());
-        auto outputs = engine.run({input});
-        if (outputs.empty() || outputs[0].shape.empty() || outputs[0].shape[0] != runBatch)
-            throw model::Error("model output is not one row of scores per image");
-        const auto& out = outputs[0];
-        const int classes = static_cast<int>(out.data.size() / runBatch);
-        for (size_t k = 0; k < count; ++k) {
-            const float* row = out.data.data() + k * classes;
-            std::vector<float> probs = classify::looksLikeProbabilities(row, classes)
-                                           ? std::vector<float>(row, row + classes)
-                                           : classify::softmax(row, classes);
-            results.push_back(classify::topK(probs, top));
+        std::vector<video::RgbImage> decoded;
+        for (size_t i = start; i < std::min(images.size(), start + batch); ++i)
+            decoded.push_back(video::decodeImage(images[i]));
+        std::vector<classify::RgbView> views;
+        for (const auto& rgb : decoded)
+            views.push_back({rgb.pixels.data(), rgb.width, rgb.height, static_cast<ptrdiff_t>(rgb.width) * 3});
+        if (!classifier) {
+            context = openDevice(args);
+            classifier = std::make_unique<classify::ImageClassifier>(*context, m, g, prep, static_cast<int>(batch));
         }
+        // The CPU route: torchvision's preprocessing to the letter, as the PyTorch references had it.
+        for (const auto& probs : classifier->classify(views, classify::PictureRoute::Cpu))
+            results.push_back(classify::topK(probs, top));
     }
 
     if (json) {

@@ -13,6 +13,7 @@
 #include "common.h"
 #include "publish_setup.h"
 #include "stop_signal.h"
+#include "video/frame_result.h"
 #include "video/frame_source.h"
 #include "video/video_pipeline.h"
 #include "viewer/command.h"
@@ -177,7 +178,7 @@ int runView(const Args& args) {
     if (published.active())
         options.tap = [&, top = options.settings.top](const video::FrameEvent& e) {
             published.tick(pipeline);
-            if (e.classified) published.write(frameResult(e, sources[e.frame.source]->info().spec, labels, top));
+            if (e.classified) published.write(video::frameResult(e, sources[e.frame.source]->info().spec, video::rankedTop(e, top, labels)));
         };
     const auto& interrupted = installStopSignals();
     viewer::Viewer view(context, window, pipeline, sources, preprocess, labels, options);

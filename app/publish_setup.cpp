@@ -92,14 +92,6 @@ PublishConfig publishConfig(const Args& args) {
     return c;
 }
 
-classify::FrameResult frameResult(const video::FrameEvent& e, const std::string& source,
-                                  const std::vector<std::string>& labels, int top) {
-    std::vector<classify::RankedLabel> ranked;
-    if (e.probs) ranked = classify::rankLabels(classify::topK(*e.probs, top), labels);
-    const double now = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-    return {source, e.frame.index, e.frame.pts, now, e.latencyMs, ranked};
-}
-
 PublishOutputs::PublishOutputs(PublishConfig config, const std::vector<std::string>& sources, const std::string& device,
                                const std::string& model)
     : config_(std::move(config)) {

@@ -32,10 +32,6 @@ struct PublishConfig {
 };
 PublishConfig publishConfig(const Args& args);
 
-// The FrameResult of a classified frame, as classify prints it.
-classify::FrameResult frameResult(const video::FrameEvent& e, const std::string& source,
-                                  const std::vector<std::string>& labels, int top);
-
 class PublishOutputs {
 public:
     // Connects to the broker (waits up to connectWait: a missing broker is a

@@ -14,6 +14,7 @@ packages=(
   fonts-dejavu-core
   dpkg-dev file
   libmosquitto-dev mosquitto mosquitto-clients prometheus-cpp-dev prometheus curl openssl
+  pybind11-dev python3-dev python3-numpy python3-pytest
 )
 missing=()
 for p in "${packages[@]}"; do

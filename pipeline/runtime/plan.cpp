@@ -365,18 +365,26 @@ void Plan::writeInputs(const std::vector<model::HostTensor>& inputs) {
         throw model::Error("the model takes " + std::to_string(program_.inputs.size()) + " input(s), got " +
                            std::to_string(inputs.size()));
     for (size_t i = 0; i < inputs.size(); ++i) {
-        const int v = program_.inputs[i];
-        const auto& want = program_.values[v].shape;
-        if (inputs[i].shape != want || int64_t(inputs[i].data.size()) != model::elementCount(want))
-            throw model::Error("input '" + program_.values[v].name + "' must be " + model::toString(want) + ", got " +
-                               model::toString(inputs[i].shape));
-        const auto packed = ops::pack4(inputs[i].data.data(), valueShapes_[v]);
-        if (staged_)
-            std::memcpy(static_cast<char*>(inputStaging_.mapped()) + inputStagingOffsets_[i], packed.data(),
-                        packed.size() * sizeof(float));
-        else
-            arena_.write(valueOffsets_[v], packed.data(), packed.size() * sizeof(float));
+        const auto& want = program_.values[program_.inputs[i]].shape;
+        if (inputs[i].shape == want && int64_t(inputs[i].data.size()) != model::elementCount(want))
+            throw model::Error("input '" + program_.values[program_.inputs[i]].name + "' must be " +
+                               model::toString(want) + ", got " + model::toString(inputs[i].shape));
+        writeInput(i, inputs[i].data.data(), inputs[i].shape);
     }
+}
+
+void Plan::writeInput(size_t index, const float* data, const model::Shape& shape) {
+    const int v = program_.inputs.at(index);
+    const auto& want = program_.values[v].shape;
+    if (shape != want)
+        throw model::Error("input '" + program_.values[v].name + "' must be " + model::toString(want) + ", got " +
+                           model::toString(shape));
+    const auto packed = ops::pack4(data, valueShapes_[v]);
+    if (staged_)
+        std::memcpy(static_cast<char*>(inputStaging_.mapped()) + inputStagingOffsets_[index], packed.data(),
+                    packed.size() * sizeof(float));
+    else
+        arena_.write(valueOffsets_[v], packed.data(), packed.size() * sizeof(float));
 }
 
 std::vector<model::HostTensor> Plan::readOutputs() const {

@@ -48,6 +48,9 @@ public:
 
     // The same in steps, so the caller can overlap its own work with the GPU's:
     void writeInputs(const std::vector<model::HostTensor>& inputs);
+    // Program input `index` from `data` (row-major, `shape`), read in place:
+    // callers with their own buffers (a numpy array) need no HostTensor copy.
+    void writeInput(size_t index, const float* data, const model::Shape& shape);
     void submit();  // starts the recorded work; returns at once
     void wait();    // until the last submit() finished
     std::vector<model::HostTensor> readOutputs() const;

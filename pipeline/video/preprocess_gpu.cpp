@@ -253,6 +253,23 @@ bool GpuPreprocessor::upload(const AVFrame& frame, int slot) {
     return false;
 }
 
+void GpuPreprocessor::uploadRgb(const uint8_t* pixels, int width, int height, ptrdiff_t rowBytes, int slot) {
+    if (rowBytes < static_cast<ptrdiff_t>(width) * 3 || rowBytes > INT32_MAX)
+        throw std::invalid_argument("GpuPreprocessor::uploadRgb: rows overlap or are too far apart");
+    AVFrame rgb{};
+    rgb.width = width;
+    rgb.height = height;
+    rgb.format = AV_PIX_FMT_RGB24;
+    rgb.data[0] = const_cast<uint8_t*>(pixels);  // only read
+    rgb.linesize[0] = static_cast<int>(rowBytes);
+    upload(rgb, slot);
+}
+
+bool GpuPreprocessor::fitsRgb(int width, int height) const {
+    const uint64_t bytes = (static_cast<uint64_t>(width) * 3 * static_cast<uint64_t>(height) + 3) & ~uint64_t{3};
+    return bytes <= context_.properties().limits.maxTexelBufferElements;
+}
+
 void GpuPreprocessor::uploadLayout(Slot& s, const AVFrame& frame, int formatValue, const ColourInfo& colour) {
     const auto format = static_cast<AVPixelFormat>(formatValue);
     const AVPixFmtDescriptor* d = av_pix_fmt_desc_get(format);

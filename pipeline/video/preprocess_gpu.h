@@ -55,6 +55,11 @@ public:
     // (10-bit, palette, ... formats). Overrides the frame's colour matrix when
     // forceMatrix() was called (tests).
     bool upload(const AVFrame& frame, int slot);
+    // A picture in host memory as packed 8-bit RGB (height rows of width * 3
+    // bytes, `rowBytes` apart), read in place (stills, numpy arrays).
+    void uploadRgb(const uint8_t* pixels, int width, int height, ptrdiff_t rowBytes, int slot);
+    // Whether a width x height RGB picture fits the texel buffer the kernel reads.
+    bool fitsRgb(int width, int height) const;
 
     // Records the kernel that writes batch item `batchIndex` of `dst` (pack4,
     // N x 3 x inputHeight x inputWidth) from the slot's current upload (after

@@ -65,6 +65,19 @@ install)
   complete_words resvk models p | grep -qx pull || fail "completion lacks models pull"
   echo "installed into a temporary prefix: binary, labels, man page, bash completion"
   check_runs "$prefix"
+  # The Python module (when built): beside its stubs in Debian's dist-packages,
+  # importable from there, finding the shipped labels of the same prefix.
+  if compgen -G "$build/python/resvk*.so" >/dev/null; then
+    site=$prefix/lib/python3/dist-packages
+    compgen -G "$site/resvk*.so" >/dev/null || fail "the Python module is not in $site"
+    [ -f "$site/resvk.pyi" ] || fail "resvk.pyi is not installed beside the module"
+    out=$(cd "$tmp" && PYTHONPATH=$site /usr/bin/python3 -c 'import resvk, sys
+net = resvk.Classifier(sys.argv[1], labels="cifar10", no_crop=True)
+print(resvk.__file__, len(net.labels))' "$RESVK_SHARED/models/cifar10/resnet20_cifar10.onnx") ||
+      fail "the installed Python module does not run"
+    [[ $out == "$site/"*" 10" ]] || fail "the installed module is not the one imported, or lacks labels: $out"
+    echo "installed the Python module: $out"
+  fi
   ;;
 deb)
   # A package built in a copy of the build's install step, so the test leaves build/ alone.
