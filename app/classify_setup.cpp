@@ -1,72 +1,42 @@
 #include "classify_setup.h"
 
 #include <algorithm>
-#include <cstdio>
-#include <filesystem>
+#include <array>
 
-#include "classify/labels.h"
-#include "common.h"
+#include "classify/shipped_labels.h"
 #include "model_registry.h"
-#include "shipped_labels.h"
 
 namespace resvk::app {
 
 InputGeometry checkInput(const model::Model& m, const Args& args) {
-    if (m.inputs().size() != 1)
-        throw model::Error(format("model has %zu inputs: classify needs exactly one image input", m.inputs().size()));
-    const auto& in = m.inputs()[0];
-    if (in.shape.size() != 4 || in.shape[1] != 3)
-        throw model::Error("model input '" + in.name + "' is " + shapeText(in.shape) +
-                           ": classify needs a 3-channel image input (Nx3xHxW)");
-    InputGeometry g{in.name, static_cast<int>(in.shape[0])};
-    if (in.shape[2] > 0) g.height = static_cast<int>(in.shape[2]);
-    if (in.shape[3] > 0) g.width = static_cast<int>(in.shape[3]);
-    if (auto crop = args.value("crop")) {
-        int h = 0, w = 0;
-        char tail = 0;
-        if (std::sscanf(crop->c_str(), "%dx%d%c", &h, &w, &tail) != 2 || h <= 0 || w <= 0 || h > 8192 || w > 8192)
-            args.fail("--crop expects HxW, e.g. 224x224, got '" + *crop + "'");
-        if ((in.shape[2] > 0 && in.shape[2] != h) || (in.shape[3] > 0 && in.shape[3] != w))
-            args.fail("--crop " + *crop + " does not match the model's input " + shapeText(in.shape));
-        g.height = h;
-        g.width = w;
+    try {
+        return classify::checkInput(m, args.str("crop", ""));
+    } catch (const classify::OptionError& e) {
+        args.fail(e.what());
     }
-    return g;
 }
 
 classify::PreprocessOptions preprocessOptions(const Args& args, const InputGeometry& g) {
-    classify::PreprocessOptions p;
-    p.inputHeight = g.height;
-    p.inputWidth = g.width;
-    p.centerCrop = !args.has("no-crop");
-    if (args.has("resize")) {
-        p.resizeShort = args.integer("resize", -1, 1, 16384);
-        if (!p.centerCrop && (p.resizeShort != g.height || p.resizeShort != g.width))
-            args.fail(format("--no-crop resizes straight to the %dx%d input, so --resize must be %d or left out",
-                             g.height, g.width, g.height));
-        if (p.centerCrop && (p.resizeShort < g.height || p.resizeShort < g.width))
-            args.fail(format("--resize %d is smaller than the %dx%d crop", p.resizeShort, g.height, g.width));
+    classify::PreprocessChoice choice;
+    choice.noCrop = args.has("no-crop");
+    if (args.has("resize")) choice.resize = args.integer("resize", -1, 1, 16384);
+    auto triple = [](const std::vector<float>& v) {
+        std::array<float, 3> t{};
+        std::copy(v.begin(), v.end(), t.begin());
+        return t;
+    };
+    if (auto v = args.numbers("mean", 3); !v.empty()) choice.mean = triple(v);
+    if (auto v = args.numbers("std", 3); !v.empty()) choice.std = triple(v);
+    try {
+        return classify::preprocessOptions(g, choice);
+    } catch (const classify::OptionError& e) {
+        args.fail(e.what());
     }
-    if (auto v = args.numbers("mean", 3); !v.empty()) std::copy(v.begin(), v.end(), p.mean);
-    if (auto v = args.numbers("std", 3); !v.empty()) {
-        for (float s : v)
-            if (s == 0.0f) args.fail("--std values must be non-zero");
-        std::copy(v.begin(), v.end(), p.std);
-    }
-    return p;
 }
 
 std::vector<std::string> findLabels(const Args& args, const std::string& modelPath) {
-    if (auto file = args.value("labels")) {
-        std::error_code ec;  // a file of that name wins over a shipped list (e.g. a folder named cifar10 does not)
-        if (!std::filesystem::is_regular_file(*file, ec))
-            if (auto shipped = findShippedLabels(*file)) return classify::loadLabels(*shipped);
-        return classify::loadLabels(*file);
-    }
-    auto next = std::filesystem::path(resolveModelPath(modelPath)).parent_path() / "labels.txt";
-    std::error_code ec;
-    if (std::filesystem::is_regular_file(next, ec)) return classify::loadLabels(next.string());
-    return {};
+    return classify::findLabels(args.value("labels"), resolveModelPath(modelPath),
+                                classify::shippedLabelDirsOfExecutable());
 }
 
 std::vector<OptionSpec> modelOptionSpecs() {

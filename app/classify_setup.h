@@ -1,24 +1,23 @@
 #pragma once
 // What `classify` needs before it runs anything, for photos and video alike:
 // the model's input geometry, the preprocessing the options ask for, labels.
+// The checks themselves live in pipeline/classify (model_input.h,
+// shipped_labels.h), shared with the other front-ends; here they read Args.
 #include <initializer_list>
 #include <string>
 #include <vector>
 
 #include "args.h"
+#include "classify/model_input.h"
 #include "classify/preprocess.h"
 #include "model/model.h"
 #include "video/frame_source.h"
 
 namespace resvk::app {
 
-struct InputGeometry {
-    std::string name;
-    int batch = -1;  // fixed batch of the model, -1 = free
-    int height = 224, width = 224;
-};
+using classify::InputGeometry;
 
-// Throws model::Error unless the model takes one 3-channel NCHW image.
+// Throws model::Error unless the model takes one 3-channel NCHW image; --crop.
 InputGeometry checkInput(const model::Model& m, const Args& args);
 classify::PreprocessOptions preprocessOptions(const Args& args, const InputGeometry& g);
 // --labels, else labels.txt next to the model, else none ("class N").

@@ -9,22 +9,18 @@
 
 #include "classify/labels.h"
 #include "classify/result_sink.h"
-#include "classify/topk.h"
 #include "classify_setup.h"
 #include "common.h"
 #include "progress.h"
 #include "stop_signal.h"
 #include "video/annotated_writer.h"
+#include "video/frame_result.h"
 #include "video/frame_source.h"
 #include "video/video_pipeline.h"
 
 namespace resvk::app {
 
 namespace {
-
-double unixSeconds() {
-    return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
 
 // out.mp4 for one source; out-0.mp4, out-1.mp4, ... for several.
 std::string outputPathFor(const std::string& output, size_t index, size_t count) {
@@ -124,12 +120,10 @@ int runClassifyVideo(const Args& args, const model::Model& model, const classify
     pipeline.run(
         [&](const video::FrameEvent& e) {
             progress.update(pipeline.stats().delivered);
-            std::vector<classify::RankedLabel> ranked;
-            if (e.probs) ranked = classify::rankLabels(classify::topK(*e.probs, top), labels);
+            std::vector<classify::RankedLabel> ranked = video::rankedTop(e, top, labels);
             if (!writers.empty()) writers[e.frame.source]->write(*e.frame.image, overlayLines(ranked));
             if (!e.classified) return;
-            classify::FrameResult r{
-                sources[e.frame.source]->info().spec, e.frame.index, e.frame.pts, unixSeconds(), e.latencyMs, ranked};
+            const classify::FrameResult r = video::frameResult(e, sources[e.frame.source]->info().spec, ranked);
             if (sink)
                 sink->write(r);
             else

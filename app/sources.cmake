@@ -23,7 +23,6 @@ set(RESVK_APP_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/viewer/cost_phases.cpp
   ${CMAKE_CURRENT_LIST_DIR}/viewer/viewer.cpp
   ${CMAKE_CURRENT_LIST_DIR}/cmd_models.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/model_registry.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/shipped_labels.cpp)
+  ${CMAKE_CURRENT_LIST_DIR}/model_registry.cpp)
 set_source_files_properties(${CMAKE_CURRENT_LIST_DIR}/main.cpp PROPERTIES
   COMPILE_DEFINITIONS RESVK_VERSION="${PROJECT_VERSION}")

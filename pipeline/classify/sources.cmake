@@ -6,4 +6,6 @@ set(RESVK_CLASSIFY_SOURCES
     ${CMAKE_CURRENT_LIST_DIR}/topk.cpp
     ${CMAKE_CURRENT_LIST_DIR}/smoothing.cpp
     ${CMAKE_CURRENT_LIST_DIR}/result_sink.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/model_input.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/shipped_labels.cpp
 )
