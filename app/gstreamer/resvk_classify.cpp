@@ -338,8 +338,8 @@ GstFlowReturn generateOutput(GstBaseTransform* trans, GstBuffer** outbuf) {
     return GST_FLOW_OK;
 }
 
-// A caps event the element cannot take gets a message saying what to put
-// before it (videoconvert, a decoder), instead of a bare not-negotiated.
+// Caps the element cannot take get a message saying what to put before it
+// (videoconvert, a decoder), instead of a bare not-negotiated.
 bool refuseCaps(ResvkClassify* s, GstCaps* caps) {
     GstStructure* st = gst_caps_get_structure(caps, 0);
     if (!st) return false;
@@ -390,18 +390,23 @@ gboolean query(GstBaseTransform* trans, GstPadDirection direction, GstQuery* q) 
     return handled;
 }
 
+// The pad asks this before it takes a caps event; upstream may ask it too while
+// negotiating, but then with caps drawn from this element's own, so a refusal of
+// fixed caps that share nothing with the template is the end of negotiation.
+gboolean acceptCaps(GstBaseTransform* trans, GstPadDirection direction, GstCaps* caps) {
+    const gboolean accepted =
+        GST_BASE_TRANSFORM_CLASS(resvk_classify_parent_class)->accept_caps(trans, direction, caps);
+    if (!accepted && direction == GST_PAD_SINK && gst_caps_is_fixed(caps)) {
+        GstCaps* ours = gst_pad_get_pad_template_caps(GST_BASE_TRANSFORM_SINK_PAD(trans));
+        if (!gst_caps_can_intersect(caps, ours)) refuseCaps(self(trans), caps);
+        gst_caps_unref(ours);
+    }
+    return accepted;
+}
+
 gboolean sinkEvent(GstBaseTransform* trans, GstEvent* event) {
     ResvkClassify* s = self(trans);
     switch (GST_EVENT_TYPE(event)) {
-        case GST_EVENT_CAPS: {
-            GstCaps* caps = nullptr;
-            gst_event_parse_caps(event, &caps);
-            if (refuseCaps(s, caps)) {
-                gst_event_unref(event);
-                return FALSE;
-            }
-            break;
-        }
         case GST_EVENT_FLUSH_STOP:
             if (Running* r = s->running) {
                 for (auto& p : r->pending) gst_buffer_unref(p.buffer);
@@ -646,6 +651,7 @@ static void resvk_classify_class_init(ResvkClassifyClass* klass) {
     bc->generate_output = generateOutput;
     bc->sink_event = sinkEvent;
     bc->query = query;
+    bc->accept_caps = acceptCaps;
     gst_type_mark_as_plugin_api(precisionType(), static_cast<GstPluginAPIFlags>(0));
 }
 
