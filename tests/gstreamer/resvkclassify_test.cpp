@@ -262,11 +262,13 @@ TEST_CASE("resvkclassify: every pixel format it takes reads the same picture", "
     const std::map<std::string, std::string> sourceOf = {
         {"I420", "I420"}, {"Y444", "Y444"}, {"Y42B", "Y42B"}, {"RGB", "RGB"}};
     std::vector<int> bestPerFamily;
+    // One engine for all (model-instance-id): the device and kernels are made once.
+    Harness keeper(propertiesFor("model-instance-id=formats"), "");
     for (const auto& family : families) {
         std::vector<double> reference;
         for (const auto& format : family) {
             INFO("format " << format);
-            Harness h(propertiesFor("top-k=10"),
+            Harness h(propertiesFor("top-k=10 model-instance-id=formats"),
                       "videotestsrc pattern=smpte ! video/x-raw,format=" + sourceOf.at(family[0]) +
                           ",width=80,height=60 ! videoconvert ! video/x-raw,format=" + format);
             REQUIRE(gst_harness_push_from_src(h.h) == GST_FLOW_OK);
@@ -285,7 +287,8 @@ TEST_CASE("resvkclassify: every pixel format it takes reads the same picture", "
         }
     }
     // GRAY8: one plane, read as grey.
-    Harness gray(propertiesFor(""), "videotestsrc pattern=smpte ! video/x-raw,format=GRAY8,width=80,height=60");
+    Harness gray(propertiesFor("model-instance-id=formats"),
+                 "videotestsrc pattern=smpte ! video/x-raw,format=GRAY8,width=80,height=60");
     REQUIRE(gst_harness_push_from_src(gray.h) == GST_FLOW_OK);
     GstBuffer* b = gst_harness_pull(gray.h);
     auto meta = metaOf(b, 80, 60);
