@@ -3,6 +3,8 @@
 #include <map>
 #include <stdexcept>
 
+#include "classify/model_input.h"
+
 namespace resvk::gst {
 
 namespace {
@@ -34,9 +36,9 @@ std::shared_ptr<SharedEngine> SharedEngine::acquire(const std::string& instanceI
     std::lock_guard<std::mutex> guard(registryMutex);
     if (auto engine = registry[instanceId].lock()) {
         if (!(engine->spec() == spec))
-            throw std::runtime_error("model-instance-id '" + instanceId + "' is in use with " +
-                                     describe(engine->spec()) + "; this element asks for " + describe(spec) +
-                                     " (elements sharing an id must use the same model, device and precision)");
+            throw classify::OptionError("model-instance-id '" + instanceId + "' is in use with " +
+                                        describe(engine->spec()) + "; this element asks for " + describe(spec) +
+                                        " (elements sharing an id must use the same model, device and precision)");
         return engine;
     }
     auto engine = std::make_shared<SharedEngine>(spec);

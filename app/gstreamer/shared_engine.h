@@ -26,7 +26,7 @@ struct EngineSpec {
 class SharedEngine {
 public:
     // The engine of `instanceId` (made on first use; an empty id is never shared).
-    // Throws std::runtime_error with one line when the spec differs from the one
+    // Throws classify::OptionError (a settings error) when the spec differs from the one
     // the id was first made with, and whatever loading the model or opening the
     // device throws (model::Error, vk::Error).
     static std::shared_ptr<SharedEngine> acquire(const std::string& instanceId, const EngineSpec& spec);
