@@ -18,6 +18,7 @@
 #include "classify/smoothing.h"
 #include "classify/topk.h"
 #include "model_registry.h"
+#include "properties.h"
 #include "shared_engine.h"
 #include "video/picture_classifier.h"
 #include "video_formats.h"
@@ -28,37 +29,7 @@ GST_DEBUG_CATEGORY_STATIC(resvk_classify_debug);
 namespace {
 
 using namespace resvk;
-
-// The precisions the engine offers, in one table: a new one (fp16) is a line
-// here and its use in SharedEngine (EngineSpec::precision carries the nick).
-const GEnumValue kPrecisions[] = {
-    {0, "the engine's choice for the device (32-bit floats today)", "auto"},
-    {1, "32-bit floats throughout", "fp32"},
-    {0, nullptr, nullptr},
-};
-
-GType precisionType() {
-    static GType type = g_enum_register_static("ResvkClassifyPrecision", kPrecisions);
-    return type;
-}
-
-const char* precisionNick(int value) {
-    for (const GEnumValue* v = kPrecisions; v->value_nick; ++v)
-        if (v->value == value) return v->value_nick;
-    return "auto";
-}
-
-struct Settings {
-    std::string model, labels, instanceId, mean, std;
-    int device = -1;
-    int precision = 0;
-    guint topK = 5;
-    double smooth = 0.0;
-    guint interval = 1;
-    guint batchSize = 1;
-    int resize = -1;
-    bool centerCrop = true;
-};
+using gst::Settings;
 
 // A buffer waiting for its batch: item is its batch index, -1 when this frame
 // is not classified (inference-interval) and only keeps its place in the order.
@@ -107,23 +78,6 @@ G_DEFINE_TYPE(ResvkClassify, resvk_classify, GST_TYPE_BASE_TRANSFORM)
 GST_ELEMENT_REGISTER_DEFINE(resvkclassify, "resvkclassify", GST_RANK_NONE, RESVK_TYPE_CLASSIFY)
 
 namespace {
-
-enum Property {
-    PROP_0,
-    PROP_MODEL,
-    PROP_LABELS,
-    PROP_DEVICE,
-    PROP_PRECISION,
-    PROP_TOP_K,
-    PROP_SMOOTH,
-    PROP_INFERENCE_INTERVAL,
-    PROP_BATCH_SIZE,
-    PROP_MODEL_INSTANCE_ID,
-    PROP_RESIZE,
-    PROP_CENTER_CROP,
-    PROP_MEAN,
-    PROP_STD,
-};
 
 ResvkClassify* self(gpointer object) {
     return RESVK_CLASSIFY(object);
@@ -176,7 +130,7 @@ void setUp(Running& r) {
 
     const std::string modelPath = app::resolveModelPath(s.model);
     r.modelName = std::filesystem::path(modelPath).stem().string();
-    r.engine = gst::SharedEngine::acquire(s.instanceId, {modelPath, s.device, precisionNick(s.precision)});
+    r.engine = gst::SharedEngine::acquire(s.instanceId, {modelPath, s.device, gst::precisionNick(s.precision)});
     const classify::InputGeometry g = classify::checkInput(r.engine->model());
     const classify::PreprocessOptions prep = classify::preprocessOptions(g, choice);
     if (g.batch > 0 && static_cast<int>(s.batchSize) != g.batch)
@@ -327,9 +281,10 @@ GstFlowReturn generateOutput(GstBaseTransform* trans, GstBuffer** outbuf) {
                 if (GstFlowReturn ret = runBatch(s); ret != GST_FLOW_OK) return ret;
         }
         // Nothing waits for a batch: the buffers pass at once.
-        if (r.uploaded == 0)
+        if (r.uploaded == 0) {
             for (auto& p : r.pending) r.ready.push_back(p.buffer);
-        if (r.uploaded == 0) r.pending.clear();
+            r.pending.clear();
+        }
     }
     if (!r.ready.empty()) {
         *outbuf = r.ready.front();
@@ -432,105 +387,17 @@ gboolean sinkEvent(GstBaseTransform* trans, GstEvent* event) {
 void setProperty(GObject* object, guint id, const GValue* value, GParamSpec* pspec) {
     ResvkClassify* s = self(object);
     GST_OBJECT_LOCK(s);
-    Settings& st = *s->settings;
-    auto str = [&] { return std::string(g_value_get_string(value) ? g_value_get_string(value) : ""); };
-    switch (id) {
-        case PROP_MODEL:
-            st.model = str();
-            break;
-        case PROP_LABELS:
-            st.labels = str();
-            break;
-        case PROP_DEVICE:
-            st.device = g_value_get_int(value);
-            break;
-        case PROP_PRECISION:
-            st.precision = g_value_get_enum(value);
-            break;
-        case PROP_TOP_K:
-            st.topK = g_value_get_uint(value);
-            break;
-        case PROP_SMOOTH:
-            st.smooth = g_value_get_double(value);
-            break;
-        case PROP_INFERENCE_INTERVAL:
-            st.interval = g_value_get_uint(value);
-            break;
-        case PROP_BATCH_SIZE:
-            st.batchSize = g_value_get_uint(value);
-            break;
-        case PROP_MODEL_INSTANCE_ID:
-            st.instanceId = str();
-            break;
-        case PROP_RESIZE:
-            st.resize = g_value_get_int(value);
-            break;
-        case PROP_CENTER_CROP:
-            st.centerCrop = g_value_get_boolean(value);
-            break;
-        case PROP_MEAN:
-            st.mean = str();
-            break;
-        case PROP_STD:
-            st.std = str();
-            break;
-        default:
-            G_OBJECT_WARN_INVALID_PROPERTY_ID(object, id, pspec);
-            break;
-    }
+    const bool known = gst::writeSetting(*s->settings, id, value);
     GST_OBJECT_UNLOCK(s);
+    if (!known) G_OBJECT_WARN_INVALID_PROPERTY_ID(object, id, pspec);
 }
 
 void getProperty(GObject* object, guint id, GValue* value, GParamSpec* pspec) {
     ResvkClassify* s = self(object);
     GST_OBJECT_LOCK(s);
-    const Settings& st = *s->settings;
-    auto setStr = [&](const std::string& v) { g_value_set_string(value, v.empty() ? nullptr : v.c_str()); };
-    switch (id) {
-        case PROP_MODEL:
-            setStr(st.model);
-            break;
-        case PROP_LABELS:
-            setStr(st.labels);
-            break;
-        case PROP_DEVICE:
-            g_value_set_int(value, st.device);
-            break;
-        case PROP_PRECISION:
-            g_value_set_enum(value, st.precision);
-            break;
-        case PROP_TOP_K:
-            g_value_set_uint(value, st.topK);
-            break;
-        case PROP_SMOOTH:
-            g_value_set_double(value, st.smooth);
-            break;
-        case PROP_INFERENCE_INTERVAL:
-            g_value_set_uint(value, st.interval);
-            break;
-        case PROP_BATCH_SIZE:
-            g_value_set_uint(value, st.batchSize);
-            break;
-        case PROP_MODEL_INSTANCE_ID:
-            setStr(st.instanceId);
-            break;
-        case PROP_RESIZE:
-            g_value_set_int(value, st.resize);
-            break;
-        case PROP_CENTER_CROP:
-            g_value_set_boolean(value, st.centerCrop);
-            break;
-        case PROP_MEAN:
-            setStr(st.mean);
-            break;
-        case PROP_STD:
-            setStr(st.std);
-            break;
-        default:
-            G_OBJECT_WARN_INVALID_PROPERTY_ID(object, id, pspec);
-            break;
-    }
+    const bool known = gst::readSetting(*s->settings, id, value);
     GST_OBJECT_UNLOCK(s);
+    if (!known) G_OBJECT_WARN_INVALID_PROPERTY_ID(object, id, pspec);
 }
 
 void finalize(GObject* object) {
@@ -538,86 +405,6 @@ void finalize(GObject* object) {
     delete s->running;
     delete s->settings;
     G_OBJECT_CLASS(resvk_classify_parent_class)->finalize(object);
-}
-
-constexpr auto kReady = static_cast<GParamFlags>(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
-constexpr auto kPlaying =
-    static_cast<GParamFlags>(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING);
-
-void installProperties(GObjectClass* oc) {
-    g_object_class_install_property(
-        oc, PROP_MODEL,
-        g_param_spec_string("model", "Model",
-                            "The ONNX image classifier (required): a file, or a model name that `resvk models` "
-                            "lists (looked up in RESVK_MODELS and the download cache). One 3-channel NCHW input.",
-                            nullptr, kReady));
-    g_object_class_install_property(
-        oc, PROP_LABELS,
-        g_param_spec_string("labels", "Labels",
-                            "Class names, one per line in output order; 'imagenet' or 'cifar10' for the lists resvk "
-                            "ships. Unset: labels.txt next to the model, else \"class N\".",
-                            nullptr, kReady));
-    g_object_class_install_property(
-        oc, PROP_DEVICE,
-        g_param_spec_int("device", "Device",
-                         "Vulkan device index as `resvk devices` lists them; -1 picks the best one (a discrete GPU, "
-                         "then integrated, then any)",
-                         -1, G_MAXINT, -1, kReady));
-    g_object_class_install_property(
-        oc, PROP_PRECISION,
-        g_param_spec_enum("precision", "Precision", "Arithmetic the network runs in", precisionType(), 0, kReady));
-    g_object_class_install_property(
-        oc, PROP_TOP_K,
-        g_param_spec_uint("top-k", "Top K", "How many classes each result lists (best first)", 1, 1000000, 5,
-                          kPlaying));
-    g_object_class_install_property(
-        oc, PROP_SMOOTH,
-        g_param_spec_double("smooth", "Smoothing",
-                            "Average class probabilities over time: the weight of the past in [0, 1) (0 = off; 0.8 "
-                            "at 25 fps averages roughly the last 5 classified frames), like resvk classify --smooth",
-                            0.0, 1.0, 0.0, kPlaying));
-    g_object_class_install_property(
-        oc, PROP_INFERENCE_INTERVAL,
-        g_param_spec_uint("inference-interval", "Inference interval",
-                          "Classify every Nth frame (1 = all); the others pass without metadata, like resvk "
-                          "classify --every",
-                          1, G_MAXINT, 1, kPlaying));
-    g_object_class_install_property(
-        oc, PROP_BATCH_SIZE,
-        g_param_spec_uint("batch-size", "Batch size",
-                          "Frames classified per GPU run. Larger batches run faster per frame but hold buffers "
-                          "until the batch is full (latency); a model with a fixed batch needs exactly that",
-                          1, 4096, 1, kReady));
-    g_object_class_install_property(
-        oc, PROP_MODEL_INSTANCE_ID,
-        g_param_spec_string("model-instance-id", "Model instance id",
-                            "Elements with the same id share one engine (device, loaded model, compiled kernels) "
-                            "and must use the same model, device and precision; unset: this element's own",
-                            nullptr, kReady));
-    g_object_class_install_property(
-        oc, PROP_RESIZE,
-        g_param_spec_int("resize", "Resize",
-                         "Resize the short side to this before the centre crop; -1: round(256 * H / 224) for an "
-                         "HxW input (256 for 224), like resvk classify --resize",
-                         -1, 16384, -1, kReady));
-    g_object_class_install_property(
-        oc, PROP_CENTER_CROP,
-        g_param_spec_boolean("center-crop", "Centre crop",
-                             "Resize the short side and centre-crop to the input size (torchvision's ImageNet "
-                             "preprocessing); false resizes the whole picture straight to it (CIFAR models: false), "
-                             "like resvk classify --no-crop",
-                             TRUE, kReady));
-    g_object_class_install_property(
-        oc, PROP_MEAN,
-        g_param_spec_string("mean", "Mean",
-                            "Per-channel mean R,G,B subtracted after scaling to [0,1]; unset: "
-                            "0.485,0.456,0.406",
-                            nullptr, kReady));
-    g_object_class_install_property(
-        oc, PROP_STD,
-        g_param_spec_string("std", "Standard deviation",
-                            "Per-channel standard deviation R,G,B divided by; unset: 0.229,0.224,0.225", nullptr,
-                            kReady));
 }
 
 }  // namespace
@@ -628,7 +415,7 @@ static void resvk_classify_class_init(ResvkClassifyClass* klass) {
     oc->set_property = setProperty;
     oc->get_property = getProperty;
     oc->finalize = finalize;
-    installProperties(oc);
+    gst::installProperties(oc);
 
     GstElementClass* ec = GST_ELEMENT_CLASS(klass);
     gst_element_class_set_static_metadata(
@@ -652,7 +439,6 @@ static void resvk_classify_class_init(ResvkClassifyClass* klass) {
     bc->sink_event = sinkEvent;
     bc->query = query;
     bc->accept_caps = acceptCaps;
-    gst_type_mark_as_plugin_api(precisionType(), static_cast<GstPluginAPIFlags>(0));
 }
 
 static void resvk_classify_init(ResvkClassify* s) {
