@@ -158,6 +158,74 @@ int swsColourspace(ColourMatrix m) {
     }
 }
 
+// The FFmpeg pixel format with the same memory layout; YV12 is YUV420P with
+// its chroma planes swapped (swapUV).
+AVPixelFormat avFormatOf(PixelLayout layout, bool& swapUV) {
+    swapUV = layout == PixelLayout::YV12;
+    switch (layout) {
+        case PixelLayout::I420:
+        case PixelLayout::YV12:
+            return AV_PIX_FMT_YUV420P;
+        case PixelLayout::NV12:
+            return AV_PIX_FMT_NV12;
+        case PixelLayout::NV21:
+            return AV_PIX_FMT_NV21;
+        case PixelLayout::NV16:
+            return AV_PIX_FMT_NV16;
+        case PixelLayout::NV24:
+            return AV_PIX_FMT_NV24;
+        case PixelLayout::Y41B:
+            return AV_PIX_FMT_YUV411P;
+        case PixelLayout::Y42B:
+            return AV_PIX_FMT_YUV422P;
+        case PixelLayout::Y444:
+            return AV_PIX_FMT_YUV444P;
+        case PixelLayout::YUY2:
+            return AV_PIX_FMT_YUYV422;
+        case PixelLayout::UYVY:
+            return AV_PIX_FMT_UYVY422;
+        case PixelLayout::YVYU:
+            return AV_PIX_FMT_YVYU422;
+        case PixelLayout::RGB:
+            return AV_PIX_FMT_RGB24;
+        case PixelLayout::BGR:
+            return AV_PIX_FMT_BGR24;
+        case PixelLayout::RGBx:
+            return AV_PIX_FMT_RGB0;
+        case PixelLayout::BGRx:
+            return AV_PIX_FMT_BGR0;
+        case PixelLayout::xRGB:
+            return AV_PIX_FMT_0RGB;
+        case PixelLayout::xBGR:
+            return AV_PIX_FMT_0BGR;
+        case PixelLayout::RGBA:
+            return AV_PIX_FMT_RGBA;
+        case PixelLayout::BGRA:
+            return AV_PIX_FMT_BGRA;
+        case PixelLayout::ARGB:
+            return AV_PIX_FMT_ARGB;
+        case PixelLayout::ABGR:
+            return AV_PIX_FMT_ABGR;
+        case PixelLayout::GRAY8:
+            return AV_PIX_FMT_GRAY8;
+    }
+    throw std::invalid_argument("unknown pixel layout");
+}
+
+AVColorSpace avColourSpaceOf(const std::optional<ColourMatrix>& matrix) {
+    if (!matrix) return AVCOL_SPC_UNSPECIFIED;
+    switch (*matrix) {
+        case ColourMatrix::Bt709:
+            return AVCOL_SPC_BT709;
+        case ColourMatrix::Bt2020:
+            return AVCOL_SPC_BT2020_NCL;
+        case ColourMatrix::Smpte240m:
+            return AVCOL_SPC_SMPTE240M;
+        default:
+            return AVCOL_SPC_SMPTE170M;
+    }
+}
+
 }  // namespace
 
 ColourInfo colourInfoOf(const AVFrame& frame) {
@@ -256,18 +324,37 @@ bool GpuPreprocessor::upload(const AVFrame& frame, int slot) {
 void GpuPreprocessor::uploadRgb(const uint8_t* pixels, int width, int height, ptrdiff_t rowBytes, int slot) {
     if (rowBytes < static_cast<ptrdiff_t>(width) * 3 || rowBytes > INT32_MAX)
         throw std::invalid_argument("GpuPreprocessor::uploadRgb: rows overlap or are too far apart");
-    AVFrame rgb{};
+    PictureView rgb;
+    rgb.layout = PixelLayout::RGB;
     rgb.width = width;
     rgb.height = height;
-    rgb.format = AV_PIX_FMT_RGB24;
-    rgb.data[0] = const_cast<uint8_t*>(pixels);  // only read
-    rgb.linesize[0] = static_cast<int>(rowBytes);
+    rgb.planes[0] = pixels;
+    rgb.strides[0] = static_cast<int>(rowBytes);
     upload(rgb, slot);
 }
 
 bool GpuPreprocessor::fitsRgb(int width, int height) const {
     const uint64_t bytes = (static_cast<uint64_t>(width) * 3 * static_cast<uint64_t>(height) + 3) & ~uint64_t{3};
     return bytes <= context_.properties().limits.maxTexelBufferElements;
+}
+
+void GpuPreprocessor::upload(const PictureView& picture, int slot) {
+    bool swapUV = false;
+    AVFrame frame{};
+    frame.format = avFormatOf(picture.layout, swapUV);
+    frame.width = picture.width;
+    frame.height = picture.height;
+    frame.colorspace = avColourSpaceOf(picture.matrix);
+    frame.color_range = picture.fullRange ? AVCOL_RANGE_JPEG : AVCOL_RANGE_MPEG;
+    const int planes = av_pix_fmt_count_planes(static_cast<AVPixelFormat>(frame.format));
+    for (int p = 0; p < planes; ++p) {
+        const int from = swapUV && (p == 1 || p == 2) ? 3 - p : p;
+        if (!picture.planes[from] || picture.strides[from] <= 0)
+            throw std::invalid_argument("GpuPreprocessor::upload: the picture lacks plane " + std::to_string(from));
+        frame.data[p] = const_cast<uint8_t*>(picture.planes[from]);
+        frame.linesize[p] = picture.strides[from];
+    }
+    upload(frame, slot);
 }
 
 void GpuPreprocessor::uploadLayout(Slot& s, const AVFrame& frame, int formatValue, const ColourInfo& colour) {

@@ -21,6 +21,7 @@ extern "C" {
 #include "classify/preprocess.h"
 #include "ops/tensor.h"
 #include "preprocess_params.h"
+#include "video/picture.h"
 #include "vk/buffer.h"
 #include "vk/command_stream.h"
 #include "vk/context.h"
@@ -31,7 +32,6 @@ struct SwsContext;
 namespace resvk::video {
 
 // The YUV -> RGB conversion a frame asks for (exposed for tests and --verbose).
-enum class ColourMatrix { Bt601, Bt709, Bt2020, Smpte240m };
 struct ColourInfo {
     ColourMatrix matrix = ColourMatrix::Bt601;
     bool fullRange = false;
@@ -60,6 +60,9 @@ public:
     void uploadRgb(const uint8_t* pixels, int width, int height, ptrdiff_t rowBytes, int slot);
     // Whether a width x height RGB picture fits the texel buffer the kernel reads.
     bool fitsRgb(int width, int height) const;
+    // The same for a picture in someone else's memory (see picture.h); always
+    // read by the GPU in its own layout.
+    void upload(const PictureView& picture, int slot);
 
     // Records the kernel that writes batch item `batchIndex` of `dst` (pack4,
     // N x 3 x inputHeight x inputWidth) from the slot's current upload (after

@@ -78,6 +78,19 @@ print(resvk.__file__, len(net.labels))' "$RESVK_SHARED/models/cifar10/resnet20_c
     [[ $out == "$site/"*" 10" ]] || fail "the installed module is not the one imported, or lacks labels: $out"
     echo "installed the Python module: $out"
   fi
+  # The GStreamer plugin (when built): in GStreamer's plugin folder under the prefix,
+  # found there by GST_PLUGIN_PATH, and it finds the installed label lists itself.
+  if [ -f "$build/gstreamer/libgstresvk.so" ]; then
+    plugin=$(find "$prefix" -name libgstresvk.so -path '*/gstreamer-1.0/*' | head -n 1)
+    [ -n "$plugin" ] || fail "the GStreamer plugin was not installed into a gstreamer-1.0 folder"
+    out=$(GST_PLUGIN_PATH=$(dirname "$plugin") GST_REGISTRY=$tmp/gst-registry.bin gst-launch-1.0 -m \
+      videotestsrc num-buffers=1 ! video/x-raw,width=64,height=48 ! resvkclassify labels=cifar10 center-crop=false \
+      model="$RESVK_SHARED/models/cifar10/resnet20_cifar10.onnx" ! fakesink 2>&1) ||
+      fail "gst-launch with the installed plugin failed: $out"
+    grep -qE 'classification, label=\(string\)(airplane|automobile|bird|cat|deer|dog|frog|horse|ship|truck),' \
+      <<<"$out" || fail "the installed plugin did not label with the shipped cifar10 list: $out"
+    echo "installed the GStreamer plugin: $plugin"
+  fi
   ;;
 deb)
   # A package built in a copy of the build's install step, so the test leaves build/ alone.
