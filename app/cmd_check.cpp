@@ -29,7 +29,8 @@ const CommandSpec& checkSpec() {
          deviceProfileOption(),
          precisionOption()},
         {"resvk check my_resnet/   # my_resnet/model.onnx, my_resnet/test_data_set_0/{input_0,output_0}.pb",
-         "resvk check resnet18_case/ resnet50_case/", "resvk check my_resnet/ --atol 1e-5 --rtol 0 --json"},
+         "resvk check resnet18_case/ resnet50_case/", "resvk check my_resnet/ --atol 1e-5 --rtol 0 --json",
+         "resvk check my_resnet/ --precision fp16"},
         "fp16 (--precision fp16) rounds every stored weight and activation to 11 significant bits\n"
         "(2^-11 relative each time); over a ResNet the outputs move by about 0.1 % of the output's\n"
         "largest magnitude (measured: 0.05-0.13 % on the shared references), small outputs as much as\n"
