@@ -43,7 +43,8 @@ const CommandSpec& benchSpec() {
          {"profile", "", "after timing, one run with GPU timestamps: a per-layer table and the 5 slowest", ""},
          {"json", "", "print one JSON object instead of text", ""},
          deviceOption(),
-         deviceProfileOption()},
+         deviceProfileOption(),
+         precisionOption()},
         {"resvk bench --model model.onnx --batch 32", "resvk bench --model resnet18-v1-7 --iters 5 --profile",
          "resvk bench --model model.onnx --json",
          "resvk bench --source clip720.mp4 clip720.mp4 --model resnet18-v1-7 --frames 20 --iters 6",
@@ -166,6 +167,8 @@ int runBench(const Args& args) {
                     .value(profileTotal > 0 ? 100 * l.ms / profileTotal : 0.0)
                     .key("gflops")
                     .value(layerGflops(l))
+                    .key("precision")
+                    .value(l.precision)
                     .endObject();
             j.endArray().key("profile_total_ms").value(profileTotal);
         }
@@ -182,13 +185,13 @@ int runBench(const Args& args) {
               << format("GFLOP/s:      %.2f  (%.4f GMACs per batch)\n", gflops, stats.macs / 1e9);
     if (profile) {
         auto row = [&](size_t i, const runtime::LayerTiming& l) {
-            std::cout << format("%5zu  %-28s %-30s %-16s %9.3f %6.1f%% %9.2f\n", i, l.name.c_str(), l.kind.c_str(),
+            std::cout << format("%5zu  %-28s %-30s %-16s %9.3f %6.1f%% %9.2f  %s\n", i, l.name.c_str(), l.kind.c_str(),
                                 l.shape.c_str(), l.ms, profileTotal > 0 ? 100 * l.ms / profileTotal : 0.0,
-                                layerGflops(l));
+                                layerGflops(l), l.precision.c_str());
         };
         auto header = [] {
-            std::cout << format("%5s  %-28s %-30s %-16s %9s %7s %9s\n", "#", "name", "kind", "shape", "ms", "%",
-                                "GFLOP/s");
+            std::cout << format("%5s  %-28s %-30s %-16s %9s %7s %9s  %s\n", "#", "name", "kind", "shape", "ms", "%",
+                                "GFLOP/s", "precision");
         };
         std::cout << format("\nper-layer GPU time (one profiled run, %.3f ms in layers):\n", profileTotal);
         header();

@@ -20,7 +20,8 @@ const CommandSpec& infoSpec() {
         {{"batch", "N", "batch size to compile for (shapes, MACs and memory are for this batch)", "1"},
          {"json", "", "print one JSON document instead of text", ""},
          deviceOption(),
-         deviceProfileOption()},
+         deviceProfileOption(),
+         precisionOption()},
         {"resvk info model.onnx", "resvk info resnet50-v2-7 --batch 8", "resvk info model.onnx --json"},
         "Symbolic spatial dimensions are compiled as 224. The memory line needs a Vulkan device;\n"
         "without one it says unavailable."};
@@ -48,13 +49,14 @@ int runInfo(const Args& args) {
     model::Program program = m.compile(shapes, &unsupported);
     const model::ProgramStats total = model::computeStats(program);
 
-    std::string memory, memoryError, device, traits;
+    std::string memory, memoryError, device, traits, precision;
     runtime::PlanStats plan;
     if (unsupported.empty()) {
         try {
             auto context = openDevice(args);
             device = describe(context->info());
             traits = context->traits().describe();
+            precision = context->traits().precisionName();
             runtime::Engine engine(*context, m);
             plan = engine.stats(shapes);
         } catch (const vk::Error& e) {
@@ -128,7 +130,7 @@ int runInfo(const Args& args) {
             .endObject();
     else
         j.null();
-    j.key("device").value(device).key("device_profile").value(traits);
+    j.key("device").value(device).key("device_profile").value(traits).key("precision").value(precision);
     j.key("unsupported").beginArray();
     for (const auto& u : unsupported) j.value(u);
     j.endArray().endObject();

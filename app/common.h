@@ -27,11 +27,12 @@ int runDevices(const Args& args);
 const CommandSpec& modelsSpec();
 int runModels(const Args& args);
 
-// The --device and --device-profile options every command that runs a network takes.
+// The --device, --device-profile and --precision options every command that runs a network takes.
 OptionSpec deviceOption();
 OptionSpec deviceProfileOption();
-// --device and --device-profile as context options (RESVK_DEVICE_PROFILE and
-// RESVK_FORCE_STAGING are read by the Context itself).
+OptionSpec precisionOption();
+// --device, --device-profile and --precision as context options (RESVK_DEVICE_PROFILE,
+// RESVK_PRECISION and RESVK_FORCE_STAGING are read by the Context itself).
 vk::ContextOptions contextOptions(const Args& args);
 // Opens the Vulkan device chosen by --device (default: automatic choice).
 std::unique_ptr<vk::Context> openDevice(const Args& args);
@@ -44,7 +45,7 @@ model::Shape concreteShape(const model::TensorInfo& input, int batch, int spatia
 // name (see resolveModelPath in model_registry.h: RESVK_MODELS, the download cache).
 model::Model loadModel(const std::string& path);
 
-// "device", "device_profile" and "memory_path" keys of a --json object: what ran.
+// "device", "device_profile", "memory_path" and "precision" keys of a --json object: what ran.
 class Json;
 Json& deviceJson(Json& j, const vk::Context& context);
 

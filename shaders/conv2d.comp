@@ -13,6 +13,7 @@
 // cuts the fetches per FMA several-fold. Needs local size == subgroup size and
 // OC a multiple of it, so every lane reaches every shuffle.
 #include "conv_params.h"
+#include "precision.glsl"
 #include "tensor.glsl"
 
 #ifndef OC_TEXELS
@@ -42,7 +43,7 @@ layout(constant_id = 7) const int PADDED = 1;  // 0: no padding, every tap is in
 // uses its own weights, weightBatchStride texels further on.
 layout(constant_id = 9) const int WEIGHT_BATCHED = 0;
 
-layout(std430, binding = 0) writeonly buffer Out { vec4 outData[]; };
+layout(std430, binding = 0) writeonly buffer Out { StoredVec4 outData[]; };
 layout(binding = 1) uniform samplerBuffer inTex;
 layout(binding = 2) uniform samplerBuffer weightTex;
 layout(binding = 3) uniform samplerBuffer biasTex;
@@ -142,7 +143,7 @@ void main() {
             vec4 v = vec4(acc[t * 4][p], acc[t * 4 + 1][p], acc[t * 4 + 2][p], acc[t * 4 + 3][p]) + bias;
             if (pc.hasResidual != 0) v += texelFetch(residualTex, index);
             if (pc.relu != 0) v = max(v, vec4(0.0));
-            outData[index] = v;
+            outData[index] = store4(v);
         }
     }
 }

@@ -3,6 +3,7 @@
 // taps. Not on the ResNet hot path; kept simple and exact. Weights are the
 // ONNX [Cout, Cin/groups, KH, KW] array read four floats per texel.
 #include "conv_params.h"
+#include "precision.glsl"
 #include "tensor.glsl"
 
 layout(local_size_x_id = 0) in;
@@ -13,7 +14,7 @@ layout(constant_id = 4) const int SW = 1;
 layout(constant_id = 5) const int DH = 1;
 layout(constant_id = 6) const int DW = 1;
 
-layout(std430, binding = 0) writeonly buffer Out { vec4 outData[]; };
+layout(std430, binding = 0) writeonly buffer Out { StoredVec4 outData[]; };
 layout(binding = 1) uniform samplerBuffer inTex;
 layout(binding = 2) uniform samplerBuffer weightTex;
 layout(binding = 3) uniform samplerBuffer biasTex;
@@ -54,5 +55,5 @@ void main() {
     }
     if (pc.hasResidual != 0) v += texelFetch(residualTex, index);
     if (pc.relu != 0) v = max(v, vec4(0.0));
-    outData[index] = v;
+    outData[index] = store4(v);
 }

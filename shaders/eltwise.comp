@@ -3,10 +3,11 @@
 // rank 4), optional ReLU. mode 0: a + b, 1: a * b, 2: a alone (copy / ReLU).
 // flags bit 0: shapes equal, so whole texels are combined without per-lane work.
 #include "tensor_params.h"
+#include "precision.glsl"
 #include "tensor.glsl"
 
 layout(local_size_x_id = 0) in;
-layout(std430, binding = 0) writeonly buffer Out { vec4 outData[]; };
+layout(std430, binding = 0) writeonly buffer Out { StoredVec4 outData[]; };
 layout(binding = 1) uniform samplerBuffer aTex;
 layout(binding = 2) uniform samplerBuffer bTex;
 
@@ -38,5 +39,5 @@ void main() {
         }
     }
     if (pc.relu != 0) v = max(v, vec4(0.0));
-    outData[index] = v;
+    outData[index] = store4(v);
 }

@@ -6,10 +6,11 @@
 // mode 1 (Reshape/Flatten): same row-major position in the input;
 // mode 2 (Transpose): src[perm[d]] = out[d].
 #include "tensor_params.h"
+#include "precision.glsl"
 #include "tensor.glsl"
 
 layout(local_size_x_id = 0) in;
-layout(std430, binding = 0) buffer Out { vec4 outData[]; };
+layout(std430, binding = 0) buffer Out { StoredVec4 outData[]; };
 layout(binding = 1) uniform samplerBuffer inTex;
 
 ivec4 sourceOf(ivec4 e, ivec4 outShape, ivec4 inShape) {
@@ -40,7 +41,7 @@ void main() {
     if (index >= texelCount(outShape)) return;
     ivec4 c = texelCoord(outShape, index);
     bool preserve = (pc.flags & 1) != 0;
-    vec4 v = preserve ? outData[index] : vec4(0.0);
+    vec4 v = preserve ? vec4(outData[index]) : vec4(0.0);
     for (int l = 0; l < 4; ++l) {
         int ch = c.y * 4 + l;
         if (ch >= outShape.y) {
@@ -54,5 +55,5 @@ void main() {
         else if (!preserve)
             v[l] = pc.value;
     }
-    outData[index] = v;
+    outData[index] = store4(v);
 }

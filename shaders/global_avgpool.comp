@@ -1,10 +1,11 @@
 #version 450
 // Mean over H x W, one output texel (four channels of one image) per invocation.
 #include "tensor_params.h"
+#include "precision.glsl"
 #include "tensor.glsl"
 
 layout(local_size_x_id = 0) in;
-layout(std430, binding = 0) writeonly buffer Out { vec4 outData[]; };
+layout(std430, binding = 0) writeonly buffer Out { StoredVec4 outData[]; };
 layout(binding = 1) uniform samplerBuffer inTex;
 
 void main() {
@@ -17,5 +18,5 @@ void main() {
     int base = texelIndex(inShape, c.x, c.y, 0, 0);
     vec4 acc = vec4(0.0);
     for (int i = 0; i < plane; ++i) acc += texelFetch(inTex, base + i);
-    outData[index] = acc / float(plane);
+    outData[index] = store4(acc / float(plane));
 }

@@ -4,13 +4,14 @@
 // count_include_pad (divide by the taps inside the padded input).
 // perm = kernel h, w, stride h, w; start[2..3] = pad top/left; step[2..3] = pad bottom/right.
 #include "tensor_params.h"
+#include "precision.glsl"
 #include "tensor.glsl"
 
 layout(local_size_x_id = 0) in;
 layout(constant_id = 1) const int DH = 1;
 layout(constant_id = 2) const int DW = 1;
 
-layout(std430, binding = 0) writeonly buffer Out { vec4 outData[]; };
+layout(std430, binding = 0) writeonly buffer Out { StoredVec4 outData[]; };
 layout(binding = 1) uniform samplerBuffer inTex;
 
 void main() {
@@ -44,5 +45,5 @@ void main() {
     // Keep the lanes past the channel count at zero.
     for (int l = 0; l < 4; ++l)
         if (c.y * 4 + l >= outShape.y) acc[l] = 0.0;
-    outData[index] = acc;
+    outData[index] = store4(acc);
 }

@@ -6,10 +6,11 @@
 // upsampling) per tap, clamped to [0, 255] like an 8-bit RGB picture; then
 // scale, mean and std. Lane 3 of every output texel is 0.
 #include "preprocess_params.h"
+#include "precision.glsl"
 #include "tensor.glsl"
 
 layout(local_size_x_id = 0) in;
-layout(std430, binding = 0) writeonly buffer Out { vec4 outData[]; };
+layout(std430, binding = 0) writeonly buffer Out { StoredVec4 outData[]; };
 layout(binding = 1) uniform samplerBuffer planes;  // R8_UNORM bytes
 layout(binding = 2) uniform samplerBuffer table;   // RGBA32F
 
@@ -69,5 +70,5 @@ void main() {
     }
     // Outside the resized picture (crop larger than it) both CPU and GPU give 0.
     vec3 scale = texelFetch(table, 3).xyz, bias = texelFetch(table, 4).xyz;
-    outData[pc.dstBase + index] = vec4(sum * scale + bias, 0.0);
+    outData[pc.dstBase + index] = store4(vec4(sum * scale + bias, 0.0));
 }

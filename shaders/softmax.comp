@@ -2,10 +2,11 @@
 // Softmax along one axis (mode = 0..3 of the 4-D view), one output texel per
 // invocation; each lane scans its own row (rows are short: classes).
 #include "tensor_params.h"
+#include "precision.glsl"
 #include "tensor.glsl"
 
 layout(local_size_x_id = 0) in;
-layout(std430, binding = 0) writeonly buffer Out { vec4 outData[]; };
+layout(std430, binding = 0) writeonly buffer Out { StoredVec4 outData[]; };
 layout(binding = 1) uniform samplerBuffer inTex;
 
 void main() {
@@ -32,5 +33,5 @@ void main() {
         }
         v[l] = exp(fetchScalar(inTex, shape, e) - peak) / sum;
     }
-    outData[index] = v;
+    outData[index] = store4(v);
 }

@@ -8,10 +8,11 @@
 // B^T = [4 0 -5 0 1 0; 0 -4 -4 1 1 0; 0 4 -4 -1 1 0; 0 -2 -1 2 1 0; 0 2 -1 -2 1 0; 0 4 0 -5 0 1]
 // Bindings: 0 V (SSBO), 1 input.
 #include "conv_params.h"
+#include "precision.glsl"
 #include "tensor.glsl"
 
 layout(local_size_x_id = 0) in;
-layout(std430, binding = 0) writeonly buffer Out { vec4 v[]; };
+layout(std430, binding = 0) writeonly buffer Out { StoredVec4 v[]; };
 layout(binding = 1) uniform samplerBuffer inTex;
 
 // One column (or row) of B^T applied to six values.
@@ -53,6 +54,6 @@ void main() {
     for (int i = 0; i < 6; ++i) {
         vec4 row[6];
         transform6(b[0][i], b[1][i], b[2][i], b[3][i], b[4][i], b[5][i], row);
-        for (int j = 0; j < 6; ++j) v[((6 * i + j) * pc.inC4 + ci4) * tiles + t] = row[j];
+        for (int j = 0; j < 6; ++j) v[((6 * i + j) * pc.inC4 + ci4) * tiles + t] = store4(row[j]);
     }
 }

@@ -4,10 +4,11 @@
 // conv2d.comp. A^T = [1 1 1 1 1 0; 0 1 -1 2 -2 0; 0 1 1 4 4 0; 0 1 -1 8 -8 1]
 // Bindings: 0 output (SSBO), 1 M ([xi][Cout][1][tiles]), 2 bias, 3 residual.
 #include "conv_params.h"
+#include "precision.glsl"
 #include "tensor.glsl"
 
 layout(local_size_x_id = 0) in;
-layout(std430, binding = 0) writeonly buffer Out { vec4 outData[]; };
+layout(std430, binding = 0) writeonly buffer Out { StoredVec4 outData[]; };
 layout(binding = 1) uniform samplerBuffer mTex;
 layout(binding = 2) uniform samplerBuffer biasTex;
 layout(binding = 3) uniform samplerBuffer residualTex;
@@ -52,7 +53,7 @@ void main() {
             vec4 value = y[j] + bias;
             if (pc.hasResidual != 0) value += texelFetch(residualTex, dst);
             if (pc.relu != 0) value = max(value, vec4(0.0));
-            outData[dst] = value;
+            outData[dst] = store4(value);
         }
     }
 }

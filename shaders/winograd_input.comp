@@ -5,10 +5,11 @@
 // a batch of 16 plain GEMMs (conv2d.comp with WEIGHT_BATCHED).
 // Bindings: 0 V (SSBO), 1 input.
 #include "conv_params.h"
+#include "precision.glsl"
 #include "tensor.glsl"
 
 layout(local_size_x_id = 0) in;
-layout(std430, binding = 0) writeonly buffer Out { vec4 v[]; };
+layout(std430, binding = 0) writeonly buffer Out { StoredVec4 v[]; };
 layout(binding = 1) uniform samplerBuffer inTex;
 
 void main() {
@@ -42,6 +43,6 @@ void main() {
     // Columns: (B^T d) B, written as xi = 4 * i + j.
     for (int i = 0; i < 4; ++i) {
         vec4 row[4] = vec4[4](b[i][0] - b[i][2], b[i][1] + b[i][2], b[i][2] - b[i][1], b[i][1] - b[i][3]);
-        for (int j = 0; j < 4; ++j) v[((4 * i + j) * pc.inC4 + ci4) * tiles + t] = row[j];
+        for (int j = 0; j < 4; ++j) v[((4 * i + j) * pc.inC4 + ci4) * tiles + t] = store4(row[j]);
     }
 }

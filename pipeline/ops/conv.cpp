@@ -129,7 +129,7 @@ void recordConv(Recorder& r, const ConvGeometry& g, const ConvTile& tile, const 
 
     if (g.group != 1) {
         vk::KernelKey key{shaders::ShaderId::conv_grouped, spec, 4, sizeof p};
-        r.stream.dispatch(key, b.output.slice, inputs, &p, flatGrid(texelCount(out), r.localSize));
+        r.dispatch(key, b.output.slice, inputs, &p, flatGrid(texelCount(out), r.localSize));
         return;
     }
     const bool padded = g.padBegin[0] || g.padBegin[1] || g.padEnd[0] || g.padEnd[1];
@@ -145,7 +145,7 @@ void recordConv(Recorder& r, const ConvGeometry& g, const ConvTile& tile, const 
         const int64_t pixelGroups = (items * out[2] * out[3] + tile.pixels - 1) / tile.pixels;
         auto grid = flatGrid(channelGroups * pixelGroups, r.localSize);
         grid[2] = static_cast<uint32_t>(weightSets > 1 ? weightSets : 1);
-        r.stream.dispatch(key, b.output.slice, inputs, &p, grid);
+        r.dispatch(key, b.output.slice, inputs, &p, grid);
         return;
     }
     if (tile.subgroupWeights) key.requiredSubgroupSize = r.sharedWeightsSubgroup;
@@ -153,8 +153,8 @@ void recordConv(Recorder& r, const ConvGeometry& g, const ConvTile& tile, const 
     const uint32_t groupsX = static_cast<uint32_t>((pixelTiles + r.localSize - 1) / r.localSize);
     const uint32_t groupsY = static_cast<uint32_t>((p.outC4 + tile.outTexels - 1) / tile.outTexels);
     if (groupsX > 65535 || groupsY > 65535) throw std::runtime_error("convolution too large for one dispatch");
-    r.stream.dispatch(key, b.output.slice, inputs, &p,
-                      {groupsX, groupsY, static_cast<uint32_t>(weightSets > 1 ? weightSets : 1)});
+    r.dispatch(key, b.output.slice, inputs, &p,
+               {groupsX, groupsY, static_cast<uint32_t>(weightSets > 1 ? weightSets : 1)});
 }
 
 }  // namespace resvk::ops

@@ -19,7 +19,7 @@ void recordFlat(Recorder& r, shaders::ShaderId shader, const shaders::TensorPara
     std::vector<int32_t> spec = {static_cast<int32_t>(r.localSize)};
     spec.insert(spec.end(), extraSpecialization.begin(), extraSpecialization.end());
     vk::KernelKey key{shader, spec, static_cast<uint32_t>(inputs.size()), sizeof params};
-    r.stream.dispatch(key, output.slice, inputs, &params, flatGrid(texelCount(output.shape), r.localSize));
+    r.dispatch(key, output.slice, inputs, &params, flatGrid(texelCount(output.shape), r.localSize));
 }
 
 }  // namespace resvk::ops

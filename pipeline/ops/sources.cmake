@@ -1,5 +1,6 @@
 set(RESVK_OPS_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/tensor.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/half.cpp
   ${CMAKE_CURRENT_LIST_DIR}/flat_kernel.cpp
   ${CMAKE_CURRENT_LIST_DIR}/conv.cpp
   ${CMAKE_CURRENT_LIST_DIR}/winograd.cpp

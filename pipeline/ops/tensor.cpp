@@ -1,6 +1,8 @@
 #include "ops/tensor.h"
 
 #include <algorithm>
+#include <stdexcept>
+#include <string>
 
 namespace resvk::ops {
 
@@ -18,8 +20,31 @@ int64_t texelCount(const Shape4& s) {
     return int64_t(s[0]) * channelTexels(s[1]) * s[2] * s[3];
 }
 
-int64_t packedBytes(const Shape4& s) {
-    return texelCount(s) * 16;
+int64_t texelBytes(vk::Precision precision) {
+    return precision == vk::Precision::Fp16 ? 8 : 16;
+}
+
+VkFormat texelFormat(vk::Precision precision) {
+    return precision == vk::Precision::Fp16 ? VK_FORMAT_R16G16B16A16_SFLOAT : VK_FORMAT_R32G32B32A32_SFLOAT;
+}
+
+int64_t packedBytes(const Shape4& s, vk::Precision precision) {
+    return texelCount(s) * texelBytes(precision);
+}
+
+shaders::ShaderId Recorder::kernel(shaders::ShaderId shader) const {
+    if (precision == vk::Precision::Fp32) return shader;
+    if (auto half = shaders::fp16Variant(shader)) return *half;
+    throw std::logic_error(std::string("kernel ") + shaders::name(shader) + " has no fp16 variant");
+}
+
+size_t Recorder::dispatch(vk::KernelKey key, const vk::BufferSlice& output, const std::vector<vk::BufferSlice>& inputs,
+                          const void* push, std::array<uint32_t, 3> groups) {
+    key.shader = kernel(key.shader);
+    std::vector<vk::TexelInput> views;
+    views.reserve(inputs.size());
+    for (const auto& in : inputs) views.push_back({in, texelFormat(precision)});
+    return stream.dispatch(key, output, views, push, groups);
 }
 
 std::vector<float> pack4(const float* nchw, const Shape4& s) {

@@ -16,7 +16,10 @@ using Shape4 = std::array<int, 4>;
 Shape4 view4(const std::vector<int64_t>& shape);
 int channelTexels(int channels);      // ceil(C / 4)
 int64_t texelCount(const Shape4& s);  // N * ceil(C/4) * H * W
-int64_t packedBytes(const Shape4& s);
+// Bytes of one pack4 texel: 16 (RGBA32F) or 8 (RGBA16F), and its view format.
+int64_t texelBytes(vk::Precision precision);
+VkFormat texelFormat(vk::Precision precision);
+int64_t packedBytes(const Shape4& s, vk::Precision precision);
 
 struct Tensor {
     vk::BufferSlice slice;
@@ -31,19 +34,32 @@ void unpack4(const float* packed, const Shape4& shape, float* nchw);
 // read (vk/device_traits.h): workgroup width (one SIMD row = one subgroup on a
 // CPU profile, 64 on the GPU profile), whether convolutions may share fetched
 // weights across a (pinned) subgroup, when bigger register tiles pay off, and
-// when output channels go across lanes.
+// when output channels go across lanes, and the precision every tensor of the
+// plan is stored in.
 struct Recorder {
     vk::CommandStream& stream;
     uint32_t localSize = 64;
     uint32_t sharedWeightsSubgroup = 0;  // 0: no subgroup sharing, else == localSize
     int64_t convTileInvocations = 32768;
     int64_t channelLanePixels = 0;
+    vk::Precision precision = vk::Precision::Fp32;
 
     static Recorder forDevice(vk::CommandStream& stream, const vk::DeviceTraits& traits) {
         return {stream, traits.workgroupWidth,
                 traits.sharedWeightsSubgroup == traits.workgroupWidth ? traits.sharedWeightsSubgroup : 0,
-                traits.convTileInvocations, traits.channelLanePixels};
+                traits.convTileInvocations, traits.channelLanePixels, traits.precision};
     }
+
+    // Records a kernel that writes the tensor `output` from the tensors (or
+    // packed weights) `inputs`, in this recorder's precision: the kernel's fp16
+    // variant and RGBA16F views under fp16, as built under fp32. Ops record
+    // through this; only kernels reading non-tensor data (raw frame bytes, a
+    // float table) use stream.dispatch with their own formats.
+    size_t dispatch(vk::KernelKey key, const vk::BufferSlice& output, const std::vector<vk::BufferSlice>& inputs,
+                    const void* push, std::array<uint32_t, 3> groups);
+    // The kernel to record for `shader` in this precision; throws std::logic_error
+    // when an fp16 plan needs a kernel built without an fp16 variant.
+    shaders::ShaderId kernel(shaders::ShaderId shader) const;
 };
 
 // Workgroups for `invocations` one-dimensional invocations, folded into a 2-D

@@ -92,7 +92,7 @@ void recordWinogradConv(Recorder& r, const ConvGeometry& g, const ConvBindings& 
     const bool f4 = tile == 4;
 
     vk::KernelKey input{f4 ? ShaderId::winograd4_input : ShaderId::winograd_input, spec, 1, sizeof p};
-    r.stream.dispatch(input, v.slice, {b.input.slice}, &p, flatGrid(tiles * p.inC4, r.localSize));
+    r.dispatch(input, v.slice, {b.input.slice}, &p, flatGrid(tiles * p.inC4, r.localSize));
 
     // The GEMMs: M[xi] = U[xi] V[xi], a 1x1 convolution per xi over the tiles.
     ConvBindings gemm{v, b.weights, b.bias, nullptr, m};
@@ -101,7 +101,7 @@ void recordWinogradConv(Recorder& r, const ConvGeometry& g, const ConvBindings& 
 
     const vk::BufferSlice residual = b.residual ? b.residual->slice : m.slice;
     vk::KernelKey output{f4 ? ShaderId::winograd4_output : ShaderId::winograd_output, spec, 3, sizeof p};
-    r.stream.dispatch(output, b.output.slice, {m.slice, b.bias, residual}, &p, flatGrid(tiles * p.outC4, r.localSize));
+    r.dispatch(output, b.output.slice, {m.slice, b.bias, residual}, &p, flatGrid(tiles * p.outC4, r.localSize));
 }
 
 }  // namespace resvk::ops

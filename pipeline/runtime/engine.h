@@ -19,6 +19,8 @@ struct LayerTiming {
     std::string shape;   // output shape
     double ms = 0.0;     // GPU time from timestamp queries
     double gflop = 0.0;  // floating-point work (2 * MACs) / 1e9
+    // How the layer's tensors are stored: "fp32" or "fp16".
+    std::string precision;
 };
 
 struct PlanStats {
@@ -28,6 +30,7 @@ struct PlanStats {
     // When the asked batch exceeds the device's buffer limits: the sub-batch it
     // runs in instead (0 = the whole batch at once).
     int64_t subBatch = 0;
+    vk::Precision precision = vk::Precision::Fp32;  // how tensors and weights are stored
 };
 
 class Plan;

@@ -7,6 +7,7 @@
 
 #include "ops/conv.h"
 #include "ops/elementwise.h"
+#include "ops/half.h"
 #include "ops/movement.h"
 #include "ops/pool.h"
 #include "ops/softmax.h"
@@ -69,7 +70,7 @@ int64_t smallerBatch(int64_t batch, const LimitError& e) {
 
 Plan::Plan(vk::Context& context, vk::KernelCache& kernels, model::Program program, const Prologue& prologue,
            bool timestamps)
-    : context_(context), program_(std::move(program)) {
+    : context_(context), program_(std::move(program)), precision_(context.traits().precision) {
     for (const auto& v : program_.values)
         if (v.shape.size() > 4) throw model::Error("tensor '" + v.name + "' has rank > 4, which resvk does not run");
     placeActivations();
@@ -77,6 +78,7 @@ Plan::Plan(vk::Context& context, vk::KernelCache& kernels, model::Program progra
     makeStaging();
     stream_ = std::make_unique<vk::CommandStream>(context, kernels, timestamps);
     ops::Recorder recorder = ops::Recorder::forDevice(*stream_, context.traits());
+    recorder.precision = precision_;
     if (prologue) {
         std::vector<ops::Tensor> inputs;
         for (int v : program_.inputs) inputs.push_back(tensorOf(v));
@@ -100,6 +102,7 @@ Plan::Plan(vk::Context& context, vk::KernelCache& kernels, model::Program progra
         }
     stream_->finish();
     stats_.layerCount = static_cast<int64_t>(program_.layers.size());
+    stats_.precision = precision_;
 }
 
 Plan::~Plan() = default;
@@ -109,7 +112,7 @@ void Plan::placeActivations() {
     std::vector<Lifetime> lifetimes(values.size());
     for (size_t v = 0; v < values.size(); ++v) {
         valueShapes_.push_back(ops::view4(values[v].shape));
-        lifetimes[v] = {ops::packedBytes(valueShapes_[v]), INT_MAX, -1};
+        lifetimes[v] = {bytesOf(valueShapes_[v]), INT_MAX, -1};
     }
     for (int v : program_.inputs) lifetimes[v].first = -1;
     scratch_.assign(program_.layers.size(), {});
@@ -126,7 +129,7 @@ void Plan::placeActivations() {
         for (const ops::Shape4& shape : scratchShapes(l)) {
             scratch_[i].push_back(static_cast<int>(valueShapes_.size()));
             valueShapes_.push_back(shape);
-            lifetimes.push_back({ops::packedBytes(shape), step, step});
+            lifetimes.push_back({bytesOf(shape), step, step});
         }
     }
     for (int v : program_.outputs) lifetimes[v].last = INT_MAX;
@@ -142,11 +145,11 @@ void Plan::placeActivations() {
 }
 
 void Plan::checkLimits() const {
-    // Every tensor is bound whole, as a storage buffer (written) or an RGBA32F
-    // texel buffer (read): each must fit both ranges.
+    // Every tensor is bound whole, as a storage buffer (written) or a texel
+    // buffer of RGBA32F/RGBA16F texels (read): each must fit both ranges.
     const auto& traits = context_.traits();
-    const double limit =
-        static_cast<double>(std::min<uint64_t>(traits.maxStorageBufferRange, traits.maxTexelBufferElements * 16));
+    const double limit = static_cast<double>(
+        std::min<uint64_t>(traits.maxStorageBufferRange, traits.maxTexelBufferElements * ops::texelBytes(precision_)));
     auto layerOf = [&](size_t value) -> std::string {
         for (size_t i = 0; i < program_.layers.size(); ++i) {
             const auto& l = program_.layers[i];
@@ -159,7 +162,7 @@ void Plan::checkLimits() const {
     // Scratch tensors' first dimension is not the batch: the inputs' is.
     const int batch = program_.inputs.empty() ? 1 : valueShapes_[program_.inputs[0]][0];
     for (size_t v = 0; v < valueShapes_.size(); ++v) {
-        const double bytes = static_cast<double>(ops::packedBytes(valueShapes_[v]));
+        const double bytes = static_cast<double>(bytesOf(valueShapes_[v]));
         if (bytes <= limit) continue;
         const double ratio = bytes / limit;
         throw LimitError("layer '" + layerOf(v) + "' needs a " + std::to_string(int64_t(bytes)) +
@@ -176,13 +179,13 @@ void Plan::makeStaging() {
     VkDeviceSize in = 0, out = 0;
     for (int v : program_.inputs) {
         inputStagingOffsets_.push_back(in);
-        in += (ops::packedBytes(valueShapes_[v]) + kAlignment - 1) / kAlignment * kAlignment;
+        in += (bytesOf(valueShapes_[v]) + kAlignment - 1) / kAlignment * kAlignment;
     }
     for (int v : program_.outputs) {
         const bool constant = std::any_of(program_.constOutputs.begin(), program_.constOutputs.end(),
                                           [&](const auto& c) { return c.value == v; });
         outputStagingOffsets_.push_back(constant ? VK_WHOLE_SIZE : out);
-        if (!constant) out += (ops::packedBytes(valueShapes_[v]) + kAlignment - 1) / kAlignment * kAlignment;
+        if (!constant) out += (bytesOf(valueShapes_[v]) + kAlignment - 1) / kAlignment * kAlignment;
     }
     inputStaging_ = vk::Buffer(context_, std::max<VkDeviceSize>(in, 16), vk::Buffer::Kind::Staging);
     outputStaging_ = vk::Buffer(context_, std::max<VkDeviceSize>(out, 16), vk::Buffer::Kind::Staging);
@@ -210,13 +213,15 @@ std::vector<ops::Shape4> Plan::scratchShapes(const model::Layer& l) const {
 }
 
 void Plan::uploadConstants() {
-    // Pack every layer's constants into one host array, then one buffer, one upload.
+    // Pack every layer's constants into one host array, then one buffer, one
+    // upload: as floats, or converted to halves for an fp16 plan.
+    const size_t element = static_cast<size_t>(ops::texelBytes(precision_) / 4);
     std::vector<float> host;
-    std::vector<std::pair<size_t, size_t>> ranges;  // float offset, float count
+    std::vector<std::pair<size_t, size_t>> ranges;  // element offset, element count
     auto append = [&](const std::vector<float>& data) {
         ranges.push_back({host.size(), data.size()});
         host.insert(host.end(), data.begin(), data.end());
-        host.resize((host.size() * sizeof(float) + kAlignment - 1) / kAlignment * kAlignment / sizeof(float));
+        host.resize((host.size() * element + kAlignment - 1) / kAlignment * kAlignment / element);
     };
     for (const auto& l : program_.layers) {
         if (!hasWeights(l.kind)) continue;
@@ -233,21 +238,25 @@ void Plan::uploadConstants() {
                     : ops::packConvWeights(l.weights, outC, inC, g));
         append(ops::packBias(l.bias, outC));
     }
-    weights_ = vk::Buffer(context_, std::max<size_t>(host.size() * sizeof(float), 16), vk::Buffer::Kind::Compute);
+    const size_t bytes = host.size() * element;
+    weights_ = vk::Buffer(context_, std::max<size_t>(bytes, 16), vk::Buffer::Kind::Compute);
     for (const auto& [offset, count] : ranges)
         if (static_cast<uint64_t>(count + 3) / 4 > context_.traits().maxTexelBufferElements)
-            throw LimitError("a layer's weights (" + std::to_string(count * sizeof(float)) +
+            throw LimitError("a layer's weights (" + std::to_string(count * element) +
                                  " bytes) are more than this device binds at once",
                              0.0, true);
     // Once per plan, at setup: the one blocking upload the staging path allows.
-    weights_.write(0, host.data(), host.size() * sizeof(float));
-    stats_.weightBytes = static_cast<int64_t>(host.size() * sizeof(float));
+    if (precision_ == vk::Precision::Fp16)
+        weights_.write(0, ops::toHalf(host).data(), bytes);
+    else
+        weights_.write(0, host.data(), bytes);
+    stats_.weightBytes = static_cast<int64_t>(bytes);
     size_t next = 0;
     constants_.assign(program_.layers.size(), {});
     for (size_t i = 0; i < program_.layers.size(); ++i) {
         if (!hasWeights(program_.layers[i].kind)) continue;
         auto slice = [&](std::pair<size_t, size_t> r) {
-            return weights_.slice(r.first * sizeof(float), (r.second + 3) / 4 * 16);
+            return weights_.slice(r.first * element, (r.second + 3) / 4 * ops::texelBytes(precision_));
         };
         constants_[i] = {slice(ranges[next]), slice(ranges[next + 1])};
         next += 2;
@@ -256,7 +265,7 @@ void Plan::uploadConstants() {
 
 ops::Tensor Plan::tensorOf(int value) const {
     const ops::Shape4& s = valueShapes_[value];
-    return {arena_.slice(valueOffsets_[value], ops::packedBytes(s)), s};
+    return {arena_.slice(valueOffsets_[value], bytesOf(s)), s};
 }
 
 ops::Tensor Plan::broadcastView(ops::Recorder& r, int value, size_t rank, int scratch) {
@@ -380,11 +389,17 @@ void Plan::writeInput(size_t index, const float* data, const model::Shape& shape
         throw model::Error("input '" + program_.values[v].name + "' must be " + model::toString(want) + ", got " +
                            model::toString(shape));
     const auto packed = ops::pack4(data, valueShapes_[v]);
+    std::vector<uint16_t> halves;
+    const void* bytes = packed.data();
+    if (precision_ == vk::Precision::Fp16) {
+        halves = ops::toHalf(packed);
+        bytes = halves.data();
+    }
+    const size_t size = static_cast<size_t>(bytesOf(valueShapes_[v]));
     if (staged_)
-        std::memcpy(static_cast<char*>(inputStaging_.mapped()) + inputStagingOffsets_[index], packed.data(),
-                    packed.size() * sizeof(float));
+        std::memcpy(static_cast<char*>(inputStaging_.mapped()) + inputStagingOffsets_[index], bytes, size);
     else
-        arena_.write(valueOffsets_[v], packed.data(), packed.size() * sizeof(float));
+        arena_.write(valueOffsets_[v], bytes, size);
 }
 
 std::vector<model::HostTensor> Plan::readOutputs() const {
@@ -400,15 +415,19 @@ std::vector<model::HostTensor> Plan::readOutputs() const {
                 constant = true;
             }
         if (!constant) {
-            if (staged_) {
-                const auto* packed = reinterpret_cast<const float*>(static_cast<const char*>(outputStaging_.mapped()) +
-                                                                    outputStagingOffsets_[o]);
-                ops::unpack4(packed, valueShapes_[v], t.data.data());
-            } else {
-                std::vector<float> packed(static_cast<size_t>(ops::texelCount(valueShapes_[v]) * 4));
-                arena_.read(valueOffsets_[v], packed.data(), packed.size() * sizeof(float));
-                ops::unpack4(packed.data(), valueShapes_[v], t.data.data());
-            }
+            const size_t bytes = static_cast<size_t>(bytesOf(valueShapes_[v]));
+            std::vector<char> raw(bytes);
+            if (staged_)
+                std::memcpy(raw.data(), static_cast<const char*>(outputStaging_.mapped()) + outputStagingOffsets_[o],
+                            bytes);
+            else
+                arena_.read(valueOffsets_[v], raw.data(), bytes);
+            std::vector<float> packed(static_cast<size_t>(ops::texelCount(valueShapes_[v]) * 4));
+            if (precision_ == vk::Precision::Fp16)
+                ops::fromHalf(reinterpret_cast<const uint16_t*>(raw.data()), packed.size(), packed.data());
+            else
+                std::memcpy(packed.data(), raw.data(), bytes);
+            ops::unpack4(packed.data(), valueShapes_[v], t.data.data());
         }
         outputs.push_back(std::move(t));
     }
@@ -427,6 +446,7 @@ std::vector<LayerTiming> Plan::profile() const {
     for (size_t i = 0; i < program_.layers.size(); ++i) {
         const auto& l = program_.layers[i];
         LayerTiming t{l.name, kindLabel(l), model::toString(program_.values[l.output].shape), 0.0, 0.0};
+        t.precision = precision_ == vk::Precision::Fp16 ? "fp16" : "fp32";
         for (size_t d = layerDispatches_[i].first; d < layerDispatches_[i].second && d < ms.size(); ++d) t.ms += ms[d];
         t.gflop = 2.0 * double(model::layerMacs(program_, l)) / 1e9;
         out.push_back(t);

@@ -71,6 +71,7 @@ private:
     void uploadConstants();
     void makeStaging();
     ops::Tensor tensorOf(int value) const;
+    int64_t bytesOf(const ops::Shape4& shape) const { return ops::packedBytes(shape, precision_); }
     std::vector<ops::Shape4> scratchShapes(const model::Layer& layer) const;
     // Winograd output tile of a convolution (ops::winogradTile), 0 for none.
     int winogradTile(const model::Layer& layer) const;
@@ -79,6 +80,8 @@ private:
 
     vk::Context& context_;
     model::Program program_;
+    // Every tensor and weight array of the plan is stored in this (the device's choice).
+    vk::Precision precision_;
     std::vector<int64_t> valueOffsets_;  // in the arena, per value (scratch values appended)
     std::vector<ops::Shape4> valueShapes_;
     vk::Buffer arena_;

@@ -52,13 +52,25 @@ void compare(const model::HostTensor& got, const model::HostTensor& want, const 
                   " non-finite value(s) (inf or NaN), which no tolerance can compare";
         return;
     }
+    double peak = 0.0;
+    for (float v : want.data) peak = std::max(peak, std::fabs(double(v)));
     for (size_t i = 0; i < got.data.size(); ++i) {
         const double a = got.data[i], b = want.data[i];
         const double diff = std::fabs(a - b);
-        if (!(diff <= tol.atol + tol.rtol * std::fabs(b))) ++r.mismatches;  // NaN results mismatch
+        if (!(diff <= tol.atol + tol.rtol * std::fabs(b) + tol.peak * peak)) ++r.mismatches;  // NaN mismatches
         if (std::isnan(diff)) continue;
         r.maxAbsError = std::max(r.maxAbsError, diff);
         if (std::fabs(b) > 0) r.maxRelError = std::max(r.maxRelError, diff / std::fabs(b));
+    }
+    if (want.shape.size() == 2 && want.shape[1] >= 2) {
+        const auto classes = static_cast<size_t>(want.shape[1]);
+        for (size_t row = 0; row + classes <= want.data.size(); row += classes) {
+            auto top = [&](const std::vector<float>& v) {
+                return std::max_element(v.begin() + row, v.begin() + row + classes) - v.begin();
+            };
+            ++r.top1Rows;
+            r.top1Agree += top(got.data) == top(want.data);
+        }
     }
 }
 

@@ -8,9 +8,14 @@
 
 namespace resvk::runtime {
 
+// An element mismatches when |got - want| > atol + rtol * |want| + peak * max|want|
+// (max over that output). `peak` is for fp16: rounding every stored activation to
+// 11 bits leaves an error proportional to the activations' size, which reaches
+// the small outputs as much as the large ones.
 struct Tolerance {
     double rtol = 1e-3;
     double atol = 1e-4;
+    double peak = 0.0;
 };
 
 struct TestSetResult {
@@ -19,7 +24,11 @@ struct TestSetResult {
     std::string error;  // set when the set could not run
     double maxAbsError = 0.0;
     double maxRelError = 0.0;  // |a-b| / |b| at the worst element
-    int64_t mismatches = 0;    // elements with |a-b| > atol + rtol*|b|
+    int64_t mismatches = 0;    // elements outside the Tolerance
+    // Outputs shaped [N, classes] (classifiers): rows whose largest value is in
+    // the same column as the reference's (reported, not a pass criterion).
+    int64_t top1Rows = 0;
+    int64_t top1Agree = 0;
 };
 
 struct CaseResult {

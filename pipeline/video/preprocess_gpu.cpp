@@ -470,7 +470,8 @@ void GpuPreprocessor::record(ops::Recorder& r, int slot, const ops::Tensor& dst,
                                     std::to_string(options_.inputHeight) + " x " + std::to_string(options_.inputWidth) +
                                     " or the batch index is out of range");
     const int64_t pixels = static_cast<int64_t>(options_.inputHeight) * options_.inputWidth;
-    const VkDeviceSize itemBytes = static_cast<VkDeviceSize>(pixels) * 16;
+    // The network's precision decides the tensor's texel size and the kernel variant.
+    const VkDeviceSize itemBytes = static_cast<VkDeviceSize>(pixels * ops::texelBytes(r.precision));
     shaders::PreprocessParams p = s.params;
     // Bind only this item (two items of one tensor then need no barrier between
     // them) where the device's offset alignment allows.
@@ -487,7 +488,7 @@ void GpuPreprocessor::record(ops::Recorder& r, int slot, const ops::Tensor& dst,
         {s.table.slice(0, s.table.size()), VK_FORMAT_R32G32B32A32_SFLOAT},
     };
     recordUpload(r.stream, slot);
-    vk::KernelKey key{shaders::ShaderId::preprocess, {static_cast<int32_t>(r.localSize)}, 2, sizeof p};
+    vk::KernelKey key{r.kernel(shaders::ShaderId::preprocess), {static_cast<int32_t>(r.localSize)}, 2, sizeof p};
     r.stream.dispatch(key, out, inputs, &p, ops::flatGrid(pixels, r.localSize));
     s.recorded = true;
     s.stale = false;

@@ -252,6 +252,17 @@ Context::Context(const ContextOptions& options) {
                                              VK_MEMORY_PROPERTY_HOST_COHERENT_BIT;
         for (uint32_t i = 0; i < memory_.memoryTypeCount; ++i)
             if ((memory_.memoryTypes[i].propertyFlags & shared) == shared) facts.hostVisibleDeviceMemory = true;
+        // fp16 tensors: 16-bit stores from shaders, RGBA16F texel-buffer reads.
+        VkPhysicalDeviceVulkan12Features supported12{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES};
+        VkPhysicalDeviceVulkan11Features supported11{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_1_FEATURES,
+                                                     &supported12};
+        VkPhysicalDeviceFeatures2 supported{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2, &supported11};
+        vkGetPhysicalDeviceFeatures2(physical_, &supported);
+        VkFormatProperties half4{};
+        vkGetPhysicalDeviceFormatProperties(physical_, VK_FORMAT_R16G16B16A16_SFLOAT, &half4);
+        facts.storage16 =
+            supported11.storageBuffer16BitAccess && (half4.bufferFeatures & VK_FORMAT_FEATURE_UNIFORM_TEXEL_BUFFER_BIT);
+        facts.float16Arithmetic = supported12.shaderFloat16;
         try {
             traits_ = makeDeviceTraits(facts, options.traits);
         } catch (const std::invalid_argument& e) {
@@ -263,7 +274,9 @@ Context::Context(const ContextOptions& options) {
         queueInfo.queueFamilyIndex = queueFamily_;
         queueInfo.queueCount = 1;
         queueInfo.pQueuePriorities = &priority;
-        VkPhysicalDeviceVulkan12Features features12{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES};
+        VkPhysicalDeviceVulkan11Features features11{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_1_FEATURES};
+        features11.storageBuffer16BitAccess = facts.storage16 ? VK_TRUE : VK_FALSE;
+        VkPhysicalDeviceVulkan12Features features12{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES, &features11};
         features12.timelineSemaphore = VK_TRUE;
         std::vector<const char*> extensions = options.deviceExtensions;
         if (facts.subgroupSizeControl) {
@@ -271,7 +284,7 @@ Context::Context(const ContextOptions& options) {
             sizeFeatures.pNext = nullptr;
             sizeFeatures.subgroupSizeControl = VK_TRUE;
             sizeFeatures.computeFullSubgroups = VK_TRUE;
-            features12.pNext = &sizeFeatures;
+            features11.pNext = &sizeFeatures;
         }
         VkDeviceCreateInfo deviceInfo{VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO};
         deviceInfo.pNext = &features12;

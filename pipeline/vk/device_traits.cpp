@@ -24,6 +24,13 @@ ProfileRequest parseProfileRequest(const std::string& text) {
     throw std::invalid_argument("device profile must be auto, cpu or gpu, got '" + text + "'");
 }
 
+PrecisionRequest parsePrecisionRequest(const std::string& text) {
+    if (text == "auto" || text.empty()) return PrecisionRequest::Auto;
+    if (text == "fp32") return PrecisionRequest::Fp32;
+    if (text == "fp16") return PrecisionRequest::Fp16;
+    throw std::invalid_argument("precision must be auto, fp32 or fp16, got '" + text + "'");
+}
+
 std::string DeviceTraits::describe() const {
     std::string s = profileName();
     if (profileForced) s += " (forced)";
@@ -31,6 +38,9 @@ std::string DeviceTraits::describe() const {
     s += memoryPathName();
     s += " memory";
     if (stagingForced) s += " (forced)";
+    s += ", ";
+    s += precisionName();
+    if (precisionForced) s += " (forced)";
     return s;
 }
 
@@ -81,6 +91,26 @@ DeviceTraits makeDeviceTraits(const DeviceFacts& facts, const TraitOverrides& ov
             throw std::invalid_argument("RESVK_WINOGRAD: '" + value + "' is not 0, 2 or 4");
         t.winogradTile = std::stoi(value);
     }
+    // fp16 where the hardware treats halves as first-class; a CPU's SIMD units
+    // convert halves on every load and store, so there it costs more than it saves.
+    PrecisionRequest precision = overrides.precision;
+    if (precision == PrecisionRequest::Auto) {
+        const char* env = std::getenv("RESVK_PRECISION");
+        try {
+            precision = parsePrecisionRequest(env ? env : "");
+        } catch (const std::invalid_argument& e) {
+            throw std::invalid_argument(std::string("RESVK_PRECISION: ") + e.what());
+        }
+    }
+    t.precisionForced = precision != PrecisionRequest::Auto;
+    if (precision == PrecisionRequest::Fp16 && !facts.storage16)
+        throw std::invalid_argument(
+            "precision fp16: this device cannot store 16-bit floats from shaders (no storageBuffer16BitAccess); "
+            "use --precision fp32");
+    const bool fp16 = precision == PrecisionRequest::Fp16 ||
+                      (precision == PrecisionRequest::Auto && !cpu && facts.storage16 && facts.float16Arithmetic);
+    t.precision = fp16 ? Precision::Fp16 : Precision::Fp32;
+
     t.maxStorageBufferRange = facts.limits.maxStorageBufferRange;
     t.maxTexelBufferElements = facts.limits.maxTexelBufferElements;
     if (overrides.maxBufferRange) {

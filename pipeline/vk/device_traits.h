@@ -1,9 +1,10 @@
 #pragma once
 // Every decision that depends on the device, made once from its properties and
 // readable by ops and plans: which kernel family and tile threshold, workgroup
-// width, Winograd, memory path, the buffer limits a tensor must fit. Each can be
-// forced (--device-profile, RESVK_DEVICE_PROFILE, RESVK_FORCE_STAGING) so that a
-// CPU driver such as lavapipe runs in CI exactly what a GPU runs for users.
+// width, Winograd, memory path, precision, the buffer limits a tensor must fit.
+// Each can be forced (--device-profile, --precision, RESVK_DEVICE_PROFILE,
+// RESVK_PRECISION, RESVK_FORCE_STAGING) so that a CPU driver such as lavapipe
+// runs in CI exactly what a GPU runs for users.
 #include <vulkan/vulkan.h>
 
 #include <cstdint>
@@ -20,17 +21,26 @@ enum class DeviceProfile { Cpu, Gpu };
 // Staging: compute buffers are device-local and never mapped; every transfer
 //          goes through host-visible staging buffers (what discrete GPUs do).
 enum class MemoryPath { Mapped, Staging };
+// How tensors (weights and activations) are stored; arithmetic is fp32 in both.
+// Fp16: 16-bit storage halves the memory traffic (kernels read RGBA16F texel
+//       views and write f16vec4, shaders/include/precision.glsl).
+enum class Precision { Fp32, Fp16 };
 
 // What the user asked for; Auto defers to the environment, then to the device.
 enum class ProfileRequest { Auto, Cpu, Gpu };
 // "auto" | "cpu" | "gpu"; throws std::invalid_argument naming the value otherwise.
 ProfileRequest parseProfileRequest(const std::string& text);
+enum class PrecisionRequest { Auto, Fp32, Fp16 };
+// "auto" | "fp32" | "fp16"; throws std::invalid_argument naming the value otherwise.
+PrecisionRequest parsePrecisionRequest(const std::string& text);
 
 struct DeviceTraits {
     DeviceProfile profile = DeviceProfile::Gpu;
     bool profileForced = false;  // by option or environment, not by the device type
     MemoryPath memory = MemoryPath::Mapped;
     bool stagingForced = false;
+    Precision precision = Precision::Fp32;
+    bool precisionForced = false;
     // Workgroup width of the one-dimensional kernels.
     uint32_t workgroupWidth = 64;
     // Subgroup size the weight-sharing convolution kernels may rely on: nonzero only
@@ -55,7 +65,8 @@ struct DeviceTraits {
 
     const char* profileName() const { return profile == DeviceProfile::Cpu ? "cpu" : "gpu"; }
     const char* memoryPathName() const { return memory == MemoryPath::Mapped ? "mapped" : "staging"; }
-    // "gpu (forced), staging memory (forced)": for info, bench and --verbose.
+    const char* precisionName() const { return precision == Precision::Fp16 ? "fp16" : "fp32"; }
+    // "gpu (forced), staging memory (forced), fp16": for info, bench and --verbose.
     std::string describe() const;
 };
 
@@ -67,18 +78,26 @@ struct DeviceFacts {
     bool subgroupSizeControl = false;  // required size + full subgroups for compute
     uint32_t minSubgroupSize = 0, maxSubgroupSize = 0;
     bool hostVisibleDeviceMemory = false;  // a memory type both device-local and host-visible
+    // What fp16 needs: storing 16-bit floats from shaders (storageBuffer16BitAccess)
+    // and reading them through RGBA16F uniform texel buffers. shaderFloat16 (fp16
+    // arithmetic) is not used by the kernels; it marks hardware where halves are
+    // first-class, so the automatic choice asks for it too.
+    bool storage16 = false;
+    bool float16Arithmetic = false;
 };
 
 struct TraitOverrides {
     ProfileRequest profile = ProfileRequest::Auto;
     bool forceStaging = false;
+    PrecisionRequest precision = PrecisionRequest::Auto;
     // Tests: pretend the device's buffer ranges are at most this many bytes (0: as reported).
     uint64_t maxBufferRange = 0;
 };
 
-// Reads RESVK_DEVICE_PROFILE (auto|cpu|gpu), RESVK_FORCE_STAGING=1 and
-// RESVK_WINOGRAD (0|2|4) where the overrides leave the choice open; an unknown
-// value throws.
+// Reads RESVK_DEVICE_PROFILE (auto|cpu|gpu), RESVK_PRECISION (auto|fp32|fp16),
+// RESVK_FORCE_STAGING=1 and RESVK_WINOGRAD (0|2|4) where the overrides leave the
+// choice open; an unknown name, or fp16 asked of a device without 16-bit storage,
+// throws std::invalid_argument with one line saying so.
 DeviceTraits makeDeviceTraits(const DeviceFacts& facts, const TraitOverrides& overrides);
 
 }  // namespace resvk::vk

@@ -83,6 +83,18 @@ std::vector<float> randomVector(size_t n, uint32_t seed) {
     return v;
 }
 
+float roundToHalf(float x) {
+    if (!std::isfinite(x)) return x;
+    const double a = std::fabs(double(x));
+    if (a >= 65520.0) return std::copysign(std::numeric_limits<float>::infinity(), x);
+    // std::nearbyint rounds half to even in the default rounding mode. Below
+    // 2^-14 halves are multiples of 2^-24; above, they keep 11 significant bits.
+    if (a < std::ldexp(1.0, -14)) return float(std::nearbyint(double(x) * std::ldexp(1.0, 24)) * std::ldexp(1.0, -24));
+    int e = 0;
+    std::frexp(double(x), &e);  // |x| = m * 2^e, m in [0.5, 1)
+    return float(std::ldexp(std::nearbyint(std::ldexp(double(x), 11 - e)), e - 11));
+}
+
 double maxAbsDiff(const std::vector<float>& a, const std::vector<float>& b) {
     if (a.size() != b.size()) return std::numeric_limits<double>::infinity();
     double m = 0.0;

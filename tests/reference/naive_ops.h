@@ -17,6 +17,10 @@ struct Tensor {
 Tensor random(const model::Shape& shape, uint32_t seed);
 std::vector<float> randomVector(size_t n, uint32_t seed);
 
+// x rounded to the nearest IEEE half (ties to even; from 65520 up, infinity),
+// computed with frexp/ldexp: independent of the engine's bit-level converter.
+float roundToHalf(float x);
+
 // Largest |a - b| (infinity for a size mismatch, NaN counts as infinity).
 double maxAbsDiff(const std::vector<float>& a, const std::vector<float>& b);
 

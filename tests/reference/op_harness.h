@@ -1,6 +1,18 @@
 #pragma once
 // Runs hand-built one-layer Programs on the GPU for the op tests. Header-only so
 // that only the op test binaries pull in the runtime.
+//
+// Precision: the tests run in the context's precision (RESVK_PRECISION; auto is
+// fp32 on lavapipe's CPU profile and fp16 under RESVK_DEVICE_PROFILE=gpu, see
+// tests/CMakeLists.txt). In fp16 the test data is made of halves (testTensor,
+// testValues), so the GPU and the reference multiply exactly the same numbers:
+// products of halves are exact in fp32, accumulation is fp32 as in the fp32
+// tests, and the only new error is the output's rounding to half, at most 2^-11
+// of its magnitude (round to nearest; 2^-10 if a driver truncates). So a result
+// passes in fp16 when |got - want| <= tolerance * (1 + 2^-10) + 2^-10 * |want|,
+// with the same fp32 `tolerance` as before, and every result must itself be a
+// half (proof that it was stored as one). Winograd (CPU profile only) also
+// rounds its transformed tiles: `slack`, see winogradSlack() in ops_conv_test.cpp.
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -25,6 +37,24 @@ inline vk::Context& gpuContext() {
 inline vk::KernelCache& gpuKernels() {
     static vk::KernelCache kernels(gpuContext());
     return kernels;
+}
+
+inline bool fp16() {
+    return gpuContext().traits().precision == vk::Precision::Fp16;
+}
+constexpr double kHalfRounding = 1.0 / 1024;  // 2^-10, see the top of this file
+
+// Values the precision under test stores exactly (rounded to halves in fp16).
+inline std::vector<float> stored(std::vector<float> v) {
+    if (fp16())
+        for (float& x : v) x = roundToHalf(x);
+    return v;
+}
+inline Tensor testTensor(const model::Shape& shape, uint32_t seed) {
+    return {shape, stored(random(shape, seed).data)};
+}
+inline std::vector<float> testValues(size_t n, uint32_t seed) {
+    return stored(randomVector(n, seed));
 }
 
 // A Program whose values are the inputs (in order), then the layer's output.
@@ -66,24 +96,49 @@ inline double convTolerance(int64_t k) {
 }
 constexpr double kElementwiseTolerance = 1e-5;
 
+// The error element i may have: the fp32 `tolerance`, plus in fp16 the
+// output's rounding and `slack[i]` (Winograd's, when given).
+inline double allowedError(const Tensor& want, size_t i, double tolerance, const std::vector<double>* slack = nullptr) {
+    if (!fp16()) return tolerance;
+    return tolerance * (1 + kHalfRounding) + kHalfRounding * std::fabs(double(want.data[i])) +
+           (slack ? (*slack)[i] : 0.0);
+}
+
+// How far past its allowed error the worst element is (<= 0: all within).
+inline double worstExcess(const Tensor& got, const Tensor& want, double tolerance,
+                          const std::vector<double>* slack = nullptr, size_t* where = nullptr) {
+    double worst = -INFINITY;
+    for (size_t i = 0; i < got.data.size() && i < want.data.size(); ++i) {
+        double e = std::fabs(double(got.data[i]) - double(want.data[i]));
+        if (std::isnan(e)) e = INFINITY;
+        const double excess = e - allowedError(want, i, tolerance, slack);
+        if (excess > worst) {
+            worst = excess;
+            if (where) *where = i;
+        }
+    }
+    return worst;
+}
+
 // Checks shape and values, naming the worst element.
-inline void expectClose(const Tensor& got, const Tensor& want, double tolerance) {
+inline void expectClose(const Tensor& got, const Tensor& want, double tolerance,
+                        const std::vector<double>* slack = nullptr) {
     REQUIRE(model::toString(got.shape) == model::toString(want.shape));
     REQUIRE(got.data.size() == want.data.size());
     const double err = maxAbsDiff(got.data, want.data);
     size_t worst = 0;
-    double worstErr = -1.0;
-    for (size_t i = 0; i < got.data.size(); ++i) {
-        const double e = std::fabs(double(got.data[i]) - double(want.data[i]));
-        if (!(e <= worstErr)) {
-            worstErr = e;
-            worst = i;
-        }
+    const double excess = worstExcess(got, want, tolerance, slack, &worst);
+    INFO((fp16() ? "fp16" : "fp32") << ": max abs error " << err << "; worst element (flat index " << worst << "): got "
+                                    << (got.data.empty() ? 0.f : got.data[worst]) << ", expected "
+                                    << (want.data.empty() ? 0.f : want.data[worst]) << ", allowed error "
+                                    << (want.data.empty() ? 0.0 : allowedError(want, worst, tolerance, slack)));
+    CHECK(excess <= 0);
+    if (fp16()) {
+        size_t notHalf = 0;
+        for (float v : got.data) notHalf += !(v == roundToHalf(v)) && !std::isnan(v);
+        INFO("results that are not halves: " << notHalf);
+        CHECK(notHalf == 0);
     }
-    INFO("max abs error " << err << " (tolerance " << tolerance << ") at flat index " << worst << ": got "
-                          << (got.data.empty() ? 0.f : got.data[worst]) << ", expected "
-                          << (want.data.empty() ? 0.f : want.data[worst]));
-    CHECK(err <= tolerance);
 }
 
 inline std::string str(const std::vector<int64_t>& v) {

@@ -31,6 +31,7 @@ vk::ContextOptions forced(vk::ProfileRequest profile, bool staging, uint64_t max
     o.traits.profile = profile;
     o.traits.forceStaging = staging;
     o.traits.maxBufferRange = maxBufferRange;
+    o.traits.precision = vk::PrecisionRequest::Fp32;  // the tolerances and byte counts below are fp32's
     return o;
 }
 

@@ -36,7 +36,7 @@ TEST_CASE("Add and Mul broadcast like numpy", "[ops][binary]") {
                 model::Layer l;
                 l.kind = op == BinaryOp::Add ? model::LayerKind::Add : model::LayerKind::Mul;
                 l.relu = c.relu;
-                const Tensor a = random(c.a, seed), b = random(c.b, seed + 1);
+                const Tensor a = testTensor(c.a, seed), b = testTensor(c.b, seed + 1);
                 Tensor want = binary(op, a, b);
                 if (c.relu) want = relu(want);
                 expectClose(runOnGpu(oneLayer(l, {a.shape, b.shape}, want.shape), {a, b}), want, kElementwiseTolerance);
@@ -55,7 +55,7 @@ TEST_CASE("Relu matches the reference", "[ops][relu]") {
             INFO("Relu " << model::toString(s));
             model::Layer l;
             l.kind = model::LayerKind::Relu;
-            const Tensor x = random(s, seed);
+            const Tensor x = testTensor(s, seed);
             const Tensor want = relu(x);
             expectClose(runOnGpu(oneLayer(l, {x.shape}, want.shape), {x}), want, kElementwiseTolerance);
         }
@@ -79,10 +79,10 @@ TEST_CASE("BatchNorm (affine per channel) matches the reference", "[ops][batchno
             model::Layer l;
             l.kind = model::LayerKind::BatchNorm;
             l.weightShape = {ch};
-            l.weights = randomVector(size_t(ch), seed + 1);
-            l.bias = randomVector(size_t(ch), seed + 2);
+            l.weights = testValues(size_t(ch), seed + 1);
+            l.bias = testValues(size_t(ch), seed + 2);
             l.relu = c.relu;
-            const Tensor x = random(c.shape, seed);
+            const Tensor x = testTensor(c.shape, seed);
             Tensor want = affine(x, l.weights, l.bias);
             if (c.relu) want = relu(want);
             expectClose(runOnGpu(oneLayer(l, {x.shape}, want.shape), {x}), want, kElementwiseTolerance);
@@ -102,7 +102,7 @@ TEST_CASE("Softmax along every axis matches the reference", "[ops][softmax]") {
                 model::Layer l;
                 l.kind = model::LayerKind::Softmax;
                 l.axis = axis;
-                Tensor x = random(s, seed);
+                Tensor x = testTensor(s, seed);
                 for (float& v : x.data) v *= 4.0f;  // a wider range than [-1, 1]
                 const Tensor want = softmax(x, axis);
                 expectClose(runOnGpu(oneLayer(l, {x.shape}, want.shape), {x}), want, kElementwiseTolerance);
@@ -137,7 +137,7 @@ TEST_CASE("constant Pad (and negative pads that crop) matches the reference", "[
             l.starts = c.begin;
             l.steps = c.end;
             l.padValue = c.value;
-            const Tensor x = random(c.shape, seed);
+            const Tensor x = testTensor(c.shape, seed);
             const Tensor want = pad(x, c.begin, c.end, c.value);
             expectClose(runOnGpu(oneLayer(l, {x.shape}, want.shape), {x}), want, kElementwiseTolerance);
         }
@@ -171,7 +171,7 @@ TEST_CASE("Slice with steps (positive and negative) matches the reference", "[op
             l.kind = model::LayerKind::Slice;
             l.starts = c.starts;
             l.steps = c.steps;
-            const Tensor x = random(c.in, seed);
+            const Tensor x = testTensor(c.in, seed);
             const Tensor want = slice(x, c.starts, c.steps, c.out);
             expectClose(runOnGpu(oneLayer(l, {x.shape}, want.shape), {x}), want, kElementwiseTolerance);
         }
@@ -207,7 +207,7 @@ TEST_CASE("Concat along every axis matches the reference", "[ops][concat]") {
             l.kind = model::LayerKind::Concat;
             l.axis = c.axis;
             std::vector<Tensor> xs;
-            for (size_t i = 0; i < c.inputs.size(); ++i) xs.push_back(random(c.inputs[i], seed + uint32_t(i)));
+            for (size_t i = 0; i < c.inputs.size(); ++i) xs.push_back(testTensor(c.inputs[i], seed + uint32_t(i)));
             const Tensor want = concat(xs, c.axis);
             expectClose(runOnGpu(oneLayer(l, c.inputs, want.shape), xs), want, kElementwiseTolerance);
         }
@@ -227,7 +227,7 @@ TEST_CASE("Reshape keeps row-major order", "[ops][reshape]") {
             INFO("Reshape " << name);
             model::Layer l;
             l.kind = model::LayerKind::Reshape;
-            const Tensor x = random(c.first, seed);
+            const Tensor x = testTensor(c.first, seed);
             const Tensor want = reshape(x, c.second);
             expectClose(runOnGpu(oneLayer(l, {x.shape}, want.shape), {x}), want, kElementwiseTolerance);
         }
@@ -253,7 +253,7 @@ TEST_CASE("Transpose with every permutation matches the reference", "[ops][trans
             model::Layer l;
             l.kind = model::LayerKind::Transpose;
             l.perm = c.second;
-            const Tensor x = random(c.first, seed);
+            const Tensor x = testTensor(c.first, seed);
             const Tensor want = transpose(x, c.second);
             expectClose(runOnGpu(oneLayer(l, {x.shape}, want.shape), {x}), want, kElementwiseTolerance);
         }

@@ -59,7 +59,7 @@ TEST_CASE("MaxPool matches the naive reference", "[ops][pool]") {
             model::Layer l;
             l.kind = model::LayerKind::MaxPool;
             l.window = windowOf(p);
-            const Tensor x = random({p.n, p.c, p.h, p.w}, seed);
+            const Tensor x = testTensor({p.n, p.c, p.h, p.w}, seed);
             const Tensor want = maxPool2d(x, l.window);
             expectClose(runOnGpu(oneLayer(l, {x.shape}, want.shape), {x}), want, kElementwiseTolerance);
         }
@@ -79,7 +79,7 @@ TEST_CASE("AveragePool matches the naive reference", "[ops][pool]") {
                 l.kind = model::LayerKind::AveragePool;
                 l.window = windowOf(p);
                 l.countIncludePad = includePad;
-                const Tensor x = random({p.n, p.c, p.h, p.w}, seed);
+                const Tensor x = testTensor({p.n, p.c, p.h, p.w}, seed);
                 const Tensor want = averagePool2d(x, l.window, includePad);
                 expectClose(runOnGpu(oneLayer(l, {x.shape}, want.shape), {x}), want, kElementwiseTolerance);
             }
@@ -96,7 +96,7 @@ TEST_CASE("GlobalAveragePool matches the naive reference", "[ops][pool]") {
             INFO("GlobalAveragePool x " << model::toString(s));
             model::Layer l;
             l.kind = model::LayerKind::GlobalAveragePool;
-            const Tensor x = random(s, seed);
+            const Tensor x = testTensor(s, seed);
             const Tensor want = globalAveragePool(x);
             expectClose(runOnGpu(oneLayer(l, {x.shape}, want.shape), {x}), want, kElementwiseTolerance);
         }
@@ -133,7 +133,7 @@ TEST_CASE("pool sweep: odd channels x kernel sizes x strides", "[ops][pool]") {
                     l.kind = max ? model::LayerKind::MaxPool : model::LayerKind::AveragePool;
                     l.window = windowOf(p);
                     l.countIncludePad = includePad && !max;
-                    const Tensor x = random({p.n, p.c, p.h, p.w}, seed);
+                    const Tensor x = testTensor({p.n, p.c, p.h, p.w}, seed);
                     const Tensor want = max ? maxPool2d(x, l.window) : averagePool2d(x, l.window, l.countIncludePad);
                     expectClose(runOnGpu(oneLayer(l, {x.shape}, want.shape), {x}), want, kElementwiseTolerance);
                 }

@@ -15,6 +15,7 @@ extern "C" {
 #include <libswscale/swscale.h>
 }
 
+#include "ops/half.h"
 #include "ops/tensor.h"
 #include "reference/op_harness.h"
 #include "support/test_paths.h"
@@ -88,19 +89,23 @@ std::vector<float> cpuReference(const AVFrame& f, int swsMatrix, bool fullRange,
     return out;
 }
 
-// Runs the GPU kernel for each frame into batch item i of one tensor; NCHW floats back.
+// Runs the GPU kernel for each frame into batch item i of one tensor (of a
+// network stored in `precision`); NCHW floats back.
 std::vector<float> gpuPreprocess(const std::vector<const AVFrame*>& frames, const classify::PreprocessOptions& o,
-                                 int forceMatrix = -1, bool* native = nullptr) {
+                                 int forceMatrix = -1, bool* native = nullptr,
+                                 vk::Precision precision = vk::Precision::Fp32) {
     auto& ctx = reference::gpuContext();
     video::GpuPreprocessor pre(ctx, reference::gpuKernels(), o, static_cast<int>(frames.size()));
     if (forceMatrix >= 0) pre.forceMatrix(static_cast<video::ColourMatrix>(forceMatrix));
     const ops::Shape4 shape{static_cast<int>(frames.size()), 3, o.inputHeight, o.inputWidth};
-    vk::Buffer buffer(ctx, ops::packedBytes(shape), vk::Buffer::Kind::Compute);
-    std::vector<float> junk(ops::packedBytes(shape) / 4, 123.0f);  // lane 3 must come back 0
-    buffer.write(0, junk.data(), junk.size() * 4);
+    const auto bytes = static_cast<size_t>(ops::packedBytes(shape, precision));
+    vk::Buffer buffer(ctx, bytes, vk::Buffer::Kind::Compute);
+    std::vector<char> junk(bytes, 0x5b);  // lane 3 must come back 0
+    buffer.write(0, junk.data(), bytes);
     const ops::Tensor dst{buffer.slice(0, buffer.size()), shape};
     vk::CommandStream stream(ctx, reference::gpuKernels(), false);
     ops::Recorder r{stream};
+    r.precision = precision;
     for (size_t i = 0; i < frames.size(); ++i) {
         const bool ok = pre.upload(*frames[i], static_cast<int>(i));
         if (native) *native = ok;
@@ -108,8 +113,14 @@ std::vector<float> gpuPreprocess(const std::vector<const AVFrame*>& frames, cons
     }
     CHECK_FALSE(pre.needsRerecord());
     stream.submitAndWait();
-    std::vector<float> packed(ops::packedBytes(shape) / 4);
-    buffer.read(0, packed.data(), packed.size() * 4);
+    std::vector<float> packed(static_cast<size_t>(ops::texelCount(shape)) * 4);
+    if (precision == vk::Precision::Fp16) {
+        std::vector<uint16_t> halves(packed.size());
+        buffer.read(0, halves.data(), bytes);
+        ops::fromHalf(halves.data(), halves.size(), packed.data());
+    } else {
+        buffer.read(0, packed.data(), bytes);
+    }
     for (size_t t = 0; t < packed.size() / 4; ++t) REQUIRE(packed[t * 4 + 3] == 0.0f);
     std::vector<float> nchw(static_cast<size_t>(shape[0]) * 3 * shape[2] * shape[3]);
     ops::unpack4(packed.data(), shape, nchw.data());
@@ -253,13 +264,33 @@ TEST_CASE("two frames go into two batch items of one tensor", "[video][preproces
     CHECK(compare(gpu.data(), cb.data(), item).mean > 0.1);
 }
 
+TEST_CASE("an fp16 network's input: the same values rounded to halves, batch items in place", "[video][preprocess]") {
+    auto a = decodeFrame(test::sharedPath("media/vtest.avi"), 100);
+    auto b = decodeFrame(test::sharedPath("media/tree.avi"), 50);
+    const auto o = crop224();
+    const auto wide = gpuPreprocess({a.get(), b.get()}, o);
+    const auto half = gpuPreprocess({a.get(), b.get()}, o, -1, nullptr, vk::Precision::Fp16);
+    REQUIRE(half.size() == wide.size());
+    size_t off = 0, notHalf = 0;
+    for (size_t i = 0; i < wide.size(); ++i) {
+        // One rounding of the same fp32 value: to nearest (2^-11), or toward zero (2^-10).
+        off += !(std::fabs(half[i] - wide[i]) <= std::fabs(wide[i]) / 1024);
+        notHalf += half[i] != reference::roundToHalf(half[i]);
+    }
+    CHECK(off == 0);
+    CHECK(notHalf == 0);
+    // Item 1 landed at its fp16 offset: it is tree.avi, not a copy of vtest.avi.
+    const size_t item = 3 * static_cast<size_t>(o.inputHeight) * o.inputWidth;
+    CHECK(compare(half.data() + item, wide.data(), item).mean > 0.1);
+}
+
 TEST_CASE("a frame of another size asks for a new recording", "[video][preprocess]") {
     auto a = decodeFrame(test::sharedPath("media/vtest.avi"), 100);
     auto b = decodeFrame(test::sharedPath("media/tree.avi"), 50);
     auto& ctx = reference::gpuContext();
     video::GpuPreprocessor pre(ctx, reference::gpuKernels(), tiny32(), 1);
     const ops::Shape4 shape{1, 3, 32, 32};
-    vk::Buffer buffer(ctx, ops::packedBytes(shape), vk::Buffer::Kind::Compute);
+    vk::Buffer buffer(ctx, ops::packedBytes(shape, vk::Precision::Fp32), vk::Buffer::Kind::Compute);
     vk::CommandStream stream(ctx, reference::gpuKernels(), false);
     ops::Recorder r{stream};
     pre.upload(*a, 0);
