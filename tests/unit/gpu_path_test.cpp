@@ -130,7 +130,12 @@ TEST_CASE("lavapipe: a forced profile records the other family of kernels", "[gp
     // Falling back to the CPU branch would show up here as shuffle or Winograd kernels.
     CHECK_FALSE(anyStartsWith(gpuKernels, "conv2d_sg_"));
     CHECK_FALSE(anyStartsWith(gpuKernels, "winograd_"));
-    CHECK(anyStartsWith(gpuKernels, "conv2d_o"));
+    CHECK(anyStartsWith(gpuKernels, "conv_tiled_"));
+    // Without the shared-memory kernels the GPU profile runs the plain register tiles.
+    auto noTiled = forced(vk::ProfileRequest::Gpu, true);
+    noTiled.traits.disabledKernels = "tiled";
+    vk::Context plain(noTiled);
+    CHECK(anyStartsWith(kernelsOf(plain, m), "conv2d_o"));
 }
 
 TEST_CASE("staging path: buffers are not mapped, and a run is one submission that creates nothing", "[gpu_path]") {
