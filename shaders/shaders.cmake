@@ -20,10 +20,10 @@ resvk_shader(NAME winograd_input SOURCE shaders/winograd_input.comp)
 resvk_shader(NAME winograd_output SOURCE shaders/winograd_output.comp)
 resvk_shader(NAME display SOURCE shaders/display.comp)
 # The GPU profile's shared-memory tiled convolutions: block tile pixels x output
-# channels (BM x BN) and pixels per invocation (TM); ops/conv_choice.cpp picks.
-resvk_shader(NAME conv_tiled_128x64 SOURCE shaders/conv_tiled.comp DEFINES BM=128 BN=64 TM=8)
-resvk_shader(NAME conv_tiled_64x64 SOURCE shaders/conv_tiled.comp DEFINES BM=64 BN=64 TM=4)
-resvk_shader(NAME conv_tiled_32x32 SOURCE shaders/conv_tiled.comp DEFINES BM=32 BN=32 TM=2)
+# channels (BM x BN, one invocation per pixel); ops/conv_choice.cpp picks.
+resvk_shader(NAME conv_tiled_256x64 SOURCE shaders/conv_tiled.comp DEFINES BM=256 BN=64)
+resvk_shader(NAME conv_tiled_128x64 SOURCE shaders/conv_tiled.comp DEFINES BM=128 BN=64)
+resvk_shader(NAME conv_tiled_128x32 SOURCE shaders/conv_tiled.comp DEFINES BM=128 BN=32)
 resvk_shader(NAME conv_split_reduce SOURCE shaders/conv_split_reduce.comp)
 # The cooperative-matrix (tensor core) variant, only where this glslc compiles
 # GL_NV_cooperative_matrix: probed by compiling the kernel itself at configure

@@ -31,15 +31,15 @@ int64_t groupsFor(const GpuConvTile& t, const ConvProblem& p) {
 const std::vector<GpuConvTile>& gpuConvTiles() {
     using shaders::ShaderId;
     // Largest first: chooseGpuConv takes the first that fills the device. Shared
-    // bytes: BK=8 K texels of the input (bm) and weight (bn) blocks, as vec4
-    // (conv_tiled.comp), or as fp16 plus a bm x bn fp32 block (conv_coopmat.comp).
+    // bytes: BK=8 K texels of the weight block as vec4 (conv_tiled.comp), or of
+    // the input and weight blocks as fp16 plus a bm x bn fp32 block (conv_coopmat.comp).
     static const std::vector<GpuConvTile> tiles = {
 #ifdef RESVK_HAVE_COOPMAT
         {ConvFamily::CoopMat, "coopmat64x64", 64, 64, 128, 8 * 4 * (64 + 64) * 2 + 64 * 64 * 4, ShaderId::conv_coopmat},
 #endif
-        {ConvFamily::Tiled, "128x64", 128, 64, 256, 8 * (128 + 64) * 16, ShaderId::conv_tiled_128x64},
-        {ConvFamily::Tiled, "64x64", 64, 64, 256, 8 * (64 + 64) * 16, ShaderId::conv_tiled_64x64},
-        {ConvFamily::Tiled, "32x32", 32, 32, 128, 8 * (32 + 32) * 16, ShaderId::conv_tiled_32x32},
+        {ConvFamily::Tiled, "256x64", 256, 64, 256, 8 * 64 * 16, ShaderId::conv_tiled_256x64},
+        {ConvFamily::Tiled, "128x64", 128, 64, 128, 8 * 64 * 16, ShaderId::conv_tiled_128x64},
+        {ConvFamily::Tiled, "128x32", 128, 32, 128, 8 * 32 * 16, ShaderId::conv_tiled_128x32},
     };
     return tiles;
 }
@@ -56,7 +56,7 @@ ConvChoice chooseGpuConv(const ConvProblem& p, const vk::DeviceTraits& traits) {
         return t.sharedBytes <= traits.sharedMemoryBytes && (t.family == ConvFamily::Tiled || traits.coopMat);
     };
     ConvChoice c;
-    if (!traits.forcedConvTile.empty()) {
+    if (!traits.forcedConvTile.empty() && traits.forcedConvTile != "auto") {
         for (const auto& t : tiles)
             if (traits.forcedConvTile == t.name && usable(t)) c.tile = &t;
         if (!c.tile) {
@@ -64,7 +64,7 @@ ConvChoice chooseGpuConv(const ConvProblem& p, const vk::DeviceTraits& traits) {
             for (const auto& t : tiles)
                 if (usable(t)) names += (names.empty() ? "" : ", ") + std::string(t.name);
             throw std::invalid_argument("RESVK_CONV_TILE: no tile '" + traits.forcedConvTile + "' on this device (" +
-                                        names + ")");
+                                        names + " or auto)");
         }
     } else {
         // Tensor cores where the device has them; else the largest plain tile that

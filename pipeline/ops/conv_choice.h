@@ -18,7 +18,7 @@ enum class ConvFamily { Tiled, CoopMat };
 // One kernel of the table: a block of bm pixels x bn output channels.
 struct GpuConvTile {
     ConvFamily family;
-    const char* name;  // "64x64", what RESVK_CONV_TILE takes
+    const char* name;  // "128x64", what RESVK_CONV_TILE takes
     int bm, bn;
     uint32_t threads;      // invocations per workgroup
     uint32_t sharedBytes;  // shared memory the kernel declares

@@ -19,7 +19,7 @@ struct LayerTiming {
     std::string shape;   // output shape
     double ms = 0.0;     // GPU time from timestamp queries
     double gflop = 0.0;  // floating-point work (2 * MACs) / 1e9
-    // What ran it: the kernels dispatched ("conv_tiled_64x64+conv_split_reduce"),
+    // What ran it: the kernels dispatched ("conv_tiled_128x32+conv_split_reduce"),
     // the GPU convolution's block tile and K split ("-" / 1 for other kernels),
     // and the storage precision.
     std::string kernel;

@@ -125,7 +125,14 @@ DeviceTraits makeDeviceTraits(const DeviceFacts& facts, const TraitOverrides& ov
     t.computeUnits = overrides.computeUnits ? overrides.computeUnits : facts.computeUnits;
     t.sharedMemoryBytes = facts.limits.maxComputeSharedMemorySize;
     t.subgroupSize = facts.subgroupSize;
-    t.tiledConv = !cpu && enabled("tiled") && t.sharedMemoryBytes >= 16384;
+    t.forcedConvTile = overrides.convTile;
+    if (t.forcedConvTile.empty())
+        if (const char* env = std::getenv("RESVK_CONV_TILE")) t.forcedConvTile = env;
+    // On a CPU driver a shared-memory load is a loop over the lanes (lavapipe:
+    // ~30x slower than the register tiles), so there the GPU profile takes the
+    // tiled kernels only when a tile is asked for ("auto": chosen per layer).
+    const bool cpuDevice = facts.type == VK_PHYSICAL_DEVICE_TYPE_CPU;
+    t.tiledConv = !cpu && enabled("tiled") && t.sharedMemoryBytes >= 16384 && (!cpuDevice || !t.forcedConvTile.empty());
     t.splitK = t.tiledConv && enabled("splitk");
     // The coopmat kernel runs 4 subgroups of 32 and pins that size.
     const bool pin32 = facts.subgroupSizeControl && facts.minSubgroupSize <= 32 && 32 <= facts.maxSubgroupSize;
@@ -133,9 +140,6 @@ DeviceTraits makeDeviceTraits(const DeviceFacts& facts, const TraitOverrides& ov
                 facts.cooperativeMatrix && facts.shaderFloat16 && pin32 &&
                 offersCoopMatKernelShape(facts.coopMatShapes);
     t.coopMatSubgroup = t.coopMat ? 32 : 0;
-    t.forcedConvTile = overrides.convTile;
-    if (t.forcedConvTile.empty())
-        if (const char* env = std::getenv("RESVK_CONV_TILE")) t.forcedConvTile = env;
     t.forcedSplitK = overrides.splitK;
     if (!t.forcedSplitK)
         if (const char* env = std::getenv("RESVK_SPLIT_K")) t.forcedSplitK = splitValue(env);

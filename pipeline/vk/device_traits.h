@@ -60,8 +60,9 @@ struct DeviceTraits {
     int computeUnits = 0;            // SMs / CUs where an extension reports them, else 0
     uint32_t sharedMemoryBytes = 0;  // maxComputeSharedMemorySize
     uint32_t subgroupSize = 0;
-    // Tests and benchmarks: one tile for every tiled layer ("128x64", "64x64",
-    // "32x32"; empty: chosen per layer) and the split (0: chosen, 1: never, n: n-way).
+    // Tests and benchmarks: one tile for every tiled layer ("256x64", "128x64",
+    // "128x32", "coopmat64x64"; "auto" or empty: chosen per layer; on a CPU
+    // device the tiled family runs only when this is set) and the split (0: chosen, 1: never, n: n-way).
     std::string forcedConvTile;
     int forcedSplitK = 0;
 

@@ -43,12 +43,12 @@ TEST_CASE("GPU conv choice: big layers take big tiles whole, small layers small 
           "[conv_tiled][choice]") {
     const auto h200 = gpuTraits(132);
     const auto big = ops::chooseGpuConv(kLayer1Batch32, h200);
-    CHECK(tileOf(big) == "128x64");
+    CHECK(tileOf(big) == "256x64");
     CHECK(big.splits == 1);
     CHECK(big.kPerSplit >= kLayer1Batch32.kTexels);
 
     const auto small = ops::chooseGpuConv(kLayer4Batch1, h200);
-    CHECK(tileOf(small) == "32x32");
+    CHECK(tileOf(small) == "128x32");
     CHECK(small.splits > 1);
     CHECK(small.splits <= 16);
     // Every K texel is in exactly one split, each split a whole number of steps.
@@ -66,20 +66,20 @@ TEST_CASE("GPU conv choice: big layers take big tiles whole, small layers small 
         CHECK(ops::chooseGpuConv(kLayer4Batch1, t).splits == 1);
     }
     SECTION("a tile that needs more shared memory than the device has is skipped") {
-        const auto c = ops::chooseGpuConv(kLayer1Batch32, gpuTraits(132, 16384));
-        CHECK(tileOf(c) == "64x64");
+        const auto c = ops::chooseGpuConv(kLayer1Batch32, gpuTraits(132, 6144));
+        CHECK(tileOf(c) == "128x32");
     }
     SECTION("forced tile and split; an unknown tile is refused naming it") {
         auto t = h200;
-        t.forcedConvTile = "64x64";
+        t.forcedConvTile = "128x64";
         t.forcedSplitK = 3;
         const auto c = ops::chooseGpuConv(kLayer1Batch32, t);
-        CHECK(tileOf(c) == "64x64");
+        CHECK(tileOf(c) == "128x64");
         CHECK(c.splits == 3);
         t.forcedSplitK = 1;
         CHECK(ops::chooseGpuConv(kLayer4Batch1, t).splits == 1);
         t.forcedConvTile = "96x96";
-        CHECK_THROWS_WITH(ops::chooseGpuConv(kLayer1Batch32, t), Contains("96x96") && Contains("32x32"));
+        CHECK_THROWS_WITH(ops::chooseGpuConv(kLayer1Batch32, t), Contains("96x96") && Contains("128x32"));
     }
     SECTION("K too short to split stays whole") {
         const ops::ConvProblem tiny{49, 8, 3};  // 3 K texels: one step
@@ -129,6 +129,14 @@ TEST_CASE("coopmat selection: only with the extension, the feature, fp16, a pinn
     CHECK(t.coopMat == vk::coopMatCompiledIn());
     CHECK(t.coopMatSubgroup == (t.coopMat ? 32u : 0u));
 
+    SECTION("a CPU device takes the tiled kernels only when a tile is asked for") {
+        auto f = nv;
+        f.type = VK_PHYSICAL_DEVICE_TYPE_CPU;
+        CHECK_FALSE(vk::makeDeviceTraits(f, auto_).tiledConv);
+        auto asked = auto_;
+        asked.convTile = "auto";
+        CHECK(vk::makeDeviceTraits(f, asked).tiledConv);
+    }
     SECTION("lavapipe-like: no extension") {
         auto f = nv;
         f.cooperativeMatrix = false;
@@ -275,7 +283,7 @@ bool has(const std::vector<std::string>& names, const std::string& name) {
 }  // namespace
 
 TEST_CASE("tiled conv: every tile, split-K off and on, matches the naive reference", "[conv_tiled]") {
-    const char* tiles[] = {"128x64", "64x64", "32x32"};
+    const char* tiles[] = {"256x64", "128x64", "128x32"};
     for (const char* tile : tiles)
         for (int split : {1, 3}) {
             SECTION(std::string(tile) + (split > 1 ? ", split-K 3" : ", no split")) {
@@ -303,7 +311,7 @@ TEST_CASE("tiled conv: every tile, split-K off and on, matches the naive referen
 TEST_CASE("tiled conv: the chosen split on a device with many compute units", "[conv_tiled]") {
     // 1000 compute units: every layer has too few blocks, so each splits as far
     // as its K allows; the tile is the table's choice.
-    vk::Context context(gpuProfile("", 0, 1000));
+    vk::Context context(gpuProfile("auto", 0, 1000));
     vk::KernelCache kernels(context);
     uint32_t seed = 700;
     int split = 0;
@@ -321,7 +329,7 @@ TEST_CASE("tiled conv: the chosen split on a device with many compute units", "[
 }
 
 TEST_CASE("tiled conv: the test detects a perturbed weight in a split layer", "[conv_tiled]") {
-    vk::Context context(gpuProfile("32x32", 3));
+    vk::Context context(gpuProfile("128x32", 3));
     vk::KernelCache kernels(context);
     Built b = build(kCases[4], 11);
     const Tensor expected = b.expected;
@@ -332,7 +340,7 @@ TEST_CASE("tiled conv: the test detects a perturbed weight in a split layer", "[
 }
 
 TEST_CASE("tiled conv: switched off, the GPU profile runs the register-tiled kernels", "[conv_tiled]") {
-    vk::ContextOptions o = gpuProfile("", 0);
+    vk::ContextOptions o = gpuProfile("auto", 0);
     o.traits.disabledKernels = "tiled";
     vk::Context context(o);
     CHECK_FALSE(context.traits().tiledConv);
