@@ -40,7 +40,10 @@ const CommandSpec& benchSpec() {
          {"frames", "N", "with --source: classified frames per source to time (after the warm-up)", "200"},
          {"every", "N", "with --source: classify every Nth frame of each source", "1"},
          {"crop", "HxW", "with --source: network input size when the model's H/W are symbolic", "224x224"},
-         {"profile", "", "after timing, one run with GPU timestamps: a per-layer table and the 5 slowest", ""},
+         {"profile", "",
+          "after timing, one run with GPU timestamps: a per-layer table (time, kernel, tile, K split, precision) "
+          "and the 5 slowest",
+          ""},
          {"json", "", "print one JSON object instead of text", ""},
          deviceOption(),
          deviceProfileOption(),
@@ -167,6 +170,12 @@ int runBench(const Args& args) {
                     .value(profileTotal > 0 ? 100 * l.ms / profileTotal : 0.0)
                     .key("gflops")
                     .value(layerGflops(l))
+                    .key("kernel")
+                    .value(l.kernel)
+                    .key("tile")
+                    .value(l.tile)
+                    .key("split")
+                    .value(l.split)
                     .key("precision")
                     .value(l.precision)
                     .endObject();
@@ -185,13 +194,14 @@ int runBench(const Args& args) {
               << format("GFLOP/s:      %.2f  (%.4f GMACs per batch)\n", gflops, stats.macs / 1e9);
     if (profile) {
         auto row = [&](size_t i, const runtime::LayerTiming& l) {
-            std::cout << format("%5zu  %-28s %-30s %-16s %9.3f %6.1f%% %9.2f  %s\n", i, l.name.c_str(), l.kind.c_str(),
-                                l.shape.c_str(), l.ms, profileTotal > 0 ? 100 * l.ms / profileTotal : 0.0,
-                                layerGflops(l), l.precision.c_str());
+            std::cout << format("%5zu  %-28s %-30s %-16s %9.3f %6.1f%% %9.2f  %-36s %-12s %5d %s\n", i, l.name.c_str(),
+                                l.kind.c_str(), l.shape.c_str(), l.ms,
+                                profileTotal > 0 ? 100 * l.ms / profileTotal : 0.0, layerGflops(l), l.kernel.c_str(),
+                                l.tile.c_str(), l.split, l.precision.c_str());
         };
         auto header = [] {
-            std::cout << format("%5s  %-28s %-30s %-16s %9s %7s %9s  %s\n", "#", "name", "kind", "shape", "ms", "%",
-                                "GFLOP/s", "precision");
+            std::cout << format("%5s  %-28s %-30s %-16s %9s %7s %9s  %-36s %-12s %5s %s\n", "#", "name", "kind",
+                                "shape", "ms", "%", "GFLOP/s", "kernel", "tile", "split", "precision");
         };
         std::cout << format("\nper-layer GPU time (one profiled run, %.3f ms in layers):\n", profileTotal);
         header();

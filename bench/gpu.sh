@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
-# The GPU checks of the device-profile work, for a machine lent with a real GPU
-# (the `device` tool): which device resvk picks and why, `check` on every
-# reference case, and inference times for ResNet-18/50 at batch 1/8/32, printed
-# as one Markdown report. Sized to finish in well under 8 minutes.
+# The GPU checks, for a machine lent with a real GPU (the `device` tool): which
+# device resvk picks and why, `check` on every reference case with each family
+# of convolution kernels, and one table of inference times: ResNet-18/50 at
+# batch 1/8/32, fp32 and fp16, each kernel family switched on in turn
+# (register tiles -> shared-memory tiles -> + split-K -> + tensor cores), then
+# the video pipeline with 1 and 8 concurrent 720p sources where FFmpeg is
+# available there. Printed as one Markdown report; sized to finish in under 8
+# minutes on an H200.
 #
 # That machine has no Debian packages and cannot fetch any, so the engine goes
 # there as resvk-gpu-probe (the same engine as resvk, without FFmpeg or a
@@ -13,6 +17,10 @@
 #
 #   here:  bash bench/gpu.sh pack     -> .gpu/ and .gl/ (both git-ignored locally)
 #   there: run with carry [".gpu", ".gl"]:  bash bench/gpu.sh run
+#   here, on lavapipe, to check the script itself: bash bench/gpu.sh smoke
+#
+# Precision: the fp16 rows set RESVK_PRECISION=fp16; the "precision" column is
+# what the layers report they ran, so a build without fp16 shows fp32 there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,6 +30,7 @@ pack() {
   grep -qx '/.gpu/' .git/info/exclude 2>/dev/null || echo /.gpu/ >>.git/info/exclude
   grep -qx '/.gl/' .git/info/exclude 2>/dev/null || echo /.gl/ >>.git/info/exclude
   cp build/resvk-gpu-probe .gpu/
+  cp build/resvk .gpu/  # the video rows: only where that machine has FFmpeg's libraries
   for lib in $(ldd build/resvk-gpu-probe | awk '/=>/ {print $3}' | grep -E 'onnx|protobuf|libz\.'); do
     cp -L "$lib" .gpu/lib/
   done
@@ -75,16 +84,73 @@ run() {
   nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader || true
   export_cases
   echo; echo "## resvk devices"; "$probe" devices
-  echo; echo "## resvk check (default profile)"; "$probe" check .gpu/cases/* || echo "(check failed)"
+  echo; echo "## resvk check (default profile: every kernel family the device has)"
+  "$probe" check .gpu/cases/* || echo "(check failed)"
+  for off in coopmat coopmat,splitk tiled; do
+    echo; echo "## resvk check (RESVK_DISABLE_KERNELS=$off)"
+    RESVK_DISABLE_KERNELS=$off "$probe" check .gpu/cases/* || echo "(check failed)"
+  done
   echo; echo "## resvk check (--device-profile cpu: the other branch on the same GPU)"
   RESVK_DEVICE_PROFILE=cpu "$probe" check .gpu/cases/* || echo "(check failed)"
-  for m in resnet18 resnet50; do
-    echo; echo "## resvk bench $m"; "$probe" bench ".gpu/cases/torchvision_$m/model.onnx" 1 8 32
+  table "$probe" 1,8,32 .gpu/cases/torchvision_resnet18/model.onnx .gpu/cases/torchvision_resnet50/model.onnx
+  video .gpu/resvk .gpu/cases/torchvision_resnet18/model.onnx 64
+}
+
+# One table: each model x precision x kernel configuration x batch. The first
+# configuration (the register-tiled kernels lavapipe also runs) is the baseline.
+table() {
+  local probe=$1 batches=$2
+  shift 2
+  echo; echo "## inference: ms per batch by kernel family and precision (ratio: speed-up over register tiles)"
+  echo; echo "| model | batch | kernels on | precision | conv layers ran | ms/batch min | median | images/s | vs register |"
+  echo "|---|---|---|---|---|---|---|---|---|"
+  local m p
+  for m in "$@"; do
+    for p in fp32 fp16; do
+      RESVK_PRECISION=$p "$probe" matrix "$m" "$batches" register=tiled tiled=coopmat,splitk \
+        tiled+splitk=coopmat all= || echo "| $m | | $p | (failed) | | | | | |"
+    done
   done
+}
+
+# The video pipeline (decode, GPU preprocessing, inference) with 1 and 8
+# concurrent generated 720p sources, where resvk's FFmpeg libraries load.
+video() {
+  local resvk=$1 model=$2 frames=$3
+  echo; echo "## video pipeline: 1 and 8 concurrent 720p sources ($model, $frames frames each)"
+  if ! "$resvk" --version >/dev/null 2>&1; then
+    echo; echo "skipped: resvk does not start here (FFmpeg's libraries are not on this machine; the probe carries the engine only)"
+    return 0
+  fi
+  echo; echo "| sources | classified frames/s | latency p50 ms | p95 ms | pipeline adds % |"; echo "|---|---|---|---|---|"
+  local n src
+  for n in 1 8; do
+    src=()
+    for _ in $(seq "$n"); do src+=("lavfi:testsrc2=size=1280x720:rate=30"); done
+    "$resvk" bench --model "$model" --frames "$frames" --iters 4 --json --source "${src[@]}" | python3 -c '
+import json, sys
+j = json.load(sys.stdin)
+def g(*keys):
+    for k in keys:
+        if k in j: return j[k]
+    return "?"
+print("| %s | %s | %s | %s | %s |" % (sys.argv[1], g("classified_per_s"), g("latency_p50_ms"), g("latency_p95_ms"),
+      g("pipeline_overhead_percent")))' "$n" || echo "| $n | (failed) | | | |"
+  done
+}
+
+# The table and video sections on this machine's lavapipe through the GPU
+# profile, with 2 timed runs per row: checks the script, measures nothing.
+smoke() {
+  export RESVK_DEVICE_PROFILE=gpu RESVK_CONV_TILE=auto RESVK_PROBE_RUNS=2  # lavapipe: tiled only when asked
+  local model=../shared/models/cifar10/resnet20_cifar10.onnx
+  table build/resvk-gpu-probe 1,2 "$model"
+  video build/resvk "$model" 2
 }
 
 case "${1:-}" in
   pack) pack ;;
   run) run ;;
-  *) echo "usage: bash bench/gpu.sh pack|run" >&2; exit 2 ;;
+  smoke) smoke ;;
+  *) echo "usage: bash bench/gpu.sh pack|run|smoke" >&2; exit 2 ;;
 esac

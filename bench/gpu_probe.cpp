@@ -4,12 +4,19 @@
 //   resvk-gpu-probe devices
 //   resvk-gpu-probe check CASE_DIR...
 //   resvk-gpu-probe bench MODEL.onnx BATCH...
+//   resvk-gpu-probe matrix MODEL.onnx BATCHES LABEL=OFF...
+// matrix: Markdown table rows (bench/gpu.sh prints the header), one per kernel
+// configuration and batch; LABEL=OFF names a configuration and the kernel
+// families it switches off (RESVK_DISABLE_KERNELS syntax, e.g. "register=tiled",
+// "all="); the first is the baseline of the last column. RESVK_PROBE_RUNS caps
+// the timed runs per row (default 30, within about 3 s).
 // RESVK_DEVICE_PROFILE / RESVK_FORCE_STAGING apply as in resvk.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
+#include <map>
 #include <random>
 #include <string>
 #include <vector>
@@ -55,6 +62,81 @@ int check(const std::vector<std::string>& dirs) {
     return failed ? 1 : 0;
 }
 
+model::HostTensor randomInput(const model::Model& m, int batch) {
+    model::Shape shape = m.inputs().at(0).shape;
+    for (size_t d = 0; d < shape.size(); ++d)
+        if (shape[d] < 0) shape[d] = d == 0 ? batch : 224;
+    shape[0] = batch;
+    model::HostTensor input{m.inputs()[0].name, shape, std::vector<float>(size_t(model::elementCount(shape)))};
+    std::mt19937 rng(1234);
+    std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
+    for (float& v : input.data) v = dist(rng);
+    return input;
+}
+
+// Min and median ms of up to `most` runs within about `seconds` (at least 5).
+std::pair<double, double> timeRuns(runtime::Engine& engine, const model::HostTensor& input, size_t most, int seconds) {
+    for (int i = 0; i < 3; ++i) engine.run({input});  // plan, pipelines, clocks
+    std::vector<double> ms;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+    while (ms.size() < most && (ms.size() < std::min<size_t>(5, most) || std::chrono::steady_clock::now() < deadline)) {
+        const auto t0 = std::chrono::steady_clock::now();
+        engine.run({input});
+        ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+    }
+    std::sort(ms.begin(), ms.end());
+    return {ms.front(), ms[ms.size() / 2]};
+}
+
+// What one profiled run dispatched: "coopmat 20, tiled 0, split 12" style counts
+// of the convolution layers, and the precision the layers report.
+std::pair<std::string, std::string> kernelSummary(runtime::Engine& engine, const model::HostTensor& input) {
+    engine.setProfiling(true);
+    engine.run({input});
+    engine.setProfiling(false);
+    std::map<std::string, int> families;
+    int split = 0;
+    std::string precision;
+    for (const auto& l : engine.lastProfile()) {
+        if (l.kernel.rfind("conv", 0) != 0 && l.kernel.rfind("winograd", 0) != 0) continue;
+        const std::string family = l.kernel.substr(0, l.kernel.find_first_of("+"));
+        ++families[family.rfind("conv_tiled", 0) == 0 ? "tiled" : family];
+        split += l.split > 1;
+        if (precision.empty()) precision = l.precision;
+    }
+    std::string text;
+    for (const auto& [name, count] : families) text += (text.empty() ? "" : ", ") + name + " " + std::to_string(count);
+    return {text + (split ? ", split-K " + std::to_string(split) : ""), precision.empty() ? "?" : precision};
+}
+
+int matrix(const std::string& path, const std::vector<int>& batches, const std::vector<std::string>& configs) {
+    const auto m = model::Model::load(path);
+    const char* runsEnv = std::getenv("RESVK_PROBE_RUNS");  // bench/gpu.sh smoke: a quick pass
+    const size_t runs = runsEnv ? std::max(1, std::atoi(runsEnv)) : 30;
+    std::map<int, double> baseline;  // batch -> median ms of the first configuration
+    for (size_t c = 0; c < configs.size(); ++c) {
+        const size_t eq = configs[c].find('=');
+        const std::string label = configs[c].substr(0, eq);
+        vk::ContextOptions options;
+        options.traits.disabledKernels = eq == std::string::npos ? "" : configs[c].substr(eq + 1);
+        vk::Context context(options);
+        runtime::Engine engine(context, m);
+        std::fprintf(stderr, "%s: %s, profile %s\n", label.c_str(), context.info().name.c_str(),
+                     context.traits().describe().c_str());
+        for (int batch : batches) {
+            const auto input = randomInput(m, batch);
+            const auto [minMs, median] = timeRuns(engine, input, runs, 3);
+            const auto [ran, precision] = kernelSummary(engine, input);
+            if (c == 0) baseline[batch] = median;
+            std::printf("| %s | %d | %s | %s | %s | %.3f | %.3f | %.1f | %.2fx |\n", path.c_str(), batch, label.c_str(),
+                        precision.c_str(), ran.c_str(), minMs, median, batch * 1000.0 / median,
+                        baseline[batch] / median);
+            std::fflush(stdout);
+        }
+    }
+    return 0;
+}
+
 int bench(const std::string& path, const std::vector<int>& batches) {
     vk::Context context;
     const auto m = model::Model::load(path);
@@ -63,26 +145,8 @@ int bench(const std::string& path, const std::vector<int>& batches) {
         "device: %s; profile: %s\n\n| model | batch | ms/batch min | median | images/s |\n|---|---|---|---|---|\n",
         context.info().name.c_str(), context.traits().describe().c_str());
     for (int batch : batches) {
-        model::Shape shape = m.inputs().at(0).shape;
-        for (size_t d = 0; d < shape.size(); ++d)
-            if (shape[d] < 0) shape[d] = d == 0 ? batch : 224;
-        shape[0] = batch;
-        model::HostTensor input{m.inputs()[0].name, shape, std::vector<float>(size_t(model::elementCount(shape)))};
-        std::mt19937 rng(1234);
-        std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
-        for (float& v : input.data) v = dist(rng);
-        for (int i = 0; i < 3; ++i) engine.run({input});  // plan, pipelines, clocks
-        std::vector<double> ms;
-        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-        while (ms.size() < 50 && (ms.size() < 5 || std::chrono::steady_clock::now() < deadline)) {
-            const auto t0 = std::chrono::steady_clock::now();
-            engine.run({input});
-            ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
-        }
-        std::sort(ms.begin(), ms.end());
-        const double median = ms[ms.size() / 2];
-        std::printf("| %s | %d | %.3f | %.3f | %.1f |\n", path.c_str(), batch, ms.front(), median,
-                    batch * 1000.0 / median);
+        const auto [minMs, median] = timeRuns(engine, randomInput(m, batch), 50, 10);
+        std::printf("| %s | %d | %.3f | %.3f | %.1f |\n", path.c_str(), batch, minMs, median, batch * 1000.0 / median);
         std::fflush(stdout);
     }
     return 0;
@@ -95,12 +159,22 @@ int main(int argc, char** argv) {
         const std::vector<std::string> args(argv + 1, argv + argc);
         if (!args.empty() && args[0] == "devices") return devices();
         if (args.size() >= 2 && args[0] == "check") return check({args.begin() + 1, args.end()});
+        if (args.size() >= 4 && args[0] == "matrix") {
+            std::vector<int> batches;
+            for (size_t at = 0, comma; at <= args[2].size(); at = comma + 1) {
+                comma = std::min(args[2].find(',', at), args[2].size());
+                batches.push_back(std::atoi(args[2].substr(at, comma - at).c_str()));
+            }
+            return matrix(args[1], batches, {args.begin() + 3, args.end()});
+        }
         if (args.size() >= 3 && args[0] == "bench") {
             std::vector<int> batches;
             for (size_t i = 2; i < args.size(); ++i) batches.push_back(std::atoi(args[i].c_str()));
             return bench(args[1], batches);
         }
-        std::fprintf(stderr, "usage: resvk-gpu-probe devices | check CASE_DIR... | bench MODEL.onnx BATCH...\n");
+        std::fprintf(stderr,
+                     "usage: resvk-gpu-probe devices | check CASE_DIR... | bench MODEL.onnx BATCH... | matrix "
+                     "MODEL.onnx 1,8,32 LABEL=OFF...\n");
         return 2;
     } catch (const std::exception& e) {
         std::fprintf(stderr, "resvk-gpu-probe: error: %s\n", e.what());

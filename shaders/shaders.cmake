@@ -27,3 +27,27 @@ resvk_shader(NAME display SOURCE shaders/display.comp)
 resvk_shader(NAME conv2d_lanes_o2p8 SOURCE shaders/conv2d_lanes.comp DEFINES OC_TEXELS=2 PIXELS=8 FP16)
 resvk_shader(NAME conv2d_lanes_o2p4 SOURCE shaders/conv2d_lanes.comp DEFINES OC_TEXELS=2 PIXELS=4 FP16)
 resvk_shader(NAME conv2d_lanes_o2p1 SOURCE shaders/conv2d_lanes.comp DEFINES OC_TEXELS=2 PIXELS=1 FP16)
+# The GPU profile's shared-memory tiled convolutions: block tile pixels x output
+# channels (BM x BN, one invocation per pixel); ops/conv_choice.cpp picks.
+resvk_shader(NAME conv_tiled_256x64 SOURCE shaders/conv_tiled.comp DEFINES BM=256 BN=64 FP16)
+resvk_shader(NAME conv_tiled_128x64 SOURCE shaders/conv_tiled.comp DEFINES BM=128 BN=64 FP16)
+resvk_shader(NAME conv_tiled_128x32 SOURCE shaders/conv_tiled.comp DEFINES BM=128 BN=32 FP16)
+resvk_shader(NAME conv_split_reduce SOURCE shaders/conv_split_reduce.comp FP16)
+# The cooperative-matrix (tensor core) variant, only where this glslc compiles
+# GL_NV_cooperative_matrix: probed by compiling the kernel itself at configure
+# time, so a compiler without it leaves the kernel out instead of failing.
+execute_process(
+  COMMAND ${GLSLC} --target-env=vulkan1.2 -Werror -O -fshader-stage=compute
+          -I ${CMAKE_CURRENT_SOURCE_DIR}/shaders/include -o ${CMAKE_BINARY_DIR}/coopmat_probe.spv
+          ${CMAKE_CURRENT_SOURCE_DIR}/shaders/conv_coopmat.comp
+  RESULT_VARIABLE RESVK_COOPMAT_PROBE OUTPUT_QUIET ERROR_QUIET)
+set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS
+  ${CMAKE_CURRENT_SOURCE_DIR}/shaders/conv_coopmat.comp)  # an edit re-runs the probe
+if(RESVK_COOPMAT_PROBE EQUAL 0)
+  set(RESVK_HAVE_COOPMAT ON)
+  resvk_shader(NAME conv_coopmat SOURCE shaders/conv_coopmat.comp FP16)
+  message(STATUS "glslc compiles GL_NV_cooperative_matrix: the tensor-core convolution is built")
+else()
+  set(RESVK_HAVE_COOPMAT OFF)
+  message(STATUS "glslc cannot compile GL_NV_cooperative_matrix: the tensor-core convolution is left out")
+endif()

@@ -3,6 +3,8 @@ set(RESVK_OPS_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/half.cpp
   ${CMAKE_CURRENT_LIST_DIR}/flat_kernel.cpp
   ${CMAKE_CURRENT_LIST_DIR}/conv.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/conv_choice.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/conv_tiled.cpp
   ${CMAKE_CURRENT_LIST_DIR}/winograd.cpp
   ${CMAKE_CURRENT_LIST_DIR}/pool.cpp
   ${CMAKE_CURRENT_LIST_DIR}/elementwise.cpp

@@ -19,8 +19,13 @@ struct LayerTiming {
     std::string shape;   // output shape
     double ms = 0.0;     // GPU time from timestamp queries
     double gflop = 0.0;  // floating-point work (2 * MACs) / 1e9
-    // How the layer's tensors are stored: "fp32" or "fp16".
-    std::string precision;
+    // What ran it: the kernels dispatched ("conv_tiled_128x32+conv_split_reduce"),
+    // the GPU convolution's block tile and K split ("-" / 1 for other kernels),
+    // and the storage precision.
+    std::string kernel;
+    std::string tile = "-";
+    int split = 1;
+    std::string precision = "fp32";
 };
 
 struct PlanStats {

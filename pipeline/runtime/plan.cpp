@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "ops/conv.h"
+#include "ops/conv_tiled.h"
 #include "ops/elementwise.h"
 #include "ops/half.h"
 #include "ops/movement.h"
@@ -197,6 +198,20 @@ int Plan::winogradTile(const model::Layer& l) const {
                              context_.traits().winogradTile);
 }
 
+std::optional<ops::ConvChoice> Plan::gpuConvOf(const model::Layer& l) const {
+    const auto& traits = context_.traits();
+    if (!traits.tiledConv || (l.kind != model::LayerKind::Conv && l.kind != model::LayerKind::Gemm) || l.group != 1 ||
+        winogradTile(l))
+        return std::nullopt;
+    const ops::ConvProblem problem =
+        ops::convProblem(geometryOf(l), valueShapes_[l.inputs.at(0)], valueShapes_[l.output]);
+    try {
+        return ops::chooseGpuConv(problem, traits);
+    } catch (const std::invalid_argument& e) {
+        throw model::Error(e.what());
+    }
+}
+
 std::vector<ops::Shape4> Plan::scratchShapes(const model::Layer& l) const {
     const auto& values = program_.values;
     std::vector<ops::Shape4> shapes;
@@ -209,6 +224,8 @@ std::vector<ops::Shape4> Plan::scratchShapes(const model::Layer& l) const {
         shapes.push_back(ops::winogradInputScratch(valueShapes_[l.inputs.at(0)], valueShapes_[l.output], tile));
         shapes.push_back(ops::winogradOutputScratch(valueShapes_[l.output], tile));
     }
+    if (const auto conv = gpuConvOf(l); conv && conv->splits > 1)
+        shapes.push_back(ops::splitKScratch(*conv, valueShapes_[l.output]));
     return shapes;
 }
 
@@ -291,10 +308,13 @@ void Plan::recordLayer(ops::Recorder& r, const model::Layer& l, size_t index) {
                 residual = tensorOf(l.residual);
                 b.residual = &residual;
             }
-            if (const int tile = winogradTile(l))
+            if (const int tile = winogradTile(l)) {
                 ops::recordWinogradConv(r, g, b, tensorOf(scratch_[index].at(0)), tensorOf(scratch_[index].at(1)),
                                         !l.bias.empty(), l.relu, tile);
-            else
+            } else if (const auto conv = gpuConvOf(l)) {
+                const ops::Tensor partials = conv->splits > 1 ? tensorOf(scratch_[index].at(0)) : ops::Tensor{};
+                ops::recordGpuConv(r, g, *conv, b, &partials, !l.bias.empty(), l.relu);
+            } else
                 ops::recordConv(r, g, ops::chooseConvTile(out.shape, r), b, !l.bias.empty(), l.relu);
             break;
         }
@@ -448,6 +468,14 @@ std::vector<LayerTiming> Plan::profile() const {
         LayerTiming t{l.name, kindLabel(l), model::toString(program_.values[l.output].shape), 0.0, 0.0};
         t.precision = precision_ == vk::Precision::Fp16 ? "fp16" : "fp32";
         for (size_t d = layerDispatches_[i].first; d < layerDispatches_[i].second && d < ms.size(); ++d) t.ms += ms[d];
+        const auto& shaders = stream_->recordedShaders();
+        for (size_t d = layerDispatches_[i].first; d < layerDispatches_[i].second && d < shaders.size(); ++d)
+            t.kernel += (t.kernel.empty() ? "" : "+") + std::string(shaders::name(shaders[d]));
+        if (t.kernel.empty()) t.kernel = "-";  // a view or a constant: no dispatch
+        if (const auto conv = gpuConvOf(l)) {
+            t.tile = conv->tile->name;
+            t.split = conv->splits;
+        }
         t.gflop = 2.0 * double(model::layerMacs(program_, l)) / 1e9;
         out.push_back(t);
     }

@@ -6,7 +6,10 @@
 #include <memory>
 #include <vector>
 
+#include <optional>
+
 #include "model/model.h"
+#include "ops/conv_choice.h"
 #include "ops/tensor.h"
 #include "runtime/engine.h"
 #include "vk/buffer.h"
@@ -75,6 +78,9 @@ private:
     std::vector<ops::Shape4> scratchShapes(const model::Layer& layer) const;
     // Winograd output tile of a convolution (ops::winogradTile), 0 for none.
     int winogradTile(const model::Layer& layer) const;
+    // The GPU convolution kernel, tile and split of a layer (ops/conv_choice.h),
+    // or nothing where the layer runs another kernel.
+    std::optional<ops::ConvChoice> gpuConvOf(const model::Layer& layer) const;
     ops::Tensor broadcastView(ops::Recorder& r, int value, size_t rank, int scratch);
     void recordLayer(ops::Recorder& r, const model::Layer& layer, size_t index);
 

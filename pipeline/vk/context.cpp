@@ -5,6 +5,8 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "vk/gpu_facts.h"
+
 namespace resvk::vk {
 
 namespace {
@@ -263,6 +265,7 @@ Context::Context(const ContextOptions& options) {
         facts.storage16 =
             supported11.storageBuffer16BitAccess && (half4.bufferFeatures & VK_FORMAT_FEATURE_UNIFORM_TEXEL_BUFFER_BIT);
         facts.float16Arithmetic = supported12.shaderFloat16;
+        queryGpuFacts(instance_, physical_, facts);
         try {
             traits_ = makeDeviceTraits(facts, options.traits);
         } catch (const std::invalid_argument& e) {
@@ -285,6 +288,16 @@ Context::Context(const ContextOptions& options) {
             sizeFeatures.subgroupSizeControl = VK_TRUE;
             sizeFeatures.computeFullSubgroups = VK_TRUE;
             features11.pNext = &sizeFeatures;
+        }
+        // The cooperative-matrix convolution kernel: the extension, and fp16 arithmetic.
+        VkPhysicalDeviceCooperativeMatrixFeaturesNV coopFeatures{
+            VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_COOPERATIVE_MATRIX_FEATURES_NV};
+        if (traits_.coopMat) {
+            extensions.push_back(VK_NV_COOPERATIVE_MATRIX_EXTENSION_NAME);
+            coopFeatures.cooperativeMatrix = VK_TRUE;
+            coopFeatures.pNext = features12.pNext;
+            features12.pNext = &coopFeatures;
+            features12.shaderFloat16 = VK_TRUE;
         }
         VkDeviceCreateInfo deviceInfo{VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO};
         deviceInfo.pNext = &features12;

@@ -15,7 +15,50 @@ bool envFlag(const char* name) {
     return v && *v && std::strcmp(v, "0") != 0;
 }
 
+// "tiled,coopmat" -> the names, each checked against the families that can be switched off.
+std::vector<std::string> kernelList(const std::string& text, const char* origin) {
+    static const char* known[] = {"tiled", "splitk", "coopmat"};
+    std::vector<std::string> names;
+    size_t start = 0;
+    while (start <= text.size()) {
+        const size_t comma = std::min(text.find(',', start), text.size());
+        const std::string name = text.substr(start, comma - start);
+        start = comma + 1;
+        if (name.empty()) continue;
+        if (std::none_of(std::begin(known), std::end(known), [&](const char* k) { return name == k; }))
+            throw std::invalid_argument(std::string(origin) + ": unknown kernel family '" + name +
+                                        "' (tiled, splitk or coopmat)");
+        names.push_back(name);
+    }
+    return names;
+}
+
+int splitValue(const char* text) {
+    char* end = nullptr;
+    const long v = std::strtol(text, &end, 10);
+    if (!*text || *end || v < 0 || v > 64)
+        throw std::invalid_argument(std::string("RESVK_SPLIT_K must be 0 (chosen), 1 (off) or up to 64, got '") + text +
+                                    "'");
+    return static_cast<int>(v);
+}
+
 }  // namespace
+
+bool offersCoopMatKernelShape(const std::vector<CoopMatShape>& shapes) {
+    return std::any_of(shapes.begin(), shapes.end(), [](const CoopMatShape& s) {
+        return s.m == 16 && s.n == 16 && s.k == 16 && s.a == VK_COMPONENT_TYPE_FLOAT16_NV &&
+               s.b == VK_COMPONENT_TYPE_FLOAT16_NV && s.c == VK_COMPONENT_TYPE_FLOAT32_NV &&
+               s.d == VK_COMPONENT_TYPE_FLOAT32_NV && s.subgroupScope;
+    });
+}
+
+bool coopMatCompiledIn() {
+#ifdef RESVK_HAVE_COOPMAT
+    return true;
+#else
+    return false;
+#endif
+}
 
 ProfileRequest parseProfileRequest(const std::string& text) {
     if (text == "auto" || text.empty()) return ProfileRequest::Auto;
@@ -110,6 +153,34 @@ DeviceTraits makeDeviceTraits(const DeviceFacts& facts, const TraitOverrides& ov
     const bool fp16 = precision == PrecisionRequest::Fp16 ||
                       (precision == PrecisionRequest::Auto && !cpu && facts.storage16 && facts.float16Arithmetic);
     t.precision = fp16 ? Precision::Fp16 : Precision::Fp32;
+    // The GPU convolution kernels: on the gpu profile, unless switched off.
+    std::vector<std::string> off = kernelList(overrides.disabledKernels, "disabled kernels");
+    if (const char* env = std::getenv("RESVK_DISABLE_KERNELS")) {
+        const auto more = kernelList(env, "RESVK_DISABLE_KERNELS");
+        off.insert(off.end(), more.begin(), more.end());
+    }
+    auto enabled = [&](const char* name) { return std::find(off.begin(), off.end(), name) == off.end(); };
+    t.computeUnits = overrides.computeUnits ? overrides.computeUnits : facts.computeUnits;
+    t.sharedMemoryBytes = facts.limits.maxComputeSharedMemorySize;
+    t.subgroupSize = facts.subgroupSize;
+    t.forcedConvTile = overrides.convTile;
+    if (t.forcedConvTile.empty())
+        if (const char* env = std::getenv("RESVK_CONV_TILE")) t.forcedConvTile = env;
+    // On a CPU driver a shared-memory load is a loop over the lanes (lavapipe:
+    // ~30x slower than the register tiles), so there the GPU profile takes the
+    // tiled kernels only when a tile is asked for ("auto": chosen per layer).
+    const bool cpuDevice = facts.type == VK_PHYSICAL_DEVICE_TYPE_CPU;
+    t.tiledConv = !cpu && enabled("tiled") && t.sharedMemoryBytes >= 16384 && (!cpuDevice || !t.forcedConvTile.empty());
+    t.splitK = t.tiledConv && enabled("splitk");
+    // The coopmat kernel runs 4 subgroups of 32 and pins that size.
+    const bool pin32 = facts.subgroupSizeControl && facts.minSubgroupSize <= 32 && 32 <= facts.maxSubgroupSize;
+    t.coopMat = t.tiledConv && t.canPinSubgroupSize && enabled("coopmat") && coopMatCompiledIn() &&
+                facts.cooperativeMatrix && facts.shaderFloat16 && pin32 &&
+                offersCoopMatKernelShape(facts.coopMatShapes);
+    t.coopMatSubgroup = t.coopMat ? 32 : 0;
+    t.forcedSplitK = overrides.splitK;
+    if (!t.forcedSplitK)
+        if (const char* env = std::getenv("RESVK_SPLIT_K")) t.forcedSplitK = splitValue(env);
 
     t.maxStorageBufferRange = facts.limits.maxStorageBufferRange;
     t.maxTexelBufferElements = facts.limits.maxTexelBufferElements;

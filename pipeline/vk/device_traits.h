@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace resvk::vk {
 
@@ -63,12 +64,42 @@ struct DeviceTraits {
     uint64_t maxStorageBufferRange = 0;
     uint64_t maxTexelBufferElements = 0;
 
+    // GPU convolution kernels (ops/conv_choice.h picks one per layer from these).
+    // tiledConv: shared-memory tiled implicit GEMM (gpu profile); splitK: it may
+    // split a layer's reduction over several workgroups; coopMat: the NV
+    // cooperative-matrix variant (compiled in, extension, fp16 16x16x16 shape).
+    // Each can be switched off (RESVK_DISABLE_KERNELS=tiled,splitk,coopmat).
+    bool tiledConv = false;
+    bool splitK = false;
+    bool coopMat = false;
+    uint32_t coopMatSubgroup = 0;    // the subgroup size the coopmat kernel pins
+    int computeUnits = 0;            // SMs / CUs where an extension reports them, else 0
+    uint32_t sharedMemoryBytes = 0;  // maxComputeSharedMemorySize
+    uint32_t subgroupSize = 0;
+    // Tests and benchmarks: one tile for every tiled layer ("256x64", "128x64",
+    // "128x32", "coopmat64x64"; "auto" or empty: chosen per layer; on a CPU
+    // device the tiled family runs only when this is set) and the split (0: chosen, 1: never, n: n-way).
+    std::string forcedConvTile;
+    int forcedSplitK = 0;
+
     const char* profileName() const { return profile == DeviceProfile::Cpu ? "cpu" : "gpu"; }
     const char* memoryPathName() const { return memory == MemoryPath::Mapped ? "mapped" : "staging"; }
     const char* precisionName() const { return precision == Precision::Fp16 ? "fp16" : "fp32"; }
     // "gpu (forced), staging memory (forced), fp16": for info, bench and --verbose.
     std::string describe() const;
 };
+
+// One entry of vkGetPhysicalDeviceCooperativeMatrixPropertiesNV, reduced to
+// what the selection compares (component types as VkComponentTypeNV values).
+struct CoopMatShape {
+    uint32_t m = 0, n = 0, k = 0;
+    int a = 0, b = 0, c = 0, d = 0;
+    bool subgroupScope = false;
+};
+// The coopmat kernel's one shape: fp16 A/B, fp32 C/D, 16x16x16, subgroup scope.
+bool offersCoopMatKernelShape(const std::vector<CoopMatShape>& shapes);
+// Whether this build holds the coopmat kernel (the glslc probe passed).
+bool coopMatCompiledIn();
 
 // What the device offers, as makeDeviceTraits needs it.
 struct DeviceFacts {
@@ -84,6 +115,11 @@ struct DeviceFacts {
     // first-class, so the automatic choice asks for it too.
     bool storage16 = false;
     bool float16Arithmetic = false;
+    int computeUnits = 0;                  // VK_NV_shader_sm_builtins / VK_AMD_shader_core_properties
+    // VK_NV_cooperative_matrix: the feature, fp16 arithmetic, and the shapes offered.
+    bool cooperativeMatrix = false;
+    bool shaderFloat16 = false;
+    std::vector<CoopMatShape> coopMatShapes;
 };
 
 struct TraitOverrides {
@@ -92,12 +128,21 @@ struct TraitOverrides {
     PrecisionRequest precision = PrecisionRequest::Auto;
     // Tests: pretend the device's buffer ranges are at most this many bytes (0: as reported).
     uint64_t maxBufferRange = 0;
+    // Tests: kernel families to switch off, as RESVK_DISABLE_KERNELS takes them
+    // (the environment's list is added); tile and split as DeviceTraits names them
+    // (RESVK_CONV_TILE, RESVK_SPLIT_K where these are left empty / 0).
+    std::string disabledKernels;
+    std::string convTile;
+    int splitK = 0;
+    // Tests: pretend the device reports this many compute units (0: as reported).
+    int computeUnits = 0;
 };
 
 // Reads RESVK_DEVICE_PROFILE (auto|cpu|gpu), RESVK_PRECISION (auto|fp32|fp16),
-// RESVK_FORCE_STAGING=1 and RESVK_WINOGRAD (0|2|4) where the overrides leave the
-// choice open; an unknown name, or fp16 asked of a device without 16-bit storage,
-// throws std::invalid_argument with one line saying so.
+// RESVK_FORCE_STAGING=1, RESVK_WINOGRAD (0|2|4), RESVK_DISABLE_KERNELS,
+// RESVK_CONV_TILE and RESVK_SPLIT_K where the overrides leave the choice open; an
+// unknown name or value, or fp16 asked of a device without 16-bit storage, throws
+// std::invalid_argument with one line saying so.
 DeviceTraits makeDeviceTraits(const DeviceFacts& facts, const TraitOverrides& overrides);
 
 }  // namespace resvk::vk

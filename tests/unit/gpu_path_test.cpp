@@ -131,7 +131,12 @@ TEST_CASE("lavapipe: a forced profile records the other family of kernels", "[gp
     // Falling back to the CPU branch would show up here as shuffle or Winograd kernels.
     CHECK_FALSE(anyStartsWith(gpuKernels, "conv2d_sg_"));
     CHECK_FALSE(anyStartsWith(gpuKernels, "winograd"));
+    // On a CPU device the shared-memory kernels run only when asked for.
     CHECK(anyStartsWith(gpuKernels, "conv2d_o"));
+    auto tiled = forced(vk::ProfileRequest::Gpu, true);
+    tiled.traits.convTile = "auto";
+    vk::Context shared(tiled);
+    CHECK(anyStartsWith(kernelsOf(shared, m), "conv_tiled_"));
 }
 
 TEST_CASE("staging path: buffers are not mapped, and a run is one submission that creates nothing", "[gpu_path]") {
