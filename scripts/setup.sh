@@ -13,6 +13,7 @@ packages=(
   clang libclang-rt-14-dev
   fonts-dejavu-core
   dpkg-dev file
+  jq
 )
 missing=()
 for p in "${packages[@]}"; do
