@@ -6,4 +6,5 @@ set(RESVK_CLASSIFY_SOURCES
     ${CMAKE_CURRENT_LIST_DIR}/topk.cpp
     ${CMAKE_CURRENT_LIST_DIR}/smoothing.cpp
     ${CMAKE_CURRENT_LIST_DIR}/result_sink.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/roi.cpp
 )
