@@ -19,6 +19,7 @@ extern "C" {
 }
 
 #include "classify/preprocess.h"
+#include "classify/roi.h"
 #include "ops/tensor.h"
 #include "preprocess_params.h"
 #include "vk/buffer.h"
@@ -53,13 +54,15 @@ public:
     // or grey layout, e.g. YUV420P, NV12, YUV422P, YUV444P, YUYV422, RGB24, BGRA,
     // GRAY8); false when it was converted to RGB24 by libswscale on the CPU first
     // (10-bit, palette, ... formats). Overrides the frame's colour matrix when
-    // forceMatrix() was called (tests).
-    bool upload(const AVFrame& frame, int slot);
+    // forceMatrix() was called (tests). `regions` (inside the frame) are the
+    // source rectangles record() can preprocess, each as if it were the whole
+    // picture; none = the whole frame. The planes are uploaded once either way.
+    bool upload(const AVFrame& frame, int slot, const std::vector<classify::PixelRect>& regions = {});
 
     // Records the kernel that writes batch item `batchIndex` of `dst` (pack4,
-    // N x 3 x inputHeight x inputWidth) from the slot's current upload (after
-    // recordUpload for it).
-    void record(ops::Recorder& r, int slot, const ops::Tensor& dst, int batchIndex);
+    // N x 3 x inputHeight x inputWidth) from region `region` of the slot's
+    // current upload (after recordUpload for it).
+    void record(ops::Recorder& r, int slot, const ops::Tensor& dst, int batchIndex, int region = 0);
     // On the staging memory path uploads land in a host staging buffer: this
     // records the copies into the slot's device buffers (nothing when mapped),
     // so each frame still takes one submission, with the work that reads it.
@@ -89,7 +92,8 @@ public:
 
 private:
     struct Slot;
-    void uploadLayout(Slot& s, const AVFrame& frame, int format, const ColourInfo& colour);
+    void uploadLayout(Slot& s, const AVFrame& frame, int format, const ColourInfo& colour,
+                      const std::vector<classify::PixelRect>& regions);
 
     vk::Context& context_;
     vk::KernelCache& kernels_;
