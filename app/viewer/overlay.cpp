@@ -42,7 +42,8 @@ void probabilityRow(const classify::RankedLabel& r, float width, bool first) {
 }
 
 // Each region's outline over the picture, with its name and best class inside
-// its top-left corner (frame pixels mapped onto the letterboxed picture).
+// its bottom-left corner (the source panel sits top-left; frame pixels mapped
+// onto the letterboxed picture).
 void regionBoxes(const SourceView& s, const Rect& video) {
     ImDrawList* draw = ImGui::GetBackgroundDrawList();
     for (const RegionView& r : s.regions) {
@@ -58,7 +59,7 @@ void regionBoxes(const SourceView& s, const Rect& video) {
             std::snprintf(text, sizeof text, "%s: %s %.1f%%", r.name.c_str(), r.top[0].label.c_str(),
                           100.0 * r.top[0].prob);
         const ImVec2 size = ImGui::CalcTextSize(text);
-        const ImVec2 pos(a.x + 4.0f, a.y + 4.0f);
+        const ImVec2 pos(a.x + 6.0f, std::max(a.y + 4.0f, b.y - size.y - 6.0f));
         draw->PushClipRect(a, b, true);
         draw->AddRectFilled(ImVec2(pos.x - 3, pos.y - 2), ImVec2(pos.x + size.x + 3, pos.y + size.y + 2),
                             IM_COL32(0, 0, 0, 160), 3.0f);

@@ -7,10 +7,11 @@
 #    picture gets as a photo (the CPU preprocessing): the region is cropped
 #    from the frame on the GPU, not from a CPU copy, so this checks the crop;
 #  - JSON carries "region", CSV its column, text names it;
-#  - --output draws both boxes (their yellow outlines are found in a frame);
+#  - --output and the viewer draw both boxes (their yellow outlines are found in
+#    a frame of the output and in a screenshot of the window under Xvfb);
 #  - bad input: a region outside the frame, a name used twice, malformed values,
 #    a SOURCE that names no source: one clear line each, exit 2, no output file.
-# Env: RESVK_BIN, RESVK_SHARED (the test environment sets both). Needs ffmpeg, jq, python3.
+# Env: RESVK_BIN, RESVK_SHARED (the test environment sets both). Needs ffmpeg, jq, python3, xvfb-run.
 set -euo pipefail
 : "${RESVK_BIN:?}" "${RESVK_SHARED:?}"
 tmp=$(mktemp -d)
@@ -112,6 +113,39 @@ for name, hits in checks.items():
     ok &= share > 0.8
 # ... and the pictures inside are not painted over.
 inside = [yellow(x, 100) for x in range(20, 140)] + [yellow(x, 100) for x in range(180, 300)]
+print(f"inside: {sum(inside) / len(inside):.0%} yellow")
+ok &= sum(inside) / len(inside) < 0.2
+sys.exit(0 if ok else 1)
+PY
+
+echo "the viewer draws both boxes (Xvfb)"
+# 320x160 opens as a 720x360 window, the picture filling it.
+xvfb-run -a -s "-screen 0 1280x720x24" timeout -k 5 120 "$RESVK_BIN" view "$clip" --model "$model" --no-crop \
+  --labels cifar10 "${rois[@]}" --screenshot-after 8 "$tmp/view.png" >/dev/null 2>"$tmp/view.err" ||
+  fail "view --roi: $(cat "$tmp/view.err")"
+ffmpeg -v error -nostdin -y -i "$tmp/view.png" -f rawvideo -pix_fmt rgb24 "$tmp/view.rgb"
+/usr/bin/python3 - "$tmp/view.rgb" <<'PY' || fail "the boxes are not in the viewer's screenshot"
+import sys
+w, h = 720, 360
+px = open(sys.argv[1], "rb").read()
+if len(px) != w * h * 3:
+    sys.exit(f"screenshot is not {w}x{h}")
+def yellow(x, y):
+    r, g, b = px[(y * w + x) * 3:(y * w + x) * 3 + 3]
+    return r > 180 and g > 160 and b < 110
+checks = {  # the labels sit bottom-left inside each box, the source panel top-left
+    "left box, bottom edge": [yellow(x, h - 1) for x in range(200, 340)],
+    "left box, left edge": [yellow(0, y) for y in range(80, 300)],
+    "right box, bottom edge": [yellow(x, h - 1) for x in range(560, 700)],
+    "right box, right edge": [yellow(w - 1, y) for y in range(20, 300)],
+    "between the boxes": [yellow(359, y) or yellow(360, y) for y in range(80, 300)],
+}
+ok = True
+for name, hits in checks.items():
+    share = sum(hits) / len(hits)
+    print(f"{name}: {share:.0%} yellow")
+    ok &= share > 0.8
+inside = [yellow(x, 200) for x in range(40, 320)] + [yellow(x, 200) for x in range(400, 680)]
 print(f"inside: {sum(inside) / len(inside):.0%} yellow")
 ok &= sum(inside) / len(inside) < 0.2
 sys.exit(0 if ok else 1)
