@@ -99,7 +99,7 @@ std::vector<OptionSpec> sourceOptionSpecs() {
 std::vector<OptionSpec> regionOptionSpecs() {
     return {{"roi", "[SOURCE@]NAME=X,Y,W,H",
              "classify a region of interest instead of the whole frame (repeatable): pixels, or fractions when all "
-             "four are <= 1; SOURCE = a source's 0-based index or its argument as given (default: every source)",
+             "four are <= 1; SOURCE@ limits it to one source, by 0-based index or its argument as given",
              "the whole frame"}};
 }
 
