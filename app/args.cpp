@@ -71,6 +71,7 @@ Args::Args(const CommandSpec& spec, const std::vector<std::string>& argv) : spec
             if (i + 1 >= argv.size()) fail("option '--" + name + "' needs a value (" + opt->valueName + ")");
             values_[name] = argv[++i];
         }
+        repeated_[name].push_back(values_[name]);
     }
     if (static_cast<int>(positionals_.size()) < spec.minPositionals)
         fail("missing " + spec.positionalName + " argument");
@@ -88,6 +89,11 @@ std::optional<std::string> Args::value(const std::string& name) const {
     auto it = values_.find(name);
     if (it == values_.end()) return std::nullopt;
     return it->second;
+}
+
+std::vector<std::string> Args::values(const std::string& name) const {
+    auto it = repeated_.find(name);
+    return it == repeated_.end() ? std::vector<std::string>{} : it->second;
 }
 
 std::string Args::str(const std::string& name, const std::string& fallback) const {

@@ -43,7 +43,8 @@ public:
 
     bool helpRequested() const { return help_; }
     bool has(const std::string& name) const;
-    std::optional<std::string> value(const std::string& name) const;
+    std::optional<std::string> value(const std::string& name) const;  // the last one given
+    std::vector<std::string> values(const std::string& name) const;   // every one, in order (repeatable options)
     std::string str(const std::string& name, const std::string& fallback) const;
     // Integer in [min, max]; UsageError naming the option otherwise.
     int integer(const std::string& name, int fallback, int min, int max) const;
@@ -57,6 +58,7 @@ private:
     const CommandSpec& spec_;
     bool help_ = false;
     std::map<std::string, std::string> values_;
+    std::map<std::string, std::vector<std::string>> repeated_;
     std::vector<std::string> positionals_;
 };
 

@@ -59,7 +59,48 @@ std::vector<OptionSpec> sourceOptionSpecs() {
     return {{"timeout", "SECONDS", "network/webcam: give up opening or reading after this long", "10"},
             {"input-format", "FMT", "webcam/stream input format, like ffmpeg -f (v4l2, mjpeg, ...)", "auto"},
             {"video-size", "WxH", "webcam capture size, like ffmpeg -video_size", "the device's"},
-            {"framerate", "FPS", "webcam capture rate, like ffmpeg -framerate", "the device's"}};
+            {"framerate", "FPS", "webcam capture rate, like ffmpeg -framerate", "the device's"},
+            {"reconnect", "SECONDS",
+             "live sources (webcam, stream): after a loss, keep reopening (backoff 0.25 s doubling to 5 s) for up to "
+             "this long; 0: a lost source just ends. Files are never reopened",
+             "60"}};
+}
+
+std::vector<OptionSpec> regionOptionSpecs() {
+    return {{"roi", "[SOURCE@]NAME=X,Y,W,H",
+             "classify a region of interest instead of the whole frame (repeatable): pixels, or fractions when all "
+             "four are <= 1; SOURCE@ limits it to one source, by 0-based index or its argument as given",
+             "the whole frame"}};
+}
+
+void checkRegionSyntax(const Args& args) {
+    std::vector<classify::RegionSpec> specs;
+    try {
+        for (const auto& text : args.values("roi")) specs.push_back(classify::parseRegion(text));
+        classify::regionsPerSource(specs, args.positionals());
+    } catch (const classify::RegionError& e) {
+        args.fail(e.what());
+    }
+}
+
+std::vector<std::vector<classify::RegionSpec>> regionOptions(
+    const Args& args, const std::vector<std::unique_ptr<video::FrameSource>>& sources) {
+    std::vector<classify::RegionSpec> specs;
+    std::vector<std::string> names;
+    for (const auto& s : sources) names.push_back(s->info().spec);
+    try {
+        for (const auto& text : args.values("roi")) specs.push_back(classify::parseRegion(text));
+        auto perSource = classify::regionsPerSource(specs, names);
+        for (size_t i = 0; i < sources.size(); ++i)
+            for (const auto& spec : perSource[i]) {
+                classify::RegionSpec named = spec;  // the message names the source
+                named.source = std::to_string(i) + " (" + names[i] + ")";
+                classify::resolveRegion(named, sources[i]->info().width, sources[i]->info().height);
+            }
+        return perSource;
+    } catch (const classify::RegionError& e) {
+        args.fail(e.what());
+    }
 }
 
 std::vector<OptionSpec> optionGroups(std::initializer_list<std::vector<OptionSpec>> groups) {
@@ -74,6 +115,7 @@ video::SourceOptions sourceOptions(const Args& args, bool realtime) {
     o.videoSize = args.str("video-size", "");
     o.framerate = args.str("framerate", "");
     o.timeoutSeconds = args.number("timeout", 10.0, 0.1);
+    o.reconnectSeconds = args.number("reconnect", 60.0, 0.0);
     o.realtime = realtime;
     return o;
 }

@@ -49,9 +49,19 @@ std::vector<std::string> overlayLines(const std::vector<classify::RankedLabel>& 
     return lines;
 }
 
-// Human-readable results: one line per classified frame.
+// A region's label inside its box: its name, then its best classes (at most 3: boxes are small).
+std::vector<std::string> regionLines(const std::string& name, const std::vector<classify::RankedLabel>& top) {
+    std::vector<std::string> lines = overlayLines(top);
+    if (lines.size() > 3) lines.resize(3);
+    if (lines.empty()) return {name};
+    lines[0] = name + ": " + lines[0];
+    return lines;
+}
+
+// Human-readable results: one line per classified frame (per region with --roi).
 void printText(const classify::FrameResult& r) {
-    std::cout << format("%s  frame %lld  %.3fs ", r.source.c_str(), (long long)r.frame, r.pts);
+    std::cout << format("%s%s%s  frame %lld  %.3fs ", r.source.c_str(), r.region.empty() ? "" : "  region ",
+                        r.region.c_str(), (long long)r.frame, r.pts);
     for (const auto& t : r.top) std::cout << format("  %.3f %s", t.prob, t.label.c_str());
     std::cout << "\n";
 }
@@ -79,11 +89,14 @@ int runClassifyVideo(const Args& args, const model::Model& model, const classify
     if (args.has("json") && args.has("csv")) args.fail("--json and --csv exclude each other");
     PublishConfig publishing = publishConfig(args);
 
+    checkRegionSyntax(args);
+
     // Open every source first: a bad one fails before any work or output.
     const auto sourceOpts = sourceOptions(args, args.has("realtime"));
     std::vector<std::unique_ptr<video::FrameSource>> sources;
     for (const auto& spec : args.positionals())
         sources.push_back(std::make_unique<video::FrameSource>(int(sources.size()), spec, sourceOpts));
+    options.regions = regionOptions(args, sources);
 
     std::vector<std::unique_ptr<video::AnnotatedWriter>> writers;
     if (auto output = args.value("output")) {
@@ -125,15 +138,34 @@ int runClassifyVideo(const Args& args, const model::Model& model, const classify
         [&](const video::FrameEvent& e) {
             progress.update(pipeline.stats().delivered);
             published.tick(pipeline);
-            std::vector<classify::RankedLabel> ranked = video::rankedTop(e, top, labels);
-            if (!writers.empty()) writers[e.frame.source]->write(*e.frame.image, overlayLines(ranked));
+            const auto& regions = *e.regions;
+            const bool wholeFrame = regions.size() == 1 && regions[0].name.empty();
+            std::vector<std::vector<classify::RankedLabel>> ranked(regions.size());
+            for (size_t k = 0; k < regions.size(); ++k)
+                if (!regions[k].probs.empty())
+                    ranked[k] = classify::rankLabels(classify::topK(regions[k].probs, top), labels);
+            if (!writers.empty()) {
+                if (wholeFrame) {
+                    writers[e.frame.source]->write(*e.frame.image, overlayLines(ranked[0]));
+                } else {
+                    std::vector<video::Box> boxes;
+                    for (size_t k = 0; k < regions.size(); ++k) {
+                        const auto& rect = regions[k].rect;
+                        boxes.push_back({rect.x, rect.y, rect.w, rect.h, regionLines(regions[k].name, ranked[k])});
+                    }
+                    writers[e.frame.source]->write(*e.frame.image, {}, boxes);
+                }
+            }
             if (!e.classified) return;
-            const classify::FrameResult r = video::frameResult(e, sources[e.frame.source]->info().spec, ranked);
-            if (sink)
-                sink->write(r);
-            else
-                printText(r);
-            published.write(r);
+            for (size_t k = 0; k < regions.size(); ++k) {
+                classify::FrameResult r = video::frameResult(e, sources[e.frame.source]->info().spec, ranked[k]);
+                r.region = regions[k].name;
+                if (sink)
+                    sink->write(r);
+                else
+                    printText(r);
+                published.write(r);
+            }
         },
         stop);
     progress.finish();
@@ -159,6 +191,10 @@ int runClassifyVideo(const Args& args, const model::Model& model, const classify
             (long long)summary.damaged, summary.fps, summary.latencyP50Ms, summary.latencyP95Ms);
     if (args.has("verbose") && pipeline.usedCpuFallback())
         std::cerr << "resvk: note: a pixel format was converted on the CPU (libswscale) before the GPU\n";
+    for (const auto& src : summary.sources)
+        if (src.reconnects > 0)
+            std::cerr << format("resvk: %s: reconnected %lld time%s\n", src.source.c_str(), (long long)src.reconnects,
+                                src.reconnects == 1 ? "" : "s");
     for (const auto& e : endErrors) std::cerr << "resvk: warning: " << e << "\n";
     if (stop) std::cerr << (complete ? "resvk: stopped\n" : "resvk: interrupted; partial output removed\n");
     // The counts go to stdout with --json/--csv: say them here too. A source that

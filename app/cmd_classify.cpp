@@ -47,6 +47,7 @@ const CommandSpec& classifySpec() {
                ""},
               {"realtime", "", "video: pace files to their timestamps instead of running as fast as possible", ""},
               {"strict", "", "video: exit 1 when a source was damaged or ended with an error", ""}},
+             regionOptionSpecs(),
              sourceOptionSpecs(),
              {{"verbose", "", "say when a pixel format needs the CPU fallback", ""},
               deviceOption(),
@@ -57,7 +58,10 @@ const CommandSpec& classifySpec() {
          "resvk classify *.jpg --model model.onnx --labels labels.txt --top 3",
          "resvk classify cifar_image.png --model resnet20_cifar10.onnx --no-crop --labels cifar10 --json",
          "resvk classify street.mp4 --model resnet18-v1-7 --json --output annotated.mp4",
-         "resvk classify /dev/video0 rtsp://camera.local/stream --model resnet50-v2-7 --smooth 0.8"},
+         "resvk classify /dev/video0 rtsp://camera.local/stream --model resnet50-v2-7 --smooth 0.8",
+         "resvk classify rtsp://cam/stream --model resnet18-v1-7 --reconnect 300 --json  # ride out camera reboots",
+         "resvk classify shop.mp4 --model m.onnx --roi door=0,0,0.3,1 --roi till=900,400,320,240 --output boxes.mp4",
+         "resvk classify a.mp4 udp://0.0.0.0:5000 --model m.onnx --roi 1@gate=0.5,0,0.5,1  # a region of source 1"},
         "CIFAR models were trained on whole 32x32 pictures: use --no-crop (optionally --resize 32).\n" +
             publishHelpNotes()};
     return spec;
@@ -70,6 +74,7 @@ int runClassify(const Args& args) {
     if (args.has("crop") && args.has("no-crop")) args.fail("--crop and --no-crop exclude each other");
     args.numbers("mean", 3);  // usage errors before any slow work
     args.numbers("std", 3);
+    checkRegionSyntax(args);
     const bool json = args.has("json");
     const std::string modelPath = *args.value("model");
 
@@ -81,6 +86,7 @@ int runClassify(const Args& args) {
     if (!std::all_of(sources.begin(), sources.end(), isStillImage)) return runClassifyVideo(args, m, prep, labels);
     for (const char* o : {"publish", "metrics"})
         if (args.has(o)) args.fail(std::string("--") + o + " publishes video results; photos print them (--json)");
+    if (args.has("roi")) args.fail("--roi applies to video sources; photos are classified whole");
 
     // Decode a batch at a time (a decoded photo is much larger than its network
     // input) and print at the end: a bad image fails before anything is printed,

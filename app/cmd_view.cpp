@@ -41,6 +41,7 @@ const CommandSpec& viewSpec() {
               {"smooth", "A", "average probabilities over time, A = weight of the past in [0, 1)", "0 (off)"},
               {"fast", "", "files: run as fast as possible instead of at their frame rate", ""},
               {"realtime", "", "files: pace to their timestamps (the default for view)", ""}},
+             regionOptionSpecs(),
              sourceOptionSpecs(),
              {{"no-vsync", "", "present without waiting for vertical sync (MAILBOX or IMMEDIATE if available)", ""},
               {"display-budget", "PERCENT",
@@ -63,7 +64,8 @@ const CommandSpec& viewSpec() {
              publishOptionSpecs()}),
         {"resvk view clip.mp4 --model resnet18-v1-7 --labels imagenet",
          "resvk view /dev/video0 rtsp://camera.local/stream --model resnet50-v2-7 --smooth 0.8 --stats",
-         "resvk view a.mp4 --model m.onnx --screenshot-after 30 shot.png"},
+         "resvk view a.mp4 --model m.onnx --screenshot-after 30 shot.png",
+         "resvk view rtsp://cam/stream --model m.onnx --roi door=0,0,0.3,1 --roi yard=0.3,0.2,0.7,0.8"},
         "Keys: space pause/resume, . next frame, o labels on/off, i stats, c settings (top K,\n"
         "smoothing, frame stride), f fullscreen, s screenshot (resvk-DATE-TIME.png), q or Esc quit.\n"
         "The window keeps its cost to inference within --display-budget: where drawing is costly (a CPU\n"
@@ -141,6 +143,7 @@ int runView(const Args& args) {
     }
     const auto size = requestedSize(args);
     PublishConfig publishing = publishConfig(args);
+    checkRegionSyntax(args);
     args.numbers("mean", 3);
     args.numbers("std", 3);
     // No window system: say what to do instead before any slow work.
@@ -161,6 +164,7 @@ int runView(const Args& args) {
     std::vector<std::unique_ptr<video::FrameSource>> sources;
     for (const auto& spec : args.positionals())
         sources.push_back(std::make_unique<video::FrameSource>(int(sources.size()), spec, sourceOpts));
+    const auto regions = regionOptions(args, sources);  // checked against the frame sizes before the window opens
 
     const auto [width, height] = size ? *size : defaultSize(sources);
     viewer::Window window("resvk - " + options.modelName, width, height);
@@ -174,6 +178,7 @@ int runView(const Args& args) {
     pipelineOptions.preprocess = preprocess;
     pipelineOptions.every = options.settings.every;
     pipelineOptions.smoothing = options.settings.smoothing;
+    pipelineOptions.regions = regions;
     video::VideoPipeline pipeline(context, model, sources, pipelineOptions);
     PublishOutputs published(std::move(publishing), args.positionals(), context.info().name, options.modelName);
     if (published.active())

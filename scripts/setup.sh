@@ -17,6 +17,7 @@ packages=(
   pybind11-dev python3-dev python3-numpy python3-pytest
   libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev gstreamer1.0-tools
   gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-libav
+  jq
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -1,5 +1,6 @@
 #version 450
-// Decoded frame -> network input, in one pass per output pixel: PIL's antialiased
+// Decoded frame (or a rectangle of it: srcX, srcY and the taps' extent) -> network
+// input, in one pass per output pixel: PIL's antialiased
 // bilinear resize of the short side + centre crop (per-axis taps and normalised
 // weights precomputed on the host, the same ones classify/preprocess.cpp uses),
 // evaluated directly in 2-D; colour conversion (YUV matrix + range, chroma
@@ -55,7 +56,7 @@ void main() {
     // GLSL matrices are column-major: column j holds component j's weights.
     mat3 m = mat3(r0.x, r1.x, r2.x, r0.y, r1.y, r2.y, r0.z, r1.z, r2.z);
     vec3 offset = vec3(r0.w, r1.w, r2.w);
-    ivec4 hx = ivec4(texelFetch(table, PREPROCESS_X_HEADERS + ox));  // first, count, weight texel
+    ivec4 hx = ivec4(texelFetch(table, pc.xHeaders + ox));  // first, count, weight texel
     ivec4 hy = ivec4(texelFetch(table, pc.yHeaders + oy));
 
     vec3 sum = vec3(0.0);
@@ -64,7 +65,7 @@ void main() {
         vec3 row = vec3(0.0);
         for (int i = 0; i < hx.y; ++i) {
             float wx = texelFetch(table, hx.z + (i >> 2))[i & 3];
-            row += wx * rgbAt(hx.x + i, hy.x + j, m, offset);
+            row += wx * rgbAt(pc.srcX + hx.x + i, pc.srcY + hy.x + j, m, offset);
         }
         sum += wy * row;
     }

@@ -15,6 +15,7 @@ const ImU32 kBarBack = IM_COL32(255, 255, 255, 28);
 const ImU32 kBarTop = IM_COL32(64, 170, 255, 230);
 const ImU32 kBarOther = IM_COL32(140, 150, 165, 170);
 const ImVec4 kDim{0.72f, 0.74f, 0.78f, 1.0f};
+const ImU32 kBox = IM_COL32(255, 220, 0, 230);
 
 constexpr ImGuiWindowFlags kPanel = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
                                     ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoFocusOnAppearing |
@@ -40,6 +41,33 @@ void probabilityRow(const classify::RankedLabel& r, float width, bool first) {
     ImGui::Dummy(ImVec2(width, height));
 }
 
+// Each region's outline over the picture, with its name and best class inside
+// its bottom-left corner (the source panel sits top-left; frame pixels mapped
+// onto the letterboxed picture).
+void regionBoxes(const SourceView& s, const Rect& video) {
+    ImDrawList* draw = ImGui::GetBackgroundDrawList();
+    for (const RegionView& r : s.regions) {
+        if (r.frameWidth <= 0 || r.frameHeight <= 0) continue;
+        const float sx = float(video.w) / r.frameWidth, sy = float(video.h) / r.frameHeight;
+        const ImVec2 a(video.x + r.rect.x * sx, video.y + r.rect.y * sy);
+        const ImVec2 b(video.x + (r.rect.x + r.rect.w) * sx, video.y + (r.rect.y + r.rect.h) * sy);
+        draw->AddRect(a, b, kBox, 0.0f, 0, 2.0f);
+        char text[160];
+        if (r.top.empty())
+            std::snprintf(text, sizeof text, "%s", r.name.c_str());
+        else
+            std::snprintf(text, sizeof text, "%s: %s %.1f%%", r.name.c_str(), r.top[0].label.c_str(),
+                          100.0 * r.top[0].prob);
+        const ImVec2 size = ImGui::CalcTextSize(text);
+        const ImVec2 pos(a.x + 6.0f, std::max(a.y + 4.0f, b.y - size.y - 6.0f));
+        draw->PushClipRect(a, b, true);
+        draw->AddRectFilled(ImVec2(pos.x - 3, pos.y - 2), ImVec2(pos.x + size.x + 3, pos.y + size.y + 2),
+                            IM_COL32(0, 0, 0, 160), 3.0f);
+        draw->AddText(pos, IM_COL32_WHITE, text);
+        draw->PopClipRect();
+    }
+}
+
 void sourcePanel(int index, const SourceView& s, const Rect& video, std::vector<Rect>& rects) {
     const float width = std::clamp(video.w * 0.36f, 190.0f, 320.0f);
     ImGui::SetNextWindowPos(ImVec2(video.x + kMargin, video.y + kMargin));
@@ -51,7 +79,8 @@ void sourcePanel(int index, const SourceView& s, const Rect& video, std::vector<
     const std::string name = std::filesystem::path(s.name).filename().string();
     ImGui::TextColored(kDim, "%s  #%lld", name.empty() ? s.name.c_str() : name.c_str(),
                        static_cast<long long>(s.frame));
-    if (s.top.empty()) ImGui::TextColored(kDim, "waiting for the first result...");
+    if (s.top.empty() && s.regions.empty()) ImGui::TextColored(kDim, "waiting for the first result...");
+    if (!s.regions.empty()) ImGui::TextColored(kDim, "%zu regions", s.regions.size());
     const float rowWidth = ImGui::GetContentRegionAvail().x;
     for (size_t i = 0; i < s.top.size(); ++i) probabilityRow(s.top[i], rowWidth, i == 0);
     const ImVec2 pos = ImGui::GetWindowPos(), size = ImGui::GetWindowSize();
@@ -143,7 +172,10 @@ std::vector<Rect> Overlay::draw(const std::vector<SourceView>& sources, const st
     std::vector<Rect> rects(sources.size());
     if (settings.overlay)
         for (size_t i = 0; i < sources.size(); ++i)
-            if (videoRects[i].w > 0) sourcePanel(static_cast<int>(i), sources[i], videoRects[i], rects);
+            if (videoRects[i].w > 0) {
+                regionBoxes(sources[i], videoRects[i]);
+                sourcePanel(static_cast<int>(i), sources[i], videoRects[i], rects);
+            }
     if (settings.stats) statsPanel(stats);
     if (settings.settings) settingsPanel(settings);
     if (stats.paused)

@@ -12,10 +12,19 @@
 
 namespace resvk::app::viewer {
 
+// A region of interest (--roi) drawn over its source: outline and labels.
+struct RegionView {
+    std::string name;
+    Rect rect;  // in the frame's pixels
+    int frameWidth = 0, frameHeight = 0;
+    std::vector<classify::RankedLabel> top;
+};
+
 struct SourceView {
     std::string name;
-    int64_t frame = -1;  // index of the frame shown, -1 before the first
-    std::vector<classify::RankedLabel> top;
+    int64_t frame = -1;                      // index of the frame shown, -1 before the first
+    std::vector<classify::RankedLabel> top;  // whole frame (empty with regions)
+    std::vector<RegionView> regions;         // --roi: each region's box and labels
 };
 
 struct ViewStats {

@@ -32,6 +32,7 @@ Viewer::Viewer(vk::Context& context, Window& window, video::VideoPipeline& pipel
     views_.resize(sources.size());
     for (size_t i = 0; i < sources.size(); ++i) views_[i].name = sources[i]->info().spec;
     probs_.resize(sources.size());
+    regionProbs_.resize(sources.size());
     changed_.assign(sources.size(), false);
     toConvert_.assign(sources.size(), false);
     stats_.device = context.info().name;
@@ -46,8 +47,14 @@ Viewer::~Viewer() = default;
 
 void Viewer::rerank(int source) {
     views_[source].top.clear();
-    if (!probs_[source].empty())
+    if (!probs_[source].empty() && views_[source].regions.empty())
         views_[source].top = classify::rankLabels(classify::topK(probs_[source], options_.settings.top), labels_);
+    for (size_t k = 0; k < views_[source].regions.size(); ++k) {
+        auto& region = views_[source].regions[k];
+        region.top.clear();
+        if (!regionProbs_[source][k].empty())
+            region.top = classify::rankLabels(classify::topK(regionProbs_[source][k], options_.settings.top), labels_);
+    }
 }
 
 namespace {
@@ -71,6 +78,19 @@ void Viewer::onFrame(const video::FrameEvent& e) {
     const int s = e.frame.source;
     views_[s].frame = e.frame.index;
     if (e.probs) probs_[s] = *e.probs;
+    if (e.regions && !(e.regions->size() == 1 && e.regions->front().name.empty())) {
+        auto& regions = views_[s].regions;
+        regions.resize(e.regions->size());
+        regionProbs_[s].resize(e.regions->size());
+        for (size_t k = 0; k < regions.size(); ++k) {
+            const auto& r = (*e.regions)[k];
+            regions[k].name = r.name;
+            regions[k].rect = {r.rect.x, r.rect.y, r.rect.w, r.rect.h};
+            regions[k].frameWidth = e.frame.image->width;
+            regions[k].frameHeight = e.frame.image->height;
+            regionProbs_[s][k] = r.probs;
+        }
+    }
     rerank(s);
     if (e.classified) {
         pacer_.classified(secondsSinceStart());

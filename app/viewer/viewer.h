@@ -82,6 +82,7 @@ private:
 
     std::vector<SourceView> views_;
     std::vector<std::vector<float>> probs_;
+    std::vector<std::vector<std::vector<float>>> regionProbs_;  // per source, per region (--roi)
     std::vector<bool> changed_;
     // The round being drawn: sources whose next frame is still to convert, when
     // it started, and the main thread's CPU time spent on it so far.

@@ -169,9 +169,11 @@ std::string csvField(const std::string& s) {
 }
 
 std::string toJson(const FrameResult& r) {
-    std::string line = "{\"source\":" + jsonEscape(r.source) + ",\"frame\":" + std::to_string(r.frame) +
-                       ",\"pts\":" + number(r.pts) + ",\"time\":" + number(r.wallTime, 6) +
-                       ",\"latency_ms\":" + number(r.latencyMs, 3) + ",\"top\":[";
+    std::string line = "{\"source\":" + jsonEscape(r.source) +
+                       (r.region.empty() ? std::string() : ",\"region\":" + jsonEscape(r.region)) +
+                       ",\"frame\":" + std::to_string(r.frame) + ",\"pts\":" + number(r.pts) +
+                       ",\"time\":" + number(r.wallTime, 6) + ",\"latency_ms\":" + number(r.latencyMs, 3) +
+                       ",\"top\":[";
     for (size_t i = 0; i < r.top.size(); ++i) {
         if (i) line += ',';
         line += "{\"label\":" + jsonEscape(r.top[i].label) + ",\"index\":" + std::to_string(r.top[i].index) +
@@ -181,10 +183,20 @@ std::string toJson(const FrameResult& r) {
 }
 
 std::string toJson(const RunSummary& s) {
-    return "{\"decoded\":" + std::to_string(s.decoded) + ",\"classified\":" + std::to_string(s.classified) +
-           ",\"dropped\":" + std::to_string(s.dropped) + ",\"damaged\":" + std::to_string(s.damaged) +
-           ",\"fps\":" + number(s.fps, 3) + ",\"latency_p50_ms\":" + number(s.latencyP50Ms, 3) +
-           ",\"latency_p95_ms\":" + number(s.latencyP95Ms, 3) + ",\"seconds\":" + number(s.seconds, 3) + "}";
+    std::string line = "{\"decoded\":" + std::to_string(s.decoded) + ",\"classified\":" + std::to_string(s.classified) +
+                       ",\"dropped\":" + std::to_string(s.dropped) + ",\"damaged\":" + std::to_string(s.damaged) +
+                       ",\"reconnects\":" + std::to_string(s.reconnects) + ",\"fps\":" + number(s.fps, 3) +
+                       ",\"latency_p50_ms\":" + number(s.latencyP50Ms, 3) +
+                       ",\"latency_p95_ms\":" + number(s.latencyP95Ms, 3) + ",\"seconds\":" + number(s.seconds, 3) +
+                       ",\"sources\":[";
+    for (size_t i = 0; i < s.sources.size(); ++i) {
+        const SourceSummary& src = s.sources[i];
+        if (i) line += ',';
+        line += "{\"source\":" + jsonEscape(src.source) + ",\"decoded\":" + std::to_string(src.decoded) +
+                ",\"dropped\":" + std::to_string(src.dropped) + ",\"damaged\":" + std::to_string(src.damaged) +
+                ",\"reconnects\":" + std::to_string(src.reconnects) + "}";
+    }
+    return line + "]}";
 }
 
 void JsonLinesSink::write(const FrameResult& r) {
@@ -201,12 +213,17 @@ void JsonLinesSink::summary(const RunSummary& s) {
     out_.flush();
 }
 
+namespace {
+const char* const kCsvHeader = "source,region,frame,pts,time,latency_ms,rank,label,index,prob\n";
+}
+
 CsvSink::CsvSink(std::ostream& out) : out_(out), summaryOut_(&std::cerr) {}
 CsvSink::CsvSink(std::ostream& out, std::ostream* summaryOut) : out_(out), summaryOut_(summaryOut) {}
 
 void CsvSink::write(const FrameResult& r) {
-    const std::string prefix = csvField(r.source) + ',' + std::to_string(r.frame) + ',' + cell(number(r.pts)) + ',' +
-                               cell(number(r.wallTime, 6)) + ',' + cell(number(r.latencyMs, 3)) + ',';
+    const std::string prefix = csvField(r.source) + ',' + csvField(r.region) + ',' + std::to_string(r.frame) + ',' +
+                               cell(number(r.pts)) + ',' + cell(number(r.wallTime, 6)) + ',' +
+                               cell(number(r.latencyMs, 3)) + ',';
     std::string rows;
     if (r.top.empty()) rows = prefix + ",,,\n";
     for (size_t i = 0; i < r.top.size(); ++i)
@@ -214,7 +231,7 @@ void CsvSink::write(const FrameResult& r) {
                 ',' + cell(number(r.top[i].prob)) + '\n';
     std::lock_guard lock(mutex_);
     if (!headerWritten_) {
-        out_ << "source,frame,pts,time,latency_ms,rank,label,index,prob\n";
+        out_ << kCsvHeader;
         headerWritten_ = true;
     }
     out_ << rows;
@@ -224,13 +241,13 @@ void CsvSink::write(const FrameResult& r) {
 void CsvSink::summary(const RunSummary& s) {
     std::lock_guard lock(mutex_);
     if (!headerWritten_) {  // a run that classified nothing still yields a readable (empty) table
-        out_ << "source,frame,pts,time,latency_ms,rank,label,index,prob\n";
+        out_ << kCsvHeader;
         headerWritten_ = true;
         out_.flush();
     }
     if (!summaryOut_) return;
     *summaryOut_ << "# summary: decoded=" << s.decoded << " classified=" << s.classified << " dropped=" << s.dropped
-                 << " damaged=" << s.damaged << " fps=" << number(s.fps, 2)
+                 << " damaged=" << s.damaged << " reconnects=" << s.reconnects << " fps=" << number(s.fps, 2)
                  << " latency_p50_ms=" << number(s.latencyP50Ms, 2) << " latency_p95_ms=" << number(s.latencyP95Ms, 2)
                  << " seconds=" << number(s.seconds, 2) << '\n';
     summaryOut_->flush();

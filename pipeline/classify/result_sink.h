@@ -31,21 +31,24 @@ struct FrameResult {
     double wallTime = 0.0;   // when the result was ready, unix seconds
     double latencyMs = 0.0;  // decode -> result
     std::vector<RankedLabel> top;
+    std::string region;  // the region of interest (--roi NAME=...); empty: the whole frame
 };
 
-// One source's share of a run (metrics and the MQTT stats topic report them).
+// One source's share of a run.
+// One source's share of a run (the JSON summary, metrics and the MQTT stats topic).
 struct SourceSummary {
     std::string source;  // as the user named it
     int64_t decoded = 0, classified = 0, dropped = 0, damaged = 0;
-    int64_t reconnects = 0;  // hook for sources that reopen (issue 11 item 2); 0 until they do
+    int64_t reconnects = 0;  // times the (live) source was lost and reopened
 };
 
 struct RunSummary {
     int64_t decoded = 0, classified = 0, dropped = 0, damaged = 0;
+    int64_t reconnects = 0;              // over all sources
+    std::vector<SourceSummary> sources;  // per source, in the order given
     double fps = 0.0;  // classified frames per second, steady: from the first results to the last
     double latencyP50Ms = 0.0, latencyP95Ms = 0.0;
-    double seconds = 0.0;                // wall time of the run
-    std::vector<SourceSummary> sources;  // per source, in the order given
+    double seconds = 0.0;  // wall time of the run
     // Network batches run and their summed wall time from submit to results read back.
     int64_t batches = 0;
     double batchSeconds = 0.0;
@@ -69,9 +72,11 @@ public:
 // JSON Lines, one object per line:
 //   {"source":"a.mp4","frame":12,"pts":0.48,"time":1700000000.123,"latency_ms":35.2,
 //    "top":[{"label":"fox squirrel","index":335,"prob":0.91},...]}
-// and, from summary(), a last line
-//   {"summary":{"decoded":..,"classified":..,"dropped":..,"damaged":..,"fps":..,
-//               "latency_p50_ms":..,"latency_p95_ms":..,"seconds":..}}
+// with "region":"NAME" after "source" for a region of interest (absent for whole
+// frames), and, from summary(), a last line
+//   {"summary":{"decoded":..,"classified":..,"dropped":..,"damaged":..,"reconnects":..,"fps":..,
+//               "latency_p50_ms":..,"latency_p95_ms":..,"seconds":..,
+//               "sources":[{"source":..,"decoded":..,"dropped":..,"damaged":..,"reconnects":..},...]}}
 // Strings are escaped per RFC 8259 (invalid UTF-8 becomes U+FFFD, so every line
 // is valid JSON); a non-finite number is written as null.
 class JsonLinesSink : public ResultSink {
@@ -86,7 +91,8 @@ private:
 };
 
 // CSV (RFC 4180: CRLF-free "\n" line ends, fields with , " CR or LF quoted, quotes
-// doubled). Header: source,frame,pts,time,latency_ms,rank,label,index,prob
+// doubled). Header: source,region,frame,pts,time,latency_ms,rank,label,index,prob
+// (region empty for whole frames)
 // One row per top-k entry (rank 1 = best); a frame with no predictions gets one row
 // with rank/label/index/prob empty. The summary is NOT part of the CSV (it would
 // break readers): it goes as one human-readable line "# summary: decoded=.. ..."

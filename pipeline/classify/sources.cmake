@@ -9,4 +9,5 @@ set(RESVK_CLASSIFY_SOURCES
     ${CMAKE_CURRENT_LIST_DIR}/model_input.cpp
     ${CMAKE_CURRENT_LIST_DIR}/shipped_labels.cpp
     ${CMAKE_CURRENT_LIST_DIR}/image_classifier.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/roi.cpp
 )

@@ -92,8 +92,11 @@ struct AnnotatedWriter::Impl {
     AVFilterContext* sink = nullptr;
     int gWidth = -1, gHeight = -1, gFormat = -1;
     AVRational gSar{0, 1};
-    std::string shownText;  // what drawtext holds
-    bool overlayOn = true;  // drawtext enabled (false while there is nothing to show)
+    std::string shownText;              // what drawtext holds
+    bool overlayOn = true;              // drawtext enabled (false while there is nothing to show)
+    std::vector<Box> gBoxes;            // the regions the graph draws (geometry fixed per graph)
+    std::vector<std::string> boxTexts;  // what each region's drawtext holds
+    std::vector<char> boxOn;            // each region's drawtext enabled
     int fontSize = 16;
 
     // Audio stream copy.
@@ -325,43 +328,42 @@ struct AnnotatedWriter::Impl {
             last = scale;
         }
 
-        const AVFilter* drawtext = avfilter_get_by_name("drawtext");
-        if (!drawtext) fail("this FFmpeg has no drawtext filter (it needs libfreetype)");
-        AVFilterContext* text = avfilter_graph_alloc_filter(graph, drawtext, "overlay_text");
-        if (!text) fail("out of memory");
         const int border = std::max(2, fontSize * 2 / 5);
         const int margin = std::max(4, fontSize / 2);
-        const std::string pos = std::to_string(margin + border);
-        const bool haveFile = fs::exists(kFontFile);
-        const std::pair<const char*, std::string> options[] = {
-            {haveFile ? "fontfile" : "font", haveFile ? kFontFile : "Sans"},
-            {"text", shownText.empty() ? std::string(" ") : shownText},
-            {"expansion", "none"},
-            {"fontcolor", "white"},
-            {"fontsize", std::to_string(fontSize)},
-            {"line_spacing", std::to_string(std::max(1, fontSize / 4))},
-            {"box", "1"},
-            {"boxcolor", "black@0.6"},
-            {"boxborderw", std::to_string(border)},
-            {"x", pos},
-            {"y", pos},
-        };
-        for (const auto& [key, value] : options)
-            if ((err = av_opt_set(text, key, value.c_str(), AV_OPT_SEARCH_CHILDREN)) < 0)
-                fail(std::string("drawtext option ") + key + ": " + avError(err));
-        if ((err = avfilter_init_str(text, nullptr)) < 0)
-            fail(std::string("cannot set up the text overlay (font ") + (haveFile ? kFontFile : "Sans") +
-                 "): " + avError(err));
-        if ((err = avfilter_link(last, 0, text, 0)) < 0) fail(avError(err));
+        last = addText(last, "overlay_text", shownText, margin + border, margin + border, fontSize);
+        // Each region: its outline, and its label inside the top-left corner, in
+        // the output's pixels (the frame may have been scaled above).
+        const double sx = double(opt.width) / f.width, sy = double(opt.height) / f.height;
+        const int boxFont = std::max(10, fontSize * 3 / 4);
+        for (size_t k = 0; k < gBoxes.size(); ++k) {
+            const Box& b = gBoxes[k];
+            const int x = int(std::lround(b.x * sx)), y = int(std::lround(b.y * sy));
+            const int w = std::max(1, int(std::lround(b.w * sx))), h = std::max(1, int(std::lround(b.h * sy)));
+            AVFilterContext* box = nullptr;
+            std::snprintf(args, sizeof args, "x=%d:y=%d:w=%d:h=%d:color=yellow@0.9:t=%d", x, y, w, h,
+                          std::max(2, std::min(opt.width, opt.height) / 180));
+            err = avfilter_graph_create_filter(&box, avfilter_get_by_name("drawbox"),
+                                               ("box" + std::to_string(k)).c_str(), args, nullptr, graph);
+            if (err < 0 || (err = avfilter_link(last, 0, box, 0)) < 0)
+                fail("cannot draw region boxes: " + avError(err));
+            const int pad = std::max(2, boxFont / 3);
+            last = addText(box, labelFilter(k), boxTexts[k], x + pad + 2, y + pad + 2, boxFont);
+        }
 
         err = avfilter_graph_create_filter(&sink, avfilter_get_by_name("buffersink"), "out", nullptr, nullptr, graph);
         if (err < 0) fail(avError(err));
         const enum AVPixelFormat fmts[] = {enc->pix_fmt, AV_PIX_FMT_NONE};
         if ((err = av_opt_set_int_list(sink, "pix_fmts", fmts, AV_PIX_FMT_NONE, AV_OPT_SEARCH_CHILDREN)) < 0 ||
-            (err = avfilter_link(text, 0, sink, 0)) < 0 || (err = avfilter_graph_config(graph, nullptr)) < 0)
+            (err = avfilter_link(last, 0, sink, 0)) < 0 || (err = avfilter_graph_config(graph, nullptr)) < 0)
             fail("cannot set up the filter graph: " + avError(err));
         overlayOn = true;
         if (shownText.empty()) setOverlayEnabled(false);
+        boxOn.assign(gBoxes.size(), true);
+        for (size_t k = 0; k < gBoxes.size(); ++k) {
+            bool on = true;
+            if (boxTexts[k].empty()) setEnabled(labelFilter(k), false, on);
+            boxOn[k] = on;
+        }
 
         gWidth = f.width;
         gHeight = f.height;
@@ -369,29 +371,71 @@ struct AnnotatedWriter::Impl {
         gSar = f.sample_aspect_ratio;
     }
 
-    void setOverlayEnabled(bool on) {
-        if (on == overlayOn) return;
-        if (int err = avfilter_graph_send_command(graph, "overlay_text", "enable", on ? "1" : "0", nullptr, 0, 0);
-            err < 0)
-            fail("cannot update the text overlay: " + avError(err));
-        overlayOn = on;
+    static std::string labelFilter(size_t k) { return "box_text" + std::to_string(k); }
+
+    // A drawtext filter named `name` after `last`, white on a dark box, at (x, y).
+    AVFilterContext* addText(AVFilterContext* last, const std::string& name, const std::string& initial, int x, int y,
+                             int size) {
+        const AVFilter* drawtext = avfilter_get_by_name("drawtext");
+        if (!drawtext) fail("this FFmpeg has no drawtext filter (it needs libfreetype)");
+        AVFilterContext* text = avfilter_graph_alloc_filter(graph, drawtext, name.c_str());
+        if (!text) fail("out of memory");
+        const int border = std::max(2, size * 2 / 5);
+        const bool haveFile = fs::exists(kFontFile);
+        const std::pair<const char*, std::string> options[] = {
+            {haveFile ? "fontfile" : "font", haveFile ? kFontFile : "Sans"},
+            {"text", initial.empty() ? std::string(" ") : initial},
+            {"expansion", "none"},
+            {"fontcolor", "white"},
+            {"fontsize", std::to_string(size)},
+            {"line_spacing", std::to_string(std::max(1, size / 4))},
+            {"box", "1"},
+            {"boxcolor", "black@0.6"},
+            {"boxborderw", std::to_string(border)},
+            {"x", std::to_string(x)},
+            {"y", std::to_string(y)},
+        };
+        int err = 0;
+        for (const auto& [key, value] : options)
+            if ((err = av_opt_set(text, key, value.c_str(), AV_OPT_SEARCH_CHILDREN)) < 0)
+                fail(std::string("drawtext option ") + key + ": " + avError(err));
+        if ((err = avfilter_init_str(text, nullptr)) < 0)
+            fail(std::string("cannot set up the text overlay (font ") + (haveFile ? kFontFile : "Sans") +
+                 "): " + avError(err));
+        if ((err = avfilter_link(last, 0, text, 0)) < 0) fail(avError(err));
+        return text;
     }
 
-    void setText(const std::string& text) {
+    void setEnabled(const std::string& filter, bool on, bool& state) {
+        if (on == state) return;
+        if (int err = avfilter_graph_send_command(graph, filter.c_str(), "enable", on ? "1" : "0", nullptr, 0, 0);
+            err < 0)
+            fail("cannot update the text overlay: " + avError(err));
+        state = on;
+    }
+    void setOverlayEnabled(bool on) {
+        bool state = overlayOn;
+        setEnabled("overlay_text", on, state);
+        overlayOn = state;
+    }
+
+    // Shows `text` in drawtext filter `filter` (which holds `shown`); empty hides it.
+    void setText(const std::string& filter, const std::string& text, std::string& shown, bool& on) {
         if (text.empty()) {
-            setOverlayEnabled(false);
-            shownText.clear();
+            setEnabled(filter, false, on);
+            shown.clear();
             return;
         }
-        if (text != shownText) {
+        if (text != shown) {
             const std::string arg = "text=" + escapeOptionValue(text);
-            if (int err = avfilter_graph_send_command(graph, "overlay_text", "reinit", arg.c_str(), nullptr, 0, 0);
+            if (int err = avfilter_graph_send_command(graph, filter.c_str(), "reinit", arg.c_str(), nullptr, 0, 0);
                 err < 0)
                 fail("cannot update the text overlay: " + avError(err));
-            shownText = text;
+            shown = text;
         }
-        setOverlayEnabled(true);
+        setEnabled(filter, true, on);
     }
+    void setText(const std::string& text) { setText("overlay_text", text, shownText, overlayOn); }
 
     void drainGraph() {
         for (;;) {
@@ -436,6 +480,11 @@ AnnotatedWriter::AnnotatedWriter(const WriterOptions& options) : impl_(std::make
 AnnotatedWriter::~AnnotatedWriter() = default;
 
 void AnnotatedWriter::write(const AVFrame& frame, const std::vector<std::string>& lines) {
+    write(frame, lines, {});
+}
+
+void AnnotatedWriter::write(const AVFrame& frame, const std::vector<std::string>& lines,
+                            const std::vector<Box>& boxes) {
     Impl& d = *impl_;
     if (d.finished) throw WriterError("cannot write '" + d.opt.path + "': already finished");
 
@@ -458,12 +507,24 @@ void AnnotatedWriter::write(const AVFrame& frame, const std::vector<std::string>
     in->pts = pts;
     d.lastPts = pts;
 
+    bool sameBoxes = boxes.size() == d.gBoxes.size();
+    for (size_t k = 0; sameBoxes && k < boxes.size(); ++k)
+        sameBoxes = boxes[k].x == d.gBoxes[k].x && boxes[k].y == d.gBoxes[k].y && boxes[k].w == d.gBoxes[k].w &&
+                    boxes[k].h == d.gBoxes[k].h;
     if (!d.graph || in->width != d.gWidth || in->height != d.gHeight || in->format != d.gFormat ||
-        av_cmp_q(in->sample_aspect_ratio, d.gSar) != 0) {
+        av_cmp_q(in->sample_aspect_ratio, d.gSar) != 0 || !sameBoxes) {
         d.shownText = joinLines(lines);
+        d.gBoxes = boxes;
+        d.boxTexts.clear();
+        for (const Box& b : boxes) d.boxTexts.push_back(joinLines(b.lines));
         d.buildGraph(*in);
     } else {
         d.setText(joinLines(lines));
+        for (size_t k = 0; k < boxes.size(); ++k) {
+            bool on = d.boxOn[k];
+            d.setText(Impl::labelFilter(k), joinLines(boxes[k].lines), d.boxTexts[k], on);
+            d.boxOn[k] = on;
+        }
     }
 
     if ((err = av_buffersrc_add_frame(d.src, in)) < 0) d.fail("filtering failed: " + avError(err));

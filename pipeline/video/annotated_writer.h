@@ -4,6 +4,7 @@
 // Each frame goes, in its native pixel format, through a libavfilter graph
 //     buffer -> scale (only when the frame size differs from the output size)
 //            -> drawtext (white text on a semi-transparent dark box, top-left)
+//            -> per region of interest: drawbox (its outline) -> drawtext (its label)
 //            -> buffersink (yuv420p)
 // and is encoded with libx264 (H.264, CRF 20) where the FFmpeg build has it, else
 // FFmpeg's MPEG-4 part 2 encoder. The container follows the output extension
@@ -29,6 +30,13 @@ namespace resvk::video {
 // The message is one line, naming the file, ready to show to the user.
 struct WriterError : std::runtime_error {
     using std::runtime_error::runtime_error;
+};
+
+// A region of interest drawn on the frame: its outline and, inside its top-left
+// corner, its label lines. In the pixels of the frames passed to write().
+struct Box {
+    int x = 0, y = 0, w = 0, h = 0;
+    std::vector<std::string> lines;  // empty: the outline only
 };
 
 struct WriterOptions {
@@ -57,6 +65,8 @@ public:
     // its pts is in options.timeBase (a missing or non-increasing pts is replaced
     // by previous + one frame). Throws WriterError on encoder/muxer failure.
     void write(const AVFrame& frame, const std::vector<std::string>& lines);
+    // The same, with each region's box and label drawn too.
+    void write(const AVFrame& frame, const std::vector<std::string>& lines, const std::vector<Box>& boxes);
 
     // Flushes the encoder, copies the audio up to the end of the last video frame,
     // writes the trailer and renames the partial file to options.path (replacing

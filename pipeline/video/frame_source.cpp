@@ -123,7 +123,9 @@ struct FrameSource::Impl {
     CodecPtr decoder;
     int streamIndex = -1;
     AVRational timeBase{1, 1};
-    int64_t originPts = AV_NOPTS_VALUE;  // stream time that maps to pts 0
+    int64_t originPts = AV_NOPTS_VALUE;  // stream time that maps to pts 0 (+ ptsOffset)
+    double ptsOffset = 0.0;              // > 0 after a reconnect: where the new stream's pts 0 lands
+    double lastPts = 0.0;                // of the last frame decoded
     int64_t nextIndex = 0;
     bool finiteRemote = false;  // network source with a known duration: paced like realtime
     bool clockStarted = false;
@@ -252,7 +254,10 @@ struct FrameSource::Impl {
         return dict;
     }
 
-    void open() {
+    // Opens and probes the stream, filling `out`'s picture fields: `info` at
+    // construction, a scratch copy when a lost stream is reopened (the consumer
+    // reads `info` without a lock, so it never changes after construction).
+    void open(SourceInfo& out) {
         initFfmpeg();
         checkPath();
         AVDictionary* dict = openOptions();
@@ -299,40 +304,62 @@ struct FrameSource::Impl {
         decoder->pkt_timebase = stream->time_base;
         decoder->thread_count = 0;  // auto
         // Frame threading adds a frame of latency per thread: fine for files, not for live.
-        decoder->thread_type = info.live ? FF_THREAD_SLICE : (FF_THREAD_FRAME | FF_THREAD_SLICE);
+        decoder->thread_type = out.live ? FF_THREAD_SLICE : (FF_THREAD_FRAME | FF_THREAD_SLICE);
         err = avcodec_open2(decoder.get(), codec, nullptr);
         if (err < 0) fail("cannot start the " + std::string(codec->name) + " decoder: " + avError(err));
         disarmDeadline();
 
         const AVCodecParameters* par = stream->codecpar;
-        info.width = par->width;
-        info.height = par->height;
-        if (info.width <= 0 || info.height <= 0) fail("truncated or unreadable (no picture size)");
-        info.codec = avcodec_get_name(par->codec_id);
+        out.width = par->width;
+        out.height = par->height;
+        if (out.width <= 0 || out.height <= 0) fail("truncated or unreadable (no picture size)");
+        out.codec = avcodec_get_name(par->codec_id);
         const char* pix = av_get_pix_fmt_name(static_cast<AVPixelFormat>(par->format));
-        info.pixelFormat = pix ? pix : "unknown";
+        out.pixelFormat = pix ? pix : "unknown";
         AVRational rate = stream->avg_frame_rate.num > 0 ? stream->avg_frame_rate : stream->r_frame_rate;
-        info.fps = rate.num > 0 && rate.den > 0 ? av_q2d(rate) : 0.0;
-        info.frameRate = rate;
-        info.timeBase = stream->time_base;
+        out.fps = rate.num > 0 && rate.den > 0 ? av_q2d(rate) : 0.0;
+        out.frameRate = rate;
+        out.timeBase = stream->time_base;
         if (stream->duration > 0 && stream->duration != AV_NOPTS_VALUE)
-            info.durationSeconds = toSeconds(stream->duration, stream->time_base);
+            out.durationSeconds = toSeconds(stream->duration, stream->time_base);
         else if (format->duration > 0 && format->duration != AV_NOPTS_VALUE)
-            info.durationSeconds = static_cast<double>(format->duration) / AV_TIME_BASE;
+            out.durationSeconds = static_cast<double>(format->duration) / AV_TIME_BASE;
         // A finite remote file (http://.../clip.mp4) is still "live" (newest frame
         // wins) but would otherwise be decoded far faster than its clock: pace it.
-        finiteRemote = info.kind == SourceKind::Network && info.durationSeconds > 0;
-        if (info.live && !finiteRemote) info.durationSeconds = 0.0;
-        if (stream->nb_frames > 0 && (!info.live || finiteRemote))
-            info.frameCountEstimate = stream->nb_frames;
-        else if (info.durationSeconds > 0 && info.fps > 0)
-            info.frameCountEstimate = std::llround(info.durationSeconds * info.fps);
+        finiteRemote = out.kind == SourceKind::Network && out.durationSeconds > 0;
+        if (out.live && !finiteRemote) out.durationSeconds = 0.0;
+        if (stream->nb_frames > 0 && (!out.live || finiteRemote))
+            out.frameCountEstimate = stream->nb_frames;
+        else if (out.durationSeconds > 0 && out.fps > 0)
+            out.frameCountEstimate = std::llround(out.durationSeconds * out.fps);
         if (stream->start_time != AV_NOPTS_VALUE) originPts = stream->start_time;
     }
 
     // ---- decode thread ----
 
     void run() {
+        std::string error = decodeStream();
+        while (!stopping.load() && reopens()) {
+            std::string why = error.empty() ? std::string("the stream ended") : error;
+            if (!reopenWithBackoff(why, error)) break;
+            {
+                std::lock_guard lock(mutex);
+                ++stats.reconnects;
+            }
+            error = decodeStream();
+        }
+        std::lock_guard lock(mutex);
+        ended = true;
+        endError = stopping.load() ? std::string() : error;
+        frameReady.notify_all();
+    }
+
+    // A live stream is reopened after a loss; a finite remote file ends like a file.
+    bool reopens() const { return info.live && !finiteRemote && options.reconnectSeconds > 0; }
+
+    // Reads and decodes until the end of the stream, an error or stop; returns
+    // the error ("" at the end of the stream or on stop).
+    std::string decodeStream() {
         PacketPtr packet(av_packet_alloc());
         AVFrame* frame = av_frame_alloc();
         std::string error;
@@ -366,10 +393,47 @@ struct FrameSource::Impl {
             if (draining) break;
         }
         av_frame_free(&frame);
-        std::lock_guard lock(mutex);
-        ended = true;
-        endError = error;
-        frameReady.notify_all();
+        return error;
+    }
+
+    // Waits (interruptibly: stop() wakes it) until `until`; false when stopping.
+    bool sleepUntil(Clock::time_point until) {
+        std::unique_lock lock(mutex);
+        return !spaceFree.wait_until(lock, until, [&] { return stopping.load(); });
+    }
+
+    // The stream was lost (`why`): reopen it with exponential backoff for up to
+    // options.reconnectSeconds. True once it is open again; false on stop or when
+    // the window has passed, with `error` saying what was lost and why it stayed lost.
+    bool reopenWithBackoff(const std::string& why, std::string& error) {
+        decoder.reset();
+        format.reset();
+        const auto giveUpAt = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(
+                                                 std::min(options.reconnectSeconds, 1e8)));
+        auto wait = std::chrono::milliseconds(250);
+        std::string lastFailure;
+        while (sleepUntil(std::min(Clock::now() + wait, giveUpAt))) {
+            if (Clock::now() >= giveUpAt) break;
+            try {
+                SourceInfo scratch = info;
+                deadlineHit.store(false);  // a fresh AVIOContext: the old timeout no longer applies
+                open(scratch);
+                // Timestamps restart with the new stream: continue after the last frame delivered.
+                ptsOffset = lastPts + (info.fps > 0 ? 1.0 / info.fps : 0.04);
+                originPts = AV_NOPTS_VALUE;
+                clockStarted = false;
+                return true;
+            } catch (const SourceError& e) {
+                lastFailure = e.what();
+                decoder.reset();
+                format.reset();
+            }
+            wait = std::min(wait * 2, std::chrono::milliseconds(5000));
+        }
+        if (stopping.load()) return false;
+        error = (why.rfind(info.spec, 0) == 0 ? why : info.spec + ": " + why) + "; not back after " +
+                seconds(options.reconnectSeconds) + (lastFailure.empty() ? "" : " (" + lastFailure + ")");
+        return false;
     }
 
     // Webcams in non-blocking mode: poll until data, stop or the read deadline.
@@ -409,7 +473,7 @@ struct FrameSource::Impl {
         int64_t ts = frame->best_effort_timestamp;
         if (ts == AV_NOPTS_VALUE) return info.fps > 0 ? static_cast<double>(index) / info.fps : 0.0;
         if (originPts == AV_NOPTS_VALUE) originPts = ts;
-        return toSeconds(ts - originPts, timeBase);
+        return ptsOffset + toSeconds(ts - originPts, timeBase);
     }
 
     bool deliver(AVFrame* decoded) {
@@ -417,6 +481,7 @@ struct FrameSource::Impl {
         out.source = id;
         out.index = nextIndex++;
         out.pts = ptsOf(decoded, out.index);
+        lastPts = out.pts;
         out.damaged = decoded->decode_error_flags != 0 || (decoded->flags & AV_FRAME_FLAG_CORRUPT) != 0;
         out.image.reset(av_frame_alloc());
         if (!out.image) return false;
@@ -465,7 +530,7 @@ FrameSource::FrameSource(int id, const std::string& spec, const SourceOptions& o
     impl_->info.live = impl_->info.kind == SourceKind::Webcam || impl_->info.kind == SourceKind::Network;
     impl_->info.paced = impl_->info.live || options.realtime;
     if (spec.empty()) throw SourceError("cannot open video: no source given");
-    impl_->open();
+    impl_->open(impl_->info);
 }
 
 FrameSource::~FrameSource() {

@@ -32,6 +32,14 @@ struct SourceOptions {
     double timeoutSeconds = 10.0;  // open and read timeout for network/webcam sources
     bool realtime = false;         // pace files/generated sources to their timestamps (live sources always are)
     size_t queueDepth = 4;         // decoded frames buffered per source
+    // Live sources (webcam, network stream without a known duration) that error
+    // or end after they were opened are reopened on the decode thread, with
+    // backoff (0.25 s doubling to 5 s between tries), for up to this many seconds
+    // after the loss; then the source ends with the loss as its endError(). A
+    // stream that comes back starts a fresh window. 0 = never reopen (the source
+    // ends at the first loss). Files, generated sources and finite remote files
+    // (http://.../clip.mp4) are never reopened. The CLI's default is 60.
+    double reconnectSeconds = 0.0;
 };
 
 struct SourceInfo {
@@ -53,6 +61,7 @@ struct SourceInfo {
 
 struct SourceStats {
     int64_t decoded = 0, delivered = 0, dropped = 0, damaged = 0;
+    int64_t reconnects = 0;  // times a lost live stream was reopened successfully
 };
 
 const char* toString(SourceKind kind);

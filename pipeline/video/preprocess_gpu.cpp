@@ -261,7 +261,8 @@ struct GpuPreprocessor::Slot {
     // The staging memory path: planes then table, written by upload() and copied
     // into planes/table by the recorded stream (recordUpload), never by a submit of its own.
     vk::Buffer staging;
-    shaders::PreprocessParams params{};
+    shaders::PreprocessParams params{};              // the whole frame (region 0 when no regions)
+    std::vector<shaders::PreprocessParams> regions;  // per source rectangle: params with its table part
     bool uploaded = false;
     bool recorded = false;
     bool stale = false;  // params or buffers changed since record()
@@ -286,10 +287,13 @@ GpuPreprocessor::~GpuPreprocessor() {
     sws_freeContext(sws_);
 }
 
-bool GpuPreprocessor::upload(const AVFrame& frame, int slot) {
+bool GpuPreprocessor::upload(const AVFrame& frame, int slot, const std::vector<classify::PixelRect>& regions) {
     if (slot < 0 || slot >= slots())
         throw std::out_of_range("GpuPreprocessor::upload: no slot " + std::to_string(slot));
     if (frame.width <= 0 || frame.height <= 0) throw std::invalid_argument("GpuPreprocessor::upload: empty frame");
+    for (const auto& r : regions)
+        if (r.x < 0 || r.y < 0 || r.w <= 0 || r.h <= 0 || r.x + r.w > frame.width || r.y + r.h > frame.height)
+            throw std::invalid_argument("GpuPreprocessor::upload: a region lies outside the frame");
     Slot& s = *slots_[slot];
     for (auto& reader : s.readers) reader->wait();
     s.readers.clear();
@@ -297,7 +301,7 @@ bool GpuPreprocessor::upload(const AVFrame& frame, int slot) {
     if (forcedMatrix_ >= 0) colour.matrix = static_cast<ColourMatrix>(forcedMatrix_);
     const auto format = static_cast<AVPixelFormat>(frame.format);
     if (gpuReadable(av_pix_fmt_desc_get(format))) {
-        uploadLayout(s, frame, format, colour);
+        uploadLayout(s, frame, format, colour, regions);
         return true;
     }
     // Anything else: libswscale to RGB24 here, then the RGB path on the GPU.
@@ -317,7 +321,7 @@ bool GpuPreprocessor::upload(const AVFrame& frame, int slot) {
     rgb.linesize[0] = frame.width * 3;
     sws_scale(sws_, frame.data, frame.linesize, 0, frame.height, rgb.data, rgb.linesize);
     usedCpuFallback_ = true;
-    uploadLayout(s, rgb, AV_PIX_FMT_RGB24, colour);
+    uploadLayout(s, rgb, AV_PIX_FMT_RGB24, colour, regions);
     return false;
 }
 
@@ -357,7 +361,8 @@ void GpuPreprocessor::upload(const PictureView& picture, int slot) {
     upload(frame, slot);
 }
 
-void GpuPreprocessor::uploadLayout(Slot& s, const AVFrame& frame, int formatValue, const ColourInfo& colour) {
+void GpuPreprocessor::uploadLayout(Slot& s, const AVFrame& frame, int formatValue, const ColourInfo& colour,
+                                   const std::vector<classify::PixelRect>& regions) {
     const auto format = static_cast<AVPixelFormat>(formatValue);
     const AVPixFmtDescriptor* d = av_pix_fmt_desc_get(format);
     const int w = frame.width, h = frame.height;
@@ -401,14 +406,15 @@ void GpuPreprocessor::uploadLayout(Slot& s, const AVFrame& frame, int formatValu
     p.chromaSiteY = static_cast<float>(1 << p.chromaShiftY) / 2;
     p.outWidth = options_.inputWidth;
     p.outHeight = options_.inputHeight;
-    p.yHeaders = PREPROCESS_X_HEADERS + options_.inputWidth;
 
-    // The table: colour rows, scale, bias, per-axis headers, then the weights.
-    const Geometry g = geometryFor(options_, w, h);
-    const Axis ax = makeAxis(w, g.resizedW, options_.inputWidth, g.left);
-    const Axis ay = makeAxis(h, g.resizedH, options_.inputHeight, g.top);
+    // The table: colour rows, scale, bias, per source rectangle its per-axis
+    // headers, then the weights. Each rectangle is resized and cropped as if it
+    // were the whole picture.
+    const std::vector<classify::PixelRect> rects =
+        regions.empty() ? std::vector<classify::PixelRect>{{0, 0, w, h}} : regions;
+    const int headersPerRect = options_.inputWidth + options_.inputHeight;
     std::vector<float>& t = s.tableData;
-    t.assign(static_cast<size_t>(p.yHeaders + options_.inputHeight) * 4, 0.0f);
+    t.assign(static_cast<size_t>(PREPROCESS_X_HEADERS + headersPerRect * rects.size()) * 4, 0.0f);
     const auto rowsRgb = colourRows(rgb, gray, colour);
     std::copy(rowsRgb.begin(), rowsRgb.end(), t.begin());
     for (int c = 0; c < 3; ++c) {
@@ -427,8 +433,22 @@ void GpuPreprocessor::uploadLayout(Slot& s, const AVFrame& frame, int formatValu
             t.insert(t.end(), padded.begin(), padded.end());
         }
     };
-    appendAxis(ax, PREPROCESS_X_HEADERS);
-    appendAxis(ay, p.yHeaders);
+    std::vector<shaders::PreprocessParams> perRect;
+    for (size_t k = 0; k < rects.size(); ++k) {
+        const classify::PixelRect& r = rects[k];
+        shaders::PreprocessParams q = p;
+        q.srcX = r.x;
+        q.srcY = r.y;
+        q.xHeaders = PREPROCESS_X_HEADERS + headersPerRect * static_cast<int>(k);
+        q.yHeaders = q.xHeaders + options_.inputWidth;
+        const Geometry g = geometryFor(options_, r.w, r.h);
+        appendAxis(makeAxis(r.w, g.resizedW, options_.inputWidth, g.left), q.xHeaders);
+        appendAxis(makeAxis(r.h, g.resizedH, options_.inputHeight, g.top), q.yHeaders);
+        perRect.push_back(q);
+    }
+    p = perRect[0];
+    if (t.size() / 4 > context_.properties().limits.maxTexelBufferElements)
+        throw std::runtime_error("too many regions for one preprocessing table");
 
     // Buffers grow only; a new one invalidates recorded streams.
     const size_t tableBytes = t.size() * sizeof(float);
@@ -440,8 +460,11 @@ void GpuPreprocessor::uploadLayout(Slot& s, const AVFrame& frame, int formatValu
         s.table = vk::Buffer(context_, tableBytes, vk::Buffer::Kind::Compute);
         s.stale = true;
     }
-    if (std::memcmp(&p, &s.params, sizeof p) != 0) s.stale = true;
+    if (perRect.size() != s.regions.size() ||
+        std::memcmp(perRect.data(), s.regions.data(), perRect.size() * sizeof p) != 0)
+        s.stale = true;
     s.params = p;
+    s.regions = std::move(perRect);
     const bool staged = !s.planes.mapped();
     if (staged && s.staging.size() < s.planes.size() + s.table.size()) {
         s.staging = vk::Buffer(context_, s.planes.size() + s.table.size(), vk::Buffer::Kind::Staging);
@@ -459,7 +482,7 @@ void GpuPreprocessor::uploadLayout(Slot& s, const AVFrame& frame, int formatValu
     s.uploaded = true;
 }
 
-void GpuPreprocessor::record(ops::Recorder& r, int slot, const ops::Tensor& dst, int batchIndex) {
+void GpuPreprocessor::record(ops::Recorder& r, int slot, const ops::Tensor& dst, int batchIndex, int region) {
     if (slot < 0 || slot >= slots())
         throw std::out_of_range("GpuPreprocessor::record: no slot " + std::to_string(slot));
     Slot& s = *slots_[slot];
@@ -469,10 +492,12 @@ void GpuPreprocessor::record(ops::Recorder& r, int slot, const ops::Tensor& dst,
         throw std::invalid_argument("GpuPreprocessor::record: the tensor is not N x 3 x " +
                                     std::to_string(options_.inputHeight) + " x " + std::to_string(options_.inputWidth) +
                                     " or the batch index is out of range");
+    if (region < 0 || region >= static_cast<int>(s.regions.size()))
+        throw std::out_of_range("GpuPreprocessor::record: no region " + std::to_string(region) + " in the upload");
     const int64_t pixels = static_cast<int64_t>(options_.inputHeight) * options_.inputWidth;
     // The network's precision decides the tensor's texel size and the kernel variant.
     const VkDeviceSize itemBytes = static_cast<VkDeviceSize>(pixels * ops::texelBytes(r.precision));
-    shaders::PreprocessParams p = s.params;
+    shaders::PreprocessParams p = s.regions[region];
     // Bind only this item (two items of one tensor then need no barrier between
     // them) where the device's offset alignment allows.
     vk::BufferSlice out = dst.slice;

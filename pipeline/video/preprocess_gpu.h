@@ -19,6 +19,7 @@ extern "C" {
 }
 
 #include "classify/preprocess.h"
+#include "classify/roi.h"
 #include "ops/tensor.h"
 #include "preprocess_params.h"
 #include "video/picture.h"
@@ -53,8 +54,10 @@ public:
     // or grey layout, e.g. YUV420P, NV12, YUV422P, YUV444P, YUYV422, RGB24, BGRA,
     // GRAY8); false when it was converted to RGB24 by libswscale on the CPU first
     // (10-bit, palette, ... formats). Overrides the frame's colour matrix when
-    // forceMatrix() was called (tests).
-    bool upload(const AVFrame& frame, int slot);
+    // forceMatrix() was called (tests). `regions` (inside the frame) are the
+    // source rectangles record() can preprocess, each as if it were the whole
+    // picture; none = the whole frame. The planes are uploaded once either way.
+    bool upload(const AVFrame& frame, int slot, const std::vector<classify::PixelRect>& regions = {});
     // A picture in host memory as packed 8-bit RGB (height rows of width * 3
     // bytes, `rowBytes` apart), read in place (stills, numpy arrays).
     void uploadRgb(const uint8_t* pixels, int width, int height, ptrdiff_t rowBytes, int slot);
@@ -65,9 +68,9 @@ public:
     void upload(const PictureView& picture, int slot);
 
     // Records the kernel that writes batch item `batchIndex` of `dst` (pack4,
-    // N x 3 x inputHeight x inputWidth) from the slot's current upload (after
-    // recordUpload for it).
-    void record(ops::Recorder& r, int slot, const ops::Tensor& dst, int batchIndex);
+    // N x 3 x inputHeight x inputWidth) from region `region` of the slot's
+    // current upload (after recordUpload for it).
+    void record(ops::Recorder& r, int slot, const ops::Tensor& dst, int batchIndex, int region = 0);
     // On the staging memory path uploads land in a host staging buffer: this
     // records the copies into the slot's device buffers (nothing when mapped),
     // so each frame still takes one submission, with the work that reads it.
@@ -97,7 +100,8 @@ public:
 
 private:
     struct Slot;
-    void uploadLayout(Slot& s, const AVFrame& frame, int format, const ColourInfo& colour);
+    void uploadLayout(Slot& s, const AVFrame& frame, int format, const ColourInfo& colour,
+                      const std::vector<classify::PixelRect>& regions);
 
     vk::Context& context_;
     vk::KernelCache& kernels_;

@@ -28,11 +28,14 @@ double millisecondsSince(std::chrono::steady_clock::time_point t) {
 }  // namespace
 
 // One tick: the frames taken together, which of them went to the network (and
-// at which batch index), and the plans that run them: one, or several sub-batches
-// of `chunk` frames when the whole batch exceeds the device's buffer limits.
+// from which batch item on: one item per region of the frame's source), and the
+// plans that run them: one, or several sub-batches of `chunk` items when the
+// whole batch exceeds the device's buffer limits.
 struct VideoPipeline::Tick {
     std::vector<Frame> frames;
-    std::vector<int> batchIndex;  // per frame, -1 = not classified
+    std::vector<int> firstItem;  // per frame, -1 = not classified
+    std::vector<int> upload;     // per frame, its preprocessor slot (-1 = not uploaded)
+    std::vector<Item> items;
     std::vector<runtime::Plan*> plans;
     int chunk = 0;
     int slot = 0;
@@ -48,31 +51,50 @@ VideoPipeline::VideoPipeline(vk::Context& context, const model::Model& model,
       kernels_(context),
       preprocessor_(context, kernels_, options.preprocess,
                     std::max<int>(1, options.inFlight) * maxBatchOf(sources, options.framesPerFile)),
-      maxBatch_(maxBatchOf(sources, options.framesPerFile)) {
+      maxFrames_(maxBatchOf(sources, options.framesPerFile)) {
     options_.inFlight = std::max(1, options_.inFlight);
     options_.every = std::max(1, options_.every);
-    latest_.resize(sources.size());
     stats_.classifiedPerSource.assign(sources.size(), 0);
-    for (size_t i = 0; i < sources.size(); ++i)
-        smoothers_.push_back(std::make_unique<classify::ProbabilitySmoother>(options.smoothing));
+    options_.regions.resize(sources.size());
+    regions_.resize(sources.size());
+    for (size_t i = 0; i < sources.size(); ++i) {
+        const auto& specs = options_.regions[i];
+        if (specs.empty()) regions_[i].push_back({"", {0, 0, sources[i]->info().width, sources[i]->info().height}, {}});
+        for (const auto& spec : specs)
+            regions_[i].push_back(
+                {spec.name, classify::clipRegion(spec, sources[i]->info().width, sources[i]->info().height), {}});
+    }
+    setSmoothing(options.smoothing);
 }
 
 VideoPipeline::~VideoPipeline() = default;
 
 void VideoPipeline::setSmoothing(float smoothing) {
-    for (auto& s : smoothers_) s = std::make_unique<classify::ProbabilitySmoother>(smoothing);
+    smoothers_.clear();
+    smoothers_.resize(regions_.size());
+    for (size_t i = 0; i < regions_.size(); ++i)
+        for (size_t r = 0; r < regions_[i].size(); ++r)
+            smoothers_[i].push_back(std::make_unique<classify::ProbabilitySmoother>(smoothing));
     options_.smoothing = smoothing;
 }
 
-runtime::Plan& VideoPipeline::planFor(int batch, int slot, int first) {
-    auto& plan = plans_[{batch, slot, first}];
+std::vector<classify::PixelRect> VideoPipeline::rectsFor(int source, const AVFrame& frame) const {
+    std::vector<classify::PixelRect> rects;
+    for (const auto& spec : options_.regions[size_t(source)])
+        rects.push_back(classify::clipRegion(spec, frame.width, frame.height));
+    return rects;
+}
+
+runtime::Plan& VideoPipeline::planFor(const std::vector<Item>& items) {
+    auto& plan = plans_[items];
     if (!plan) {
         model::Shape shape = model_.inputs().at(0).shape;
-        shape[0] = batch;
+        shape[0] = int64_t(items.size());
         shape[2] = options_.preprocess.inputHeight;
         shape[3] = options_.preprocess.inputWidth;
-        auto prologue = [&](ops::Recorder& r, const std::vector<ops::Tensor>& inputs) {
-            for (int i = 0; i < batch; ++i) preprocessor_.record(r, slot * maxBatch_ + first + i, inputs.at(0), i);
+        auto prologue = [this, items](ops::Recorder& r, const std::vector<ops::Tensor>& inputs) {
+            for (size_t i = 0; i < items.size(); ++i)
+                preprocessor_.record(r, items[i].first, inputs.at(0), int(i), items[i].second);
         };
         plan = std::make_unique<runtime::Plan>(context_, kernels_, model_.compile({shape}), prologue);
     }
@@ -85,7 +107,8 @@ void VideoPipeline::submitTick(Tick& tick, int batch) {
         try {
             tick.plans.clear();
             for (int first = 0; first < batch; first += chunk)
-                tick.plans.push_back(&planFor(std::min(chunk, batch - first), tick.slot, first));
+                tick.plans.push_back(&planFor(std::vector<Item>(tick.items.begin() + first,
+                                                                tick.items.begin() + std::min(batch, first + chunk))));
             tick.chunk = chunk;
             break;
         } catch (const runtime::LimitError& e) {
@@ -162,33 +185,39 @@ void VideoPipeline::collect(Tick& tick, const std::function<void(const FrameEven
         if (stats_.classified == 0) {
             stats_.firstResultAt = stats_.lastResultAt;
             stats_.classifiedBeforeSteady =
-                int64_t(std::count_if(tick.batchIndex.begin(), tick.batchIndex.end(), [](int b) { return b >= 0; }));
+                int64_t(std::count_if(tick.firstItem.begin(), tick.firstItem.end(), [](int b) { return b >= 0; }));
         }
     }
     for (size_t i = 0; i < tick.frames.size(); ++i) {
         const Frame& frame = tick.frames[i];
-        const int b = tick.batchIndex[i];
+        const int first = tick.firstItem[i];
+        auto& regions = regions_[size_t(frame.source)];
         double latency = 0.0;
-        if (b >= 0) {
-            const auto& logits = outputs.at(size_t(b / tick.chunk)).at(0);
-            const int classes = int(logits.data.size() / std::max<size_t>(1, size_t(logits.shape.at(0))));
-            const float* row = logits.data.data() + size_t(b % tick.chunk) * classes;
-            if (!checkedOutputs_) {
-                outputsAreProbabilities_ = classify::looksLikeProbabilities(row, classes);
-                checkedOutputs_ = true;
+        if (first >= 0) {
+            const auto rects = rectsFor(frame.source, *frame.image);
+            for (size_t r = 0; r < regions.size(); ++r) {
+                const int b = first + int(r);
+                const auto& logits = outputs.at(size_t(b / tick.chunk)).at(0);
+                const int classes = int(logits.data.size() / std::max<size_t>(1, size_t(logits.shape.at(0))));
+                const float* row = logits.data.data() + size_t(b % tick.chunk) * classes;
+                if (!checkedOutputs_) {
+                    outputsAreProbabilities_ = classify::looksLikeProbabilities(row, classes);
+                    checkedOutputs_ = true;
+                }
+                auto probs =
+                    outputsAreProbabilities_ ? std::vector<float>(row, row + classes) : classify::softmax(row, classes);
+                regions[r].probs = smoothers_[size_t(frame.source)][r]->update(probs);
+                regions[r].rect =
+                    rects.empty() ? classify::PixelRect{0, 0, frame.image->width, frame.image->height} : rects[r];
             }
-            auto probs =
-                outputsAreProbabilities_ ? std::vector<float>(row, row + classes) : classify::softmax(row, classes);
-            latest_[frame.source] = smoothers_[frame.source]->update(probs);
             latency = millisecondsSince(frame.decodedAt);
             stats_.latenciesMs.push_back(latency);
             ++stats_.classified;
             ++stats_.classifiedPerSource[frame.source];
         }
         ++stats_.delivered;
-        const auto& probs = latest_[frame.source];
-        onFrame(FrameEvent{frame, b >= 0, probs.empty() ? nullptr : &probs, latency,
-                           b >= 0 ? tick.slot * maxBatch_ + b : -1});
+        const auto& probs = regions.front().probs;
+        onFrame(FrameEvent{frame, first >= 0, probs.empty() ? nullptr : &probs, latency, tick.upload[i], &regions});
     }
 }
 
@@ -212,20 +241,29 @@ void VideoPipeline::run(const std::function<void(const FrameEvent&)>& onFrame, c
             if (std::all_of(sources_.begin(), sources_.end(), [](const auto& s) { return s->finished(); })) break;
             continue;
         }
-        int batch = 0;
-        for (const Frame& f : tick.frames) tick.batchIndex.push_back(f.index % options_.every == 0 ? batch++ : -1);
         // Slots rotate with ticks, so the tick that last used this slot is the
         // oldest in flight: collect it before its buffers are reused.
-        const int slot = int(tickCount++ % options_.inFlight);
-        tick.slot = slot;
+        tick.slot = int(tickCount++ % options_.inFlight);
+        // Each classified frame is uploaded once; each of its regions is a batch item.
+        int uploads = 0;
+        for (const Frame& f : tick.frames) {
+            const bool classify = f.index % options_.every == 0;
+            tick.firstItem.push_back(classify ? int(tick.items.size()) : -1);
+            tick.upload.push_back(classify ? tick.slot * maxFrames_ + uploads++ : -1);
+            if (classify)
+                for (size_t r = 0; r < regions_[size_t(f.source)].size(); ++r)
+                    tick.items.push_back({tick.upload.back(), int(r)});
+        }
+        const int batch = int(tick.items.size());
         if (int(inFlight.size()) >= options_.inFlight) {
             collect(inFlight.front(), onFrame);
             inFlight.pop_front();
         }
         if (batch > 0) {
             for (size_t i = 0; i < tick.frames.size(); ++i)
-                if (tick.batchIndex[i] >= 0)
-                    preprocessor_.upload(*tick.frames[i].image, slot * maxBatch_ + tick.batchIndex[i]);
+                if (tick.upload[i] >= 0)
+                    preprocessor_.upload(*tick.frames[i].image, tick.upload[i],
+                                         rectsFor(tick.frames[i].source, *tick.frames[i].image));
             if (preprocessor_.needsRerecord()) {
                 // A new frame size grew the upload buffers: every recorded plan is stale.
                 drain();
@@ -247,8 +285,9 @@ classify::RunSummary VideoPipeline::summary(size_t recent) const {
         summary.decoded += st.decoded;
         summary.dropped += st.dropped;
         summary.damaged += st.damaged;
+        summary.reconnects += st.reconnects;
         summary.sources.push_back({s->info().spec, st.decoded, stats_.classifiedPerSource.at(summary.sources.size()),
-                                   st.dropped, st.damaged});
+                                   st.dropped, st.damaged, st.reconnects});
     }
     summary.batches = stats_.batches;
     summary.batchSeconds = stats_.batchSeconds;

@@ -11,11 +11,13 @@
 #include <map>
 #include <memory>
 #include <optional>
-#include <tuple>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "classify/preprocess.h"
 #include "classify/result_sink.h"
+#include "classify/roi.h"
 #include "classify/smoothing.h"
 #include "model/model.h"
 #include "video/frame_source.h"
@@ -37,6 +39,17 @@ struct PipelineOptions {
     // Files and generated sources: frames to classify per source per tick. A
     // bigger batch runs faster per frame; live sources always give their newest one.
     int framesPerFile = 1;
+    // Per source (command-line order), its regions of interest: each is its own
+    // batch item, preprocessed from the same upload. A source without any (or
+    // past the end of the list) is classified as a whole frame.
+    std::vector<std::vector<classify::RegionSpec>> regions;
+};
+
+// One region of a source as last classified; the whole frame has name "".
+struct RegionState {
+    std::string name;
+    classify::PixelRect rect;  // in the frame's pixels (a region clipped to a frame that shrank)
+    std::vector<float> probs;  // latest (smoothed) probabilities; empty before the first
 };
 
 // One per delivered frame, in order within each source.
@@ -44,10 +57,14 @@ struct FrameEvent {
     const Frame& frame;
     bool classified;                  // this frame went through the network
     const std::vector<float>* probs;  // the source's latest (smoothed) probabilities; null before the first
+                                      // (with regions: those of its first region)
     double latencyMs;                 // decode -> result, for classified frames
     // The preprocessor slot that still holds this frame's planes while the
     // callback runs (see GpuPreprocessor::planeView); -1 when it was not uploaded.
     int gpuSlot = -1;
+    // The source's regions (one, named "", without --roi), latest first-to-last
+    // as given; `probs` above is regions->front().probs.
+    const std::vector<RegionState>* regions = nullptr;
 };
 
 struct PipelineStats {
@@ -98,8 +115,11 @@ private:
     struct Tick;
     std::vector<Frame> gatherTick(const std::atomic<bool>& stop);
     std::optional<Frame> nextFrame(FrameSource& source, std::chrono::milliseconds timeout);
-    // The plan that runs `batch` frames of ring slot `slot`, from batch index `first` on.
-    runtime::Plan& planFor(int batch, int slot, int first);
+    // One batch item: the preprocessor slot holding the frame and the region in it.
+    using Item = std::pair<int, int>;
+    // The plan that preprocesses `items` into batch items 0.. and runs the network.
+    runtime::Plan& planFor(const std::vector<Item>& items);
+    std::vector<classify::PixelRect> rectsFor(int source, const AVFrame& frame) const;
     void submitTick(Tick& tick, int batch);
     void collect(Tick& tick, const std::function<void(const FrameEvent&)>& onFrame);
 
@@ -109,11 +129,12 @@ private:
     PipelineOptions options_;
     vk::KernelCache kernels_;
     GpuPreprocessor preprocessor_;
-    int maxBatch_;
-    std::map<std::tuple<int, int, int>, std::unique_ptr<runtime::Plan>> plans_;  // (batch, slot, first)
+    int maxFrames_;  // frames one tick can classify: preprocessor slots per tick
+    std::map<std::vector<Item>, std::unique_ptr<runtime::Plan>> plans_;
     int chunk_ = 0;  // > 0: the largest sub-batch that fits the device's buffer limits
-    std::vector<std::unique_ptr<classify::ProbabilitySmoother>> smoothers_;
-    std::vector<std::vector<float>> latest_;  // per source
+    // Per source, per region.
+    std::vector<std::vector<std::unique_ptr<classify::ProbabilitySmoother>>> smoothers_;
+    std::vector<std::vector<RegionState>> regions_;
     bool outputsAreProbabilities_ = false;
     bool checkedOutputs_ = false;
     PipelineStats stats_;

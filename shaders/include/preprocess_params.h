@@ -17,18 +17,24 @@ RESVK_PARAMS(PreprocessParams) {
     int srcWidth, srcHeight;
     int chromaWidth, chromaHeight;
     int chromaShiftX, chromaShiftY;
-    int flags;        // PREPROCESS_GRAY, PREPROCESS_CHROMA_BILINEAR
+    int flags;  // PREPROCESS_GRAY, PREPROCESS_CHROMA_BILINEAR
     int outWidth, outHeight;
-    int dstBase;      // texel index of the batch item's first pixel in the output binding
-    int yHeaders;     // table texel of output row 0's vertical header (columns start at 5)
+    int dstBase;                     // texel index of the batch item's first pixel in the output binding
+    int yHeaders;                    // table texel of output row 0's vertical header
     float chromaSiteX, chromaSiteY;  // luma coordinate of chroma sample 0's centre
-} RESVK_PARAMS_END(PreprocessParams);
+    // The source rectangle (a region of interest; the whole frame is 0, 0,
+    // srcWidth, srcHeight): the table's taps index pixels from its corner.
+    int srcX, srcY;
+    int xHeaders;  // table texel of output column 0's horizontal header
+}
+RESVK_PARAMS_END(PreprocessParams);
 #ifdef __cplusplus
 }
 #endif
 #define PREPROCESS_GRAY 1
 #define PREPROCESS_CHROMA_BILINEAR 2
 // Table texels 0..2: colour matrix rows (m0, m1, m2, offset) mapping the three
-// components in [0, 1] to RGB in [0, 255]; 3: per-channel scale, 4: per-channel bias.
+// components in [0, 1] to RGB in [0, 255]; 3: per-channel scale, 4: per-channel bias;
+// from 5 on, per source rectangle, its column headers then its row headers.
 #define PREPROCESS_X_HEADERS 5
 #endif

@@ -49,13 +49,32 @@ TEST_CASE("json lines: exact record and summary", "[result_sink]") {
     s.latencyP50Ms = 30.25;
     s.latencyP95Ms = 41.0;
     s.seconds = 11.0;
+    s.reconnects = 1;
+    s.sources = {{"clip.mp4", 100, 0, 1, 0}, {"udp://127.0.0.1:5000", 170, 10, 0, 1}};
     sink.summary(s);
     CHECK(out.str() ==
           "{\"source\":\"clip.mp4\",\"frame\":12,\"pts\":0.48,\"time\":1700000000.123,\"latency_ms\":35.2,"
           "\"top\":[{\"label\":\"fox "
           "squirrel\",\"index\":335,\"prob\":0.91},{\"label\":\"hare\",\"index\":331,\"prob\":0.05}]}\n"
-          "{\"summary\":{\"decoded\":270,\"classified\":260,\"dropped\":10,\"damaged\":1,\"fps\":24.5,"
-          "\"latency_p50_ms\":30.25,\"latency_p95_ms\":41,\"seconds\":11}}\n");
+          "{\"summary\":{\"decoded\":270,\"classified\":260,\"dropped\":10,\"damaged\":1,\"reconnects\":1,"
+          "\"fps\":24.5,\"latency_p50_ms\":30.25,\"latency_p95_ms\":41,\"seconds\":11,\"sources\":["
+          "{\"source\":\"clip.mp4\",\"decoded\":100,\"dropped\":0,\"damaged\":1,\"reconnects\":0},"
+          "{\"source\":\"udp://127.0.0.1:5000\",\"decoded\":170,\"dropped\":10,\"damaged\":0,\"reconnects\":1}]}}\n");
+}
+
+TEST_CASE("json lines and csv: a region of interest is named; whole frames have none", "[result_sink]") {
+    std::ostringstream json, csv;
+    JsonLinesSink jsonSink(json);
+    CsvSink csvSink(csv, nullptr);
+    FrameResult r = sample();
+    r.region = "door, left";
+    jsonSink.write(r);
+    csvSink.write(r);
+    CHECK(json.str().rfind("{\"source\":\"clip.mp4\",\"region\":\"door, left\",\"frame\":12,", 0) == 0);
+    CHECK(csv.str() ==
+          "source,region,frame,pts,time,latency_ms,rank,label,index,prob\n"
+          "clip.mp4,\"door, left\",12,0.48,1700000000.123,35.2,1,fox squirrel,335,0.91\n"
+          "clip.mp4,\"door, left\",12,0.48,1700000000.123,35.2,2,hare,331,0.05\n");
 }
 
 TEST_CASE("json lines: string escaping keeps every line valid JSON", "[result_sink]") {
@@ -104,11 +123,11 @@ TEST_CASE("csv: header once, one row per rank, RFC 4180 quoting", "[result_sink]
     s.classified = 3;
     sink.summary(s);
     CHECK(out.str() ==
-          "source,frame,pts,time,latency_ms,rank,label,index,prob\n"
-          "clip.mp4,12,0.48,1700000000.123,35.2,1,fox squirrel,335,0.91\n"
-          "clip.mp4,12,0.48,1700000000.123,35.2,2,hare,331,0.05\n"
-          "\"my, \"\"odd\"\" clip.mp4\",13,0.48,1700000000.123,35.2,1,\"crane, bird\",134,0.5\n"
-          "\"my, \"\"odd\"\" clip.mp4\",14,0.48,1700000000.123,35.2,,,,\n");
+          "source,region,frame,pts,time,latency_ms,rank,label,index,prob\n"
+          "clip.mp4,,12,0.48,1700000000.123,35.2,1,fox squirrel,335,0.91\n"
+          "clip.mp4,,12,0.48,1700000000.123,35.2,2,hare,331,0.05\n"
+          "\"my, \"\"odd\"\" clip.mp4\",,13,0.48,1700000000.123,35.2,1,\"crane, bird\",134,0.5\n"
+          "\"my, \"\"odd\"\" clip.mp4\",,14,0.48,1700000000.123,35.2,,,,\n");
     CHECK(summary.str().rfind("# summary: decoded=0 classified=3", 0) == 0);
 }
 

@@ -507,22 +507,22 @@ TEST_CASE("classify video: --every, --csv, --top and two sources at once", "[vid
         INFO(describe(r));
         auto rows = lines(r.out);
         REQUIRE(!rows.empty());
-        CHECK(rows[0] == "source,frame,pts,time,latency_ms,rank,label,index,prob");
+        CHECK(rows[0] == "source,region,frame,pts,time,latency_ms,rank,label,index,prob");
         CHECK(int64_t(rows.size()) == 1 + 2 * ((treeFrames + 3) / 4));
         bool wellFormed = true;
         for (size_t i = 1; i < rows.size(); ++i) {
-            // source,frame,pts,time,latency,rank,label,index,prob
+            // source,region,frame,pts,time,latency,rank,label,index,prob (region empty: whole frames)
             std::vector<std::string> cells;
             std::stringstream ss(rows[i]);
             for (std::string cell; std::getline(ss, cell, ',');) cells.push_back(cell);
-            if (cells.size() != 9 || cells[0] != tree) {
+            if (cells.size() != 10 || cells[0] != tree || !cells[1].empty()) {
                 wellFormed = false;
                 continue;
             }
-            const long frame = std::stol(cells[1]);
-            const int rank = std::stoi(cells[5]);
+            const long frame = std::stol(cells[2]);
+            const int rank = std::stoi(cells[6]);
             if (frame != long((i - 1) / 2) * 4 || rank != int((i - 1) % 2) + 1) wellFormed = false;
-            const double p = std::stod(cells[8]);
+            const double p = std::stod(cells[9]);
             if (!(p >= 0 && p <= 1)) wellFormed = false;
         }
         CHECK(wellFormed);
@@ -699,7 +699,7 @@ TEST_CASE("classify video: live UDP stream and lavfi sources", "[video][cli][net
         Background sender({"ffmpeg", "-v", "error", "-nostdin", "-re", "-f", "lavfi", "-i",
                            "testsrc2=size=640x360:rate=25", "-t", "5", "-c:v", "mpeg2video", "-g", "10", "-f", "mpegts",
                            url + "?pkt_size=1316"});
-        Result r = runResvk(cifar({"classify", url, "--timeout", "3", "--json"}), 30);
+        Result r = runResvk(cifar({"classify", url, "--timeout", "3", "--reconnect", "0", "--json"}), 30);
         INFO(describe(r));
         CHECK(r.code == 0);
         JsonRun run = parseJsonLines(r.out);
