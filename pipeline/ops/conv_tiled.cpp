@@ -10,9 +10,11 @@ ConvProblem convProblem(const ConvGeometry& g, const Shape4& in, const Shape4& o
     return {int64_t(out[0]) * out[2] * out[3], channelTexels(out[1]), channelTexels(in[1]) * g.kernel[0] * g.kernel[1]};
 }
 
-Shape4 splitKScratch(const ConvChoice& choice, const Shape4& out) {
+Shape4 splitKScratch(const ConvChoice& choice, const Shape4& out, vk::Precision precision) {
     if (choice.splits <= 1) return {0, out[1], out[2], out[3]};
-    return {out[0] * choice.splits, out[1], out[2], out[3]};
+    // Partial sums stay fp32 in an fp16 plan: twice the items of fp16 texels hold them.
+    const int widen = precision == vk::Precision::Fp16 ? 2 : 1;
+    return {out[0] * choice.splits * widen, out[1], out[2], out[3]};
 }
 
 void recordGpuConv(Recorder& r, const ConvGeometry& g, const ConvChoice& choice, const ConvBindings& b,
@@ -64,13 +66,20 @@ void recordGpuConv(Recorder& r, const ConvGeometry& g, const ConvChoice& choice,
     const std::array<uint32_t, 3> grid = {static_cast<uint32_t>(groupsX), static_cast<uint32_t>(groupsY),
                                           static_cast<uint32_t>(choice.splits)};
     if (!split) {
-        r.stream.dispatch(key, b.output.slice, {b.input.slice, b.weights, b.bias, residual}, &p, grid);
+        r.dispatch(key, b.output.slice, {b.input.slice, b.weights, b.bias, residual}, &p, grid);
         return;
     }
     // Partial sums first, then one pass adds them in split order and finishes.
-    r.stream.dispatch(key, partials->slice, {b.input.slice, b.weights, b.bias, residual}, &p, grid);
-    vk::KernelKey reduce{shaders::ShaderId::conv_split_reduce, {static_cast<int32_t>(r.localSize)}, 3, sizeof p};
-    r.stream.dispatch(reduce, b.output.slice, {partials->slice, b.bias, residual}, &p,
+    // The partial sums are written and read as fp32 whatever the plan stores
+    // (rounding each split's sum to a half loses several bits of the result):
+    // the fp32 kernel variant reading the plan's tensors, and an RGBA32F view.
+    const VkFormat tensors = texelFormat(r.precision), fp32 = texelFormat(vk::Precision::Fp32);
+    r.stream.dispatch(key, partials->slice,
+                      {{b.input.slice, tensors}, {b.weights, tensors}, {b.bias, tensors}, {residual, tensors}}, &p,
+                      grid);
+    vk::KernelKey reduce{r.kernel(shaders::ShaderId::conv_split_reduce), {static_cast<int32_t>(r.localSize)}, 3,
+                         sizeof p};
+    r.stream.dispatch(reduce, b.output.slice, {{partials->slice, fp32}, {b.bias, tensors}, {residual, tensors}}, &p,
                       flatGrid(p.outTexels, r.localSize));
 }
 

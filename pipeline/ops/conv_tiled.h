@@ -9,9 +9,10 @@ namespace resvk::ops {
 
 ConvProblem convProblem(const ConvGeometry& g, const Shape4& in, const Shape4& out);
 
-// The scratch tensor split-K needs for `choice` (its partial sums, split s in
-// batch items s*N .. s*N+N-1), or nothing (shape with 0 batch) without split.
-Shape4 splitKScratch(const ConvChoice& choice, const Shape4& out);
+// The scratch tensor split-K needs for `choice` (its fp32 partial sums, split s
+// in batch items s*N .. s*N+N-1; in an fp16 plan twice the items, as the arena
+// sizes it in halves), or nothing (shape with 0 batch) without split.
+Shape4 splitKScratch(const ConvChoice& choice, const Shape4& out, vk::Precision precision);
 
 // `partials`: a tensor of splitKScratch's shape; only read when choice.splits > 1.
 void recordGpuConv(Recorder& r, const ConvGeometry& g, const ConvChoice& choice, const ConvBindings& b,

@@ -225,7 +225,7 @@ std::vector<ops::Shape4> Plan::scratchShapes(const model::Layer& l) const {
         shapes.push_back(ops::winogradOutputScratch(valueShapes_[l.output], tile));
     }
     if (const auto conv = gpuConvOf(l); conv && conv->splits > 1)
-        shapes.push_back(ops::splitKScratch(*conv, valueShapes_[l.output]));
+        shapes.push_back(ops::splitKScratch(*conv, valueShapes_[l.output], precision_));
     return shapes;
 }
 

@@ -153,6 +153,9 @@ DeviceTraits makeDeviceTraits(const DeviceFacts& facts, const TraitOverrides& ov
     const bool fp16 = precision == PrecisionRequest::Fp16 ||
                       (precision == PrecisionRequest::Auto && !cpu && facts.storage16 && facts.float16Arithmetic);
     t.precision = fp16 ? Precision::Fp16 : Precision::Fp32;
+    // F(4x4)'s transforms scale values by up to ~100 before they are stored; as
+    // halves that rounding exceeds the fp16 tolerance, so fp16 keeps F(2x2).
+    if (t.precision == Precision::Fp16) t.winogradTile = std::min(t.winogradTile, 2);
     // The GPU convolution kernels: on the gpu profile, unless switched off.
     std::vector<std::string> off = kernelList(overrides.disabledKernels, "disabled kernels");
     if (const char* env = std::getenv("RESVK_DISABLE_KERNELS")) {

@@ -55,14 +55,15 @@ install)
     groff -man -Tutf8 -ww -z <<<"$man" 2>&1 | grep . && fail "groff warns about the man page"
   fi
   # Bash completion: commands, then the options of the command typed.
+  # grep without -q: it reads all of the output, so the writer never dies of SIGPIPE under pipefail.
   complete_words() {
     bash -c 'source "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _resvk; printf "%s\n" "${COMPREPLY[@]}"' \
       _ "$prefix/share/bash-completion/completions/resvk" "$@"
   }
   [ "$(complete_words resvk cl)" = classify ] || fail "completing 'resvk cl' gives: $(complete_words resvk cl)"
-  complete_words resvk classify --no- | grep -qx -- --no-crop || fail "completion lacks classify --no-crop"
-  complete_words resvk bench --pro | grep -qx -- --profile || fail "completion lacks bench --profile"
-  complete_words resvk models p | grep -qx pull || fail "completion lacks models pull"
+  complete_words resvk classify --no- | grep -x -- --no-crop >/dev/null || fail "completion lacks classify --no-crop"
+  complete_words resvk bench --pro | grep -x -- --profile >/dev/null || fail "completion lacks bench --profile"
+  complete_words resvk models p | grep -x pull >/dev/null || fail "completion lacks models pull"
   echo "installed into a temporary prefix: binary, labels, man page, bash completion"
   check_runs "$prefix"
   # The Python module (when built): beside its stubs in Debian's dist-packages,

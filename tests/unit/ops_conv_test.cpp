@@ -59,7 +59,7 @@ std::vector<double> winogradSlack(const ConvCase& c, const model::Layer& l, cons
     g.dilation[0] = c.dilH, g.dilation[1] = c.dilW, g.group = c.group;
     const auto in = ops::view4(x.shape);
     const bool winograd =
-        fp16() && gpuContext().traits().winograd && ops::winogradPreferred(g, in, {1, int(c.cout), 1, 1});
+        fp16() && ops::winogradTile(g, in, {1, int(c.cout), 1, 1}, gpuContext().traits().winogradTile) != 0;
     if (!winograd) return {};
     const Tensor magnitude =
         conv2d({x.shape, absolute(x.data)}, absolute(l.weights), l.weightShape, {}, l.window, c.group);

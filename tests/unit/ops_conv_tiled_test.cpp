@@ -255,6 +255,7 @@ Built build(const TiledCase& c, uint32_t seed) {
 vk::ContextOptions gpuProfile(const std::string& tile, int split, int computeUnits = 0) {
     vk::ContextOptions o;
     o.traits.profile = vk::ProfileRequest::Gpu;
+    o.traits.precision = vk::PrecisionRequest::Fp32;  // fp16 runs in ops_tests.gpu_tiled_fp16
     o.traits.convTile = tile;
     o.traits.splitK = split;
     o.traits.computeUnits = computeUnits;

@@ -50,7 +50,7 @@ TEST_CASE("json lines: exact record and summary", "[result_sink]") {
     s.latencyP95Ms = 41.0;
     s.seconds = 11.0;
     s.reconnects = 1;
-    s.sources = {{"clip.mp4", 100, 0, 1, 0}, {"udp://127.0.0.1:5000", 170, 10, 0, 1}};
+    s.sources = {{"clip.mp4", 100, 95, 0, 1, 0}, {"udp://127.0.0.1:5000", 170, 165, 10, 0, 1}};  // source, decoded, classified, dropped, damaged, reconnects
     sink.summary(s);
     CHECK(out.str() ==
           "{\"source\":\"clip.mp4\",\"frame\":12,\"pts\":0.48,\"time\":1700000000.123,\"latency_ms\":35.2,"

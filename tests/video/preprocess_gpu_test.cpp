@@ -329,7 +329,7 @@ TEST_CASE("regions of one upload: each batch item is its rectangle, preprocessed
         for (const auto& o : {crop224(), tiny32()}) {
             video::GpuPreprocessor pre(ctx, reference::gpuKernels(), o, 1);
             const ops::Shape4 shape{static_cast<int>(rects.size()), 3, o.inputHeight, o.inputWidth};
-            vk::Buffer buffer(ctx, ops::packedBytes(shape), vk::Buffer::Kind::Compute);
+            vk::Buffer buffer(ctx, ops::packedBytes(shape, vk::Precision::Fp32), vk::Buffer::Kind::Compute);
             vk::CommandStream stream(ctx, reference::gpuKernels(), false);
             ops::Recorder r{stream};
             REQUIRE(pre.upload(*frame, 0, rects));
@@ -338,7 +338,7 @@ TEST_CASE("regions of one upload: each batch item is its rectangle, preprocessed
             CHECK_THROWS_AS(pre.record(r, 0, {buffer.slice(0, buffer.size()), shape}, 0, int(rects.size())),
                             std::out_of_range);
             stream.submitAndWait();
-            std::vector<float> packed(ops::packedBytes(shape) / 4), nchw(size_t(shape[0]) * 3 * shape[2] * shape[3]);
+            std::vector<float> packed(ops::packedBytes(shape, vk::Precision::Fp32) / 4), nchw(size_t(shape[0]) * 3 * shape[2] * shape[3]);
             buffer.read(0, packed.data(), packed.size() * 4);
             ops::unpack4(packed.data(), shape, nchw.data());
             const size_t item = 3 * static_cast<size_t>(o.inputHeight) * o.inputWidth;
