@@ -12,6 +12,7 @@ namespace {
 vk::ContextOptions contextOptions(const EngineSpec& spec) {
     vk::ContextOptions o;
     o.deviceIndex = spec.device;
+    o.traits.precision = vk::parsePrecisionRequest(spec.precision);  // a nick of kPrecisions
     return o;
 }
 

@@ -14,10 +14,11 @@ namespace {
 
 // Where the precision choice meets the engine: the one place to wire fp16 once
 // the engine can store tensors as 16-bit floats (issue 10).
-std::string checkPrecision(const std::string& precision) {
-    if (precision == "auto" || precision == "fp32") return "fp32";
-    if (precision == "fp16") throw Error("precision fp16: not available in this build (fp32 only)");
-    throw Error("precision must be auto, fp32 or fp16, got '" + precision + "'");
+// The CLI's --precision rule (vk/device_traits.h); what ran is read back from the context.
+vk::PrecisionRequest checkPrecision(const std::string& precision) {
+    if (precision != "auto" && precision != "fp32" && precision != "fp16")
+        throw Error("precision must be auto, fp32 or fp16, got '" + precision + "'");
+    return vk::parsePrecisionRequest(precision);
 }
 
 model::Model loadModel(const std::string& path) {
@@ -102,7 +103,8 @@ std::vector<Device> listDevices() {
 }
 
 Classifier::Classifier(const std::string& model, const ClassifierOptions& options)
-    : modelPath_(model), model_(loadModel(model)), precision_(checkPrecision(options.precision)) {
+    : modelPath_(model), model_(loadModel(model)), precision_(options.precision) {
+    contextOptions_.traits.precision = checkPrecision(options.precision);
     if (options.crop.size() && options.noCrop) throw Error("--crop and --no-crop exclude each other");
     if (options.batch < 1 || options.batch > 4096)
         throw Error("--batch must be an integer from 1 to 4096, got '" + std::to_string(options.batch) + "'");
@@ -125,9 +127,14 @@ Classifier::Classifier(const std::string& model, const ClassifierOptions& option
     }
     {
         py::gil_scoped_release unlocked;  // opening a device compiles nothing but may take a while
-        context_ = std::make_unique<vk::Context>(contextOptions_);
+        try {
+            context_ = std::make_unique<vk::Context>(contextOptions_);
+        } catch (const std::invalid_argument& e) {  // e.g. fp16 asked of a device without 16-bit storage
+            throw Error(e.what());
+        }
         classifier_ = std::make_unique<classify::ImageClassifier>(*context_, model_, geometry_, preprocess_, batch_);
     }
+    precision_ = context_->traits().precisionName();
     for (const auto& d : listDevices())
         if (d.index == context_->info().index) device_ = d;
     if (options.device) device_.why = "chosen with device=" + std::to_string(*options.device);

@@ -297,6 +297,30 @@ TEST_CASE("resvkclassify: every pixel format it takes reads the same picture", "
     checkSane(*meta, 5);
 }
 
+TEST_CASE("resvkclassify: precision=fp16 stores halves yet gives fp32's probabilities", "[gstreamer]") {
+    std::vector<double> probs[2];
+    const char* precisions[] = {"fp32", "fp16"};
+    for (int k = 0; k < 2; ++k) {
+        Harness h(propertiesFor(std::string("top-k=10 precision=") + precisions[k]),
+                  "videotestsrc pattern=smpte ! video/x-raw,format=I420,width=80,height=60");
+        REQUIRE(gst_harness_push_from_src(h.h) == GST_FLOW_OK);
+        GstBuffer* b = gst_harness_pull(h.h);
+        auto meta = metaOf(b, 80, 60);
+        gst_buffer_unref(b);
+        REQUIRE(meta);
+        checkSane(*meta, 10);
+        probs[k].assign(10, 0.0);
+        for (const auto& r : meta->top) probs[k][r.index] = r.confidence;
+    }
+    // Halves round every stored activation (2^-11): probabilities move, by well under 1 %.
+    bool identical = true;
+    for (int c = 0; c < 10; ++c) {
+        CHECK(std::fabs(probs[1][c] - probs[0][c]) < 1e-2);
+        identical = identical && probs[1][c] == probs[0][c];
+    }
+    CHECK_FALSE(identical);  // fp16 really ran
+}
+
 TEST_CASE("resvkclassify: metadata equals resvk classify --json on the same decoded frames", "[gstreamer]") {
     // vtest.avi (msmpeg4v3, I420) and tree.avi (cinepak, RGB): FFmpeg decodes
     // both for the CLI and (gst-libav) for the element, so the frames are the same.

@@ -46,7 +46,7 @@ def test_preprocess_on():
 
 def test_precision():
     assert resvk.Classifier(CIFAR, precision="fp32", no_crop=True).precision == "fp32"
-    assert "not available in this build" in error_of(lambda: resvk.Classifier(CIFAR, precision="fp16"))
+    assert resvk.Classifier(CIFAR, precision="fp16", no_crop=True).precision == "fp16"
     assert "precision must be auto, fp32 or fp16" in error_of(lambda: resvk.Classifier(CIFAR, precision="int8"))
 
 
@@ -89,3 +89,15 @@ def test_bad_video_sources_and_options(net):
         "classify", video, "--model", CIFAR, "--smooth", "1")
     assert "at least one source" in error_of(lambda: resvk.classify_video([], net))
     assert "resvk.Classifier" in error_of(lambda: resvk.classify_video([video], "model.onnx"))
+
+
+def test_fp16_runs_and_agrees_with_fp32():
+    # fp16 stores weights and activations as halves: logits within 1 % of the
+    # largest, the same top-1 on a real photo (the CLI's fp16 tolerance).
+    half = resvk.Classifier(CIFAR, precision="fp16", no_crop=True)
+    full = resvk.Classifier(CIFAR, precision="fp32", no_crop=True)
+    x = numpy.random.default_rng(7).standard_normal((2, 3, 32, 32)).astype(numpy.float32)
+    a, b = half.logits(x), full.logits(x)
+    assert numpy.abs(a - b).max() <= 1e-2 * numpy.abs(b).max()
+    picture = resvk.decode_image(PHOTO)
+    assert half.classify(picture, top=1)[0][1] == full.classify(picture, top=1)[0][1]
