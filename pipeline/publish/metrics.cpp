@@ -7,6 +7,7 @@
 #include <prometheus/registry.h>
 
 #include <algorithm>
+#include <map>
 
 namespace resvk::publish {
 
@@ -31,8 +32,14 @@ std::string metricsListenAddress(const std::string& option) {
 struct MetricsServer::Source {
     prometheus::Counter *decoded, *classified, *dropped, *damaged, *reconnects;
     prometheus::Histogram* latency;
-    prometheus::Gauge* top1 = nullptr;
-    std::string top1Label;
+    // The current top-1 per region ("" = the whole frame): one series each, whose
+    // label changes with the prediction.
+    struct Top1 {
+        prometheus::Gauge* gauge = nullptr;
+        std::string label;
+    };
+    std::map<std::string, Top1> top1;
+    int64_t lastFrame = -1;  // latency once per frame, however many regions it has
     classify::SourceSummary last;
 };
 
@@ -116,16 +123,20 @@ MetricsServer::Source& MetricsServer::source(const std::string& name) {
 void MetricsServer::write(const classify::FrameResult& r) {
     std::lock_guard lock(mutex_);
     Source& s = source(r.source);
-    s.latency->Observe(r.latencyMs / 1000.0);
+    if (r.frame != s.lastFrame) s.latency->Observe(r.latencyMs / 1000.0);
+    s.lastFrame = r.frame;
     if (r.top.empty()) return;
     const auto& best = r.top.front();
-    if (!s.top1 || s.top1Label != best.label) {
-        // One series per source: the old label's series goes when the label changes.
-        if (s.top1) top1_->Remove(s.top1);
-        s.top1 = &top1_->Add({{"source", withoutCredentials(r.source)}, {"label", best.label}});
-        s.top1Label = best.label;
+    Source::Top1& t = s.top1[r.region];
+    if (!t.gauge || t.label != best.label) {
+        // One series per source and region: the old label's series goes when the label changes.
+        if (t.gauge) top1_->Remove(t.gauge);
+        prometheus::Labels labels{{"source", withoutCredentials(r.source)}, {"label", best.label}};
+        if (!r.region.empty()) labels["region"] = r.region;
+        t.gauge = &top1_->Add(labels);
+        t.label = best.label;
     }
-    s.top1->Set(best.prob);
+    t.gauge->Set(best.prob);
 }
 
 void MetricsServer::progress(const classify::RunSummary& soFar) {

@@ -195,24 +195,27 @@ void MqttPublisher::write(const classify::FrameResult& r) {
     const std::string topic = topicFor(r.source);
     enqueueFrame({topic + "/frame", classify::toJson(r), 0, false});
     if (r.top.empty()) return;
-    // State: only when the top-1 label changes (the first result is a change from nothing).
-    // With regions of interest the key becomes source + region.
+    // State: only when the top-1 label changes (the first result is a change from
+    // nothing), per source and region; a region's state is retained on its own
+    // topic, SOURCE/REGION/state (region names are topic-safe: [A-Za-z0-9_.-]).
     const auto& best = r.top.front();
     std::lock_guard lock(mutex_);
     if (closed_) return;
-    auto [it, first] = topLabel_.try_emplace(r.source, best.label);
+    auto [it, first] = topLabel_.try_emplace(r.source + '\n' + r.region, best.label);
     if (!first && it->second == best.label) return;
     const std::string previous = first ? "null" : classify::jsonEscape(it->second);
     it->second = best.label;
     std::string payload =
         "{\"label\":" + classify::jsonEscape(best.label) + ",\"index\":" + std::to_string(best.index) +
         ",\"prob\":" + num(best.prob) + ",\"since\":" + num(r.wallTime) + ",\"previous\":" + previous +
-        ",\"frame\":" + std::to_string(r.frame) + ",\"source\":" + classify::jsonEscape(r.source) + "}";
+        ",\"frame\":" + std::to_string(r.frame) + ",\"source\":" + classify::jsonEscape(r.source) +
+        (r.region.empty() ? std::string() : ",\"region\":" + classify::jsonEscape(r.region)) + "}";
     if (states_.size() >= std::max<size_t>(1, options_.queueLimit)) {
         states_.pop_front();
         ++counters_.dropped;
     }
-    states_.push_back(Message{topic + "/state", std::move(payload), 1, true});
+    const std::string stateTopic = topic + (r.region.empty() ? "" : "/" + r.region) + "/state";
+    states_.push_back(Message{stateTopic, std::move(payload), 1, true});
     wake_.notify_all();
 }
 

@@ -100,7 +100,7 @@ private:
     std::deque<Message> frames_;
     std::deque<Message> states_;
     std::optional<Message> stats_;                 // the newest only
-    std::map<std::string, std::string> topLabel_;  // per source: the label last published as state
+    std::map<std::string, std::string> topLabel_;  // per source + "\n" + region: the label last published as state
     MqttCounters counters_;
     int outstanding_ = 0;  // handed to libmosquitto, not yet written out
     bool everConnected_ = false, connectFailed_ = false, closing_ = false, closed_ = false;

@@ -272,6 +272,35 @@ TEST_CASE("publish: two processes, one broker: frames equal --json, state on top
     }
 }
 
+TEST_CASE("publish: regions: a frame record per region, a retained state per region", "[publish][mqtt]") {
+    Broker broker;
+    Subscriber sub(broker, "regions");
+    const std::string spec = "lavfi:testsrc2=size=64x64:rate=10:duration=2";
+    const std::string root = "resvk/r/lavfi_testsrc2_size_64x64_rate_10_duration_2";
+    Resvk r(broker.dir, "r",
+            cifar({"classify", spec, "--publish", broker.url(), "--instance", "r", "--roi", "left=0,0,0.5,1", "--roi",
+                   "right=0.5,0,0.5,1"}));
+    REQUIRE(r.finish() == 0);
+    std::this_thread::sleep_for(300ms);
+    INFO("stderr: " << slurp(r.err));
+    const auto frames = r.frames();
+    REQUIRE(frames.size() == 40);  // 20 frames x 2 regions
+    CHECK(sub.payloads(root + "/frame") == frames);
+    for (const char* region : {"left", "right"}) {
+        INFO("region " << region);
+        const std::string quoted = std::string("\"") + region + "\"";  // field() keeps JSON's quotes
+        std::string last;
+        for (const auto& f : frames)
+            if (field(f, "region") == quoted) last = top1(f);
+        const auto states = sub.payloads(root + "/" + region + "/state");
+        REQUIRE(!states.empty());
+        CHECK(field(states.back(), "region") == quoted);
+        REQUIRE(!last.empty());
+        CHECK(field(broker.retained(root + "/" + region + "/state"), "label") == last);
+    }
+    CHECK(sub.payloads(root + "/state").empty());  // no whole-frame state when regions are given
+}
+
 TEST_CASE("publish: kill -9 leaves the last will: available turns offline", "[publish][mqtt]") {
     Broker broker;
     Subscriber sub(broker, "will");
