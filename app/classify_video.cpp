@@ -140,26 +140,21 @@ int runClassifyVideo(const Args& args, const model::Model& model, const classify
             published.tick(pipeline);
             const auto& regions = *e.regions;
             const bool wholeFrame = regions.size() == 1 && regions[0].name.empty();
-            std::vector<std::vector<classify::RankedLabel>> ranked(regions.size());
-            for (size_t k = 0; k < regions.size(); ++k)
-                if (!regions[k].probs.empty())
-                    ranked[k] = classify::rankLabels(classify::topK(regions[k].probs, top), labels);
+            const auto results = video::frameResults(e, sources[e.frame.source]->info().spec, top, labels);
             if (!writers.empty()) {
                 if (wholeFrame) {
-                    writers[e.frame.source]->write(*e.frame.image, overlayLines(ranked[0]));
+                    writers[e.frame.source]->write(*e.frame.image, overlayLines(results[0].top));
                 } else {
                     std::vector<video::Box> boxes;
                     for (size_t k = 0; k < regions.size(); ++k) {
                         const auto& rect = regions[k].rect;
-                        boxes.push_back({rect.x, rect.y, rect.w, rect.h, regionLines(regions[k].name, ranked[k])});
+                        boxes.push_back({rect.x, rect.y, rect.w, rect.h, regionLines(regions[k].name, results[k].top)});
                     }
                     writers[e.frame.source]->write(*e.frame.image, {}, boxes);
                 }
             }
             if (!e.classified) return;
-            for (size_t k = 0; k < regions.size(); ++k) {
-                classify::FrameResult r = video::frameResult(e, sources[e.frame.source]->info().spec, ranked[k]);
-                r.region = regions[k].name;
+            for (const classify::FrameResult& r : results) {
                 if (sink)
                     sink->write(r);
                 else

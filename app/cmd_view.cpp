@@ -184,7 +184,9 @@ int runView(const Args& args) {
     if (published.active())
         options.tap = [&, top = options.settings.top](const video::FrameEvent& e) {
             published.tick(pipeline);
-            if (e.classified) published.write(video::frameResult(e, sources[e.frame.source]->info().spec, video::rankedTop(e, top, labels)));
+            if (e.classified)
+                for (const auto& r : video::frameResults(e, sources[e.frame.source]->info().spec, top, labels))
+                    published.write(r);
         };
     const auto& interrupted = installStopSignals();
     viewer::Viewer view(context, window, pipeline, sources, preprocess, labels, options);

@@ -19,4 +19,9 @@ std::vector<classify::RankedLabel> rankedTop(const FrameEvent& event, int top, c
 classify::FrameResult frameResult(const FrameEvent& event, const std::string& source,
                                   std::vector<classify::RankedLabel> top);
 
+// One record per region of the frame's source (one, region "", without --roi),
+// each with its region's top `top`: what classify prints and publishers send.
+std::vector<classify::FrameResult> frameResults(const FrameEvent& event, const std::string& source, int top,
+                                               const std::vector<std::string>& labels);
+
 }  // namespace resvk::video
