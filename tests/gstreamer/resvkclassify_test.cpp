@@ -250,6 +250,15 @@ TEST_CASE("resvkclassify: videotestsrc frames get a classification meta and a bu
     for (auto* m : keep) gst_message_unref(m);
 }
 
+// Pushes one buffer from the harness's source; the classification meta of what comes out.
+auto pushOne(Harness& h, int width, int height) {
+    REQUIRE(gst_harness_push_from_src(h.h) == GST_FLOW_OK);
+    GstBuffer* b = gst_harness_pull(h.h);
+    auto meta = metaOf(b, width, height);
+    gst_buffer_unref(b);
+    return meta;
+}
+
 TEST_CASE("resvkclassify: every pixel format it takes reads the same picture", "[gstreamer]") {
     // videoconvert reorders planes and bytes losslessly between formats of one
     // family, so each family must give the first format's probabilities: a
@@ -271,10 +280,7 @@ TEST_CASE("resvkclassify: every pixel format it takes reads the same picture", "
             Harness h(propertiesFor("top-k=10 model-instance-id=formats"),
                       "videotestsrc pattern=smpte ! video/x-raw,format=" + sourceOf.at(family[0]) +
                           ",width=80,height=60 ! videoconvert ! video/x-raw,format=" + format);
-            REQUIRE(gst_harness_push_from_src(h.h) == GST_FLOW_OK);
-            GstBuffer* b = gst_harness_pull(h.h);
-            auto meta = metaOf(b, 80, 60);
-            gst_buffer_unref(b);
+            auto meta = pushOne(h, 80, 60);
             REQUIRE(meta);
             checkSane(*meta, 10);
             std::vector<double> probs(10);
@@ -289,10 +295,7 @@ TEST_CASE("resvkclassify: every pixel format it takes reads the same picture", "
     // GRAY8: one plane, read as grey.
     Harness gray(propertiesFor("model-instance-id=formats"),
                  "videotestsrc pattern=smpte ! video/x-raw,format=GRAY8,width=80,height=60");
-    REQUIRE(gst_harness_push_from_src(gray.h) == GST_FLOW_OK);
-    GstBuffer* b = gst_harness_pull(gray.h);
-    auto meta = metaOf(b, 80, 60);
-    gst_buffer_unref(b);
+    auto meta = pushOne(gray, 80, 60);
     REQUIRE(meta);
     checkSane(*meta, 5);
 }
@@ -303,10 +306,7 @@ TEST_CASE("resvkclassify: precision=fp16 stores halves yet gives fp32's probabil
     for (int k = 0; k < 2; ++k) {
         Harness h(propertiesFor(std::string("top-k=10 precision=") + precisions[k]),
                   "videotestsrc pattern=smpte ! video/x-raw,format=I420,width=80,height=60");
-        REQUIRE(gst_harness_push_from_src(h.h) == GST_FLOW_OK);
-        GstBuffer* b = gst_harness_pull(h.h);
-        auto meta = metaOf(b, 80, 60);
-        gst_buffer_unref(b);
+        auto meta = pushOne(h, 80, 60);
         REQUIRE(meta);
         checkSane(*meta, 10);
         probs[k].assign(10, 0.0);
