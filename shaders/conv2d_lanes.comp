@@ -39,6 +39,8 @@ layout(binding = 2) uniform samplerBuffer weightTex;
 layout(binding = 3) uniform samplerBuffer biasTex;
 layout(binding = 4) uniform samplerBuffer residualTex;
 
+#include "conv_register_tile.glsl"
+
 void main() {
     const int outPlane = pc.outH * pc.outW;
     const int firstItem = WEIGHT_BATCHED != 0 ? int(gl_GlobalInvocationID.z) : 0;
@@ -50,21 +52,10 @@ void main() {
     if (p0 >= pixelsTotal) return;
 
     const int inPlane = pc.inH * pc.inW;
-    int base[PIXELS];  // texel index of (n, 0, iy0, ix0), may point outside when padded
+    int base[PIXELS];
     int iy0[PIXELS];
     int ix0[PIXELS];
-    for (int p = 0; p < PIXELS; ++p) {
-        // Pixels past the end repeat the last one: computed, never stored.
-        int q = min(p0 + p, pixelsTotal - 1);
-        int n = q / outPlane;
-        int r = q - n * outPlane;
-        n += firstItem;
-        int oy = r / pc.outW;
-        int ox = r - oy * pc.outW;
-        iy0[p] = oy * SH - pc.padTop;
-        ix0[p] = ox * SW - pc.padLeft;
-        base[p] = n * pc.inC4 * inPlane + iy0[p] * pc.inW + ix0[p];
-    }
+    pixelOrigins(p0, pixelsTotal, outPlane, firstItem, base, iy0, ix0);
 
     float acc[OC][PIXELS];
     for (int o = 0; o < OC; ++o)
@@ -101,21 +92,5 @@ void main() {
         }
     }
 
-    for (int t = 0; t < OC_TEXELS; ++t) {
-        const int co4 = co4First + t;
-        if (co4 >= pc.outC4) break;
-        vec4 bias = pc.hasBias != 0 ? texelFetch(biasTex, co4) : vec4(0.0);
-        for (int p = 0; p < PIXELS; ++p) {
-            int q = p0 + p;
-            if (q >= pixelsTotal) break;
-            int n = q / outPlane;
-            int r = q - n * outPlane;
-            n += firstItem;
-            int index = (n * pc.outC4 + co4) * outPlane + r;
-            vec4 v = vec4(acc[t * 4][p], acc[t * 4 + 1][p], acc[t * 4 + 2][p], acc[t * 4 + 3][p]) + bias;
-            if (pc.hasResidual != 0) v += texelFetch(residualTex, index);
-            if (pc.relu != 0) v = max(v, vec4(0.0));
-            outData[index] = store4(v);
-        }
-    }
+    storeTile(co4First, p0, pixelsTotal, outPlane, firstItem, acc);
 }
