@@ -156,7 +156,7 @@ int runBench(const Args& args) {
         j.endArray();
         if (profile) {
             j.key("profile").beginArray();
-            for (const auto& l : layers)
+            for (const auto& l : layers) {
                 j.beginObject()
                     .key("name")
                     .value(l.name)
@@ -172,6 +172,10 @@ int runBench(const Args& args) {
                     .value(layerGflops(l))
                     .key("kernel")
                     .value(l.kernel)
+                    .key("kernel_ms")
+                    .beginArray();
+                for (double t : l.kernelMs) j.value(t);
+                j.endArray()
                     .key("tile")
                     .value(l.tile)
                     .key("split")
@@ -179,6 +183,7 @@ int runBench(const Args& args) {
                     .key("precision")
                     .value(l.precision)
                     .endObject();
+            }
             j.endArray().key("profile_total_ms").value(profileTotal);
         }
         j.endObject();

@@ -45,7 +45,7 @@ shaders::ShaderId tileShader(const ConvTile& t) {
 
 }  // namespace
 
-ConvTile chooseConvTile(const Shape4& out, const Recorder& r) {
+ConvTile chooseConvTile(const Shape4& out, const Recorder& r, int weightSets) {
     const int64_t pixels = int64_t(out[0]) * out[2] * out[3];
     const int outC4 = channelTexels(out[1]);
     // Invocations a device needs in flight before bigger tiles pay off: a few
@@ -58,7 +58,9 @@ ConvTile chooseConvTile(const Shape4& out, const Recorder& r) {
     const ConvTile candidates[] = {{4, 4, false}, {2, 8, false}, {2, 4, false}, {1, 4, false}};
     for (ConvTile t : candidates) {
         if (t.outTexels > outC4) continue;
-        const int64_t invocations = ((pixels + t.pixels - 1) / t.pixels) * ((outC4 + t.outTexels - 1) / t.outTexels);
+        // Batched GEMMs (Winograd) run every weight set at once: they count too.
+        const int64_t invocations =
+            ((pixels + t.pixels - 1) / t.pixels) * ((outC4 + t.outTexels - 1) / t.outTexels) * weightSets;
         if (invocations < wanted) continue;
         t.subgroupWeights = sg > 0 && (t.outTexels * 4) % sg == 0 && t.outTexels > 1;
         return t;

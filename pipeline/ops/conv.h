@@ -32,7 +32,7 @@ struct ConvTile {
 // enough invocations to fill the device first, then the tile with the fewest
 // fetches per FMA that still keeps its accumulators in registers (64 floats;
 // more spill on lavapipe).
-ConvTile chooseConvTile(const Shape4& out, const Recorder& r);
+ConvTile chooseConvTile(const Shape4& out, const Recorder& r, int weightSets = 1);
 
 // ONNX weights [Cout, Cin/group, KH, KW] in the layout the chosen kernel reads.
 std::vector<float> packConvWeights(const std::vector<float>& weights, int outC, int inC, const ConvGeometry& g);

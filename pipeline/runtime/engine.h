@@ -23,6 +23,7 @@ struct LayerTiming {
     // the GPU convolution's block tile and K split ("-" / 1 for other kernels),
     // and the storage precision.
     std::string kernel;
+    std::vector<double> kernelMs;  // each dispatched kernel's GPU time, in the order of `kernel`
     std::string tile = "-";
     int split = 1;
     std::string precision = "fp32";

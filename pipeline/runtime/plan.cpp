@@ -467,7 +467,10 @@ std::vector<LayerTiming> Plan::profile() const {
         const auto& l = program_.layers[i];
         LayerTiming t{l.name, kindLabel(l), model::toString(program_.values[l.output].shape), 0.0, 0.0};
         t.precision = precision_ == vk::Precision::Fp16 ? "fp16" : "fp32";
-        for (size_t d = layerDispatches_[i].first; d < layerDispatches_[i].second && d < ms.size(); ++d) t.ms += ms[d];
+        for (size_t d = layerDispatches_[i].first; d < layerDispatches_[i].second && d < ms.size(); ++d) {
+            t.ms += ms[d];
+            t.kernelMs.push_back(ms[d]);
+        }
         const auto& shaders = stream_->recordedShaders();
         for (size_t d = layerDispatches_[i].first; d < layerDispatches_[i].second && d < shaders.size(); ++d)
             t.kernel += (t.kernel.empty() ? "" : "+") + std::string(shaders::name(shaders[d]));

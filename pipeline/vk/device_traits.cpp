@@ -120,7 +120,10 @@ DeviceTraits makeDeviceTraits(const DeviceFacts& facts, const TraitOverrides& ov
         t.sharedWeightsSubgroup = t.canPinSubgroupSize ? facts.subgroupSize : 0;
         t.winogradTile = 4;
         t.convTileInvocations = 256;  // a few SIMD rows per core
-        t.channelLanePixels = 64;     // 7x7 stages at batch 1, small Winograd GEMMs, classifiers
+        // Up to 32 pixels (fewer than a row of 4-pixel tiles): the small Winograd GEMMs
+        // of 14x14 and 7x7 stages, classifiers. 7x7 direct layers (49) are faster with
+        // pixels across lanes (bench/README.md, 2026-12-02).
+        t.channelLanePixels = 32;
     } else {
         t.workgroupWidth = 64;
         t.sharedWeightsSubgroup = 0;
@@ -133,6 +136,14 @@ DeviceTraits makeDeviceTraits(const DeviceFacts& facts, const TraitOverrides& ov
         if (value != "0" && value != "2" && value != "4")
             throw std::invalid_argument("RESVK_WINOGRAD: '" + value + "' is not 0, 2 or 4");
         t.winogradTile = std::stoi(value);
+    }
+    if (const char* env = std::getenv("RESVK_CHANNEL_LANE_PIXELS"); env && *env) {
+        char* end = nullptr;
+        const long value = std::strtol(env, &end, 10);
+        if (*end || value < 0)
+            throw std::invalid_argument(std::string("RESVK_CHANNEL_LANE_PIXELS: '") + env +
+                                        "' is not a pixel count (0 or more)");
+        t.channelLanePixels = value;
     }
     // fp16 where the hardware treats halves as first-class; a CPU's SIMD units
     // convert halves on every load and store, so there it costs more than it saves.
