@@ -91,16 +91,7 @@ void main() {
             for (int kx = 0; kx < KW; ++kx) {
                 const int tapOffset = planeOffset + ky * DH * pc.inW + kx * DW;
                 vec4 x[PIXELS];
-                for (int p = 0; p < PIXELS; ++p) {
-                    if (PADDED == 0) {
-                        x[p] = texelFetch(inTex, base[p] + tapOffset);
-                    } else {
-                        int iy = iy0[p] + ky * DH;
-                        int ix = ix0[p] + kx * DW;
-                        bool inside = iy >= 0 && iy < pc.inH && ix >= 0 && ix < pc.inW;
-                        x[p] = inside ? texelFetch(inTex, base[p] + tapOffset) : vec4(0.0);
-                    }
-                }
+                for (int p = 0; p < PIXELS; ++p) x[p] = tapInput(base[p], iy0[p], ix0[p], ky, kx, tapOffset);
                 const int wOffset = ci4 * taps + ky * KW + kx;
 #ifdef SUBGROUP_WEIGHTS
                 vec4 rows[ROWS_PER_LANE];

@@ -9,6 +9,13 @@
 // output channels. All lanes of a row read the same input texels and each its
 // own weight rows: PIXELS + 4*OC_TEXELS fetches per 16*OC_TEXELS*PIXELS FMAs.
 // Same weight layout, bindings and push constants as conv2d.comp.
+//
+// SUBGROUP_INPUTS: lane p fetches pixel p's input texel and the others receive
+// it with subgroupShuffle, 1 fetch per tap instead of PIXELS (on lavapipe a
+// fetch is a gather across the SIMD row, a shuffle a register permute). Needs
+// local size == subgroup size, PIXELS <= it, and a whole number of subgroups per
+// pixel block (channel groups a multiple of the subgroup size), so that every
+// lane of a subgroup works on the same pixels and reaches every shuffle.
 #include "conv_params.h"
 #include "precision.glsl"
 #include "tensor.glsl"
@@ -20,6 +27,11 @@
 #define PIXELS 8
 #endif
 #define OC (OC_TEXELS * 4)
+
+#ifdef SUBGROUP_INPUTS
+#extension GL_KHR_shader_subgroup_shuffle : require
+#extension GL_KHR_shader_subgroup_basic : require
+#endif
 
 layout(local_size_x_id = 0) in;
 layout(constant_id = 1) const int KH = 3;
@@ -52,10 +64,15 @@ void main() {
     if (p0 >= pixelsTotal) return;
 
     const int inPlane = pc.inH * pc.inW;
+#ifdef SUBGROUP_INPUTS
+    int base, iy0, ix0;  // this lane's pixel
+    pixelOrigin(p0 + int(gl_SubgroupInvocationID), pixelsTotal, outPlane, firstItem, base, iy0, ix0);
+#else
     int base[PIXELS];
     int iy0[PIXELS];
     int ix0[PIXELS];
     pixelOrigins(p0, pixelsTotal, outPlane, firstItem, base, iy0, ix0);
+#endif
 
     float acc[OC][PIXELS];
     for (int o = 0; o < OC; ++o)
@@ -73,16 +90,12 @@ void main() {
             for (int kx = 0; kx < KW; ++kx) {
                 const int tapOffset = planeOffset + ky * DH * pc.inW + kx * DW;
                 vec4 x[PIXELS];
-                for (int p = 0; p < PIXELS; ++p) {
-                    if (PADDED == 0) {
-                        x[p] = texelFetch(inTex, base[p] + tapOffset);
-                    } else {
-                        int iy = iy0[p] + ky * DH;
-                        int ix = ix0[p] + kx * DW;
-                        bool inside = iy >= 0 && iy < pc.inH && ix >= 0 && ix < pc.inW;
-                        x[p] = inside ? texelFetch(inTex, base[p] + tapOffset) : vec4(0.0);
-                    }
-                }
+#ifdef SUBGROUP_INPUTS
+                vec4 mine = tapInput(base, iy0, ix0, ky, kx, tapOffset);
+                for (int p = 0; p < PIXELS; ++p) x[p] = subgroupShuffle(mine, uint(p));
+#else
+                for (int p = 0; p < PIXELS; ++p) x[p] = tapInput(base[p], iy0[p], ix0[p], ky, kx, tapOffset);
+#endif
                 const int wOffset = ci4 * taps + ky * KW + kx;
                 for (int o = 0; o < OC; ++o) {
                     vec4 w = texelFetch(weightTex, weightBase[o] + wOffset);

@@ -27,6 +27,8 @@ resvk_shader(NAME display SOURCE shaders/display.comp)
 resvk_shader(NAME conv2d_lanes_o2p8 SOURCE shaders/conv2d_lanes.comp DEFINES OC_TEXELS=2 PIXELS=8 FP16)
 resvk_shader(NAME conv2d_lanes_o2p4 SOURCE shaders/conv2d_lanes.comp DEFINES OC_TEXELS=2 PIXELS=4 FP16)
 resvk_shader(NAME conv2d_lanes_o2p1 SOURCE shaders/conv2d_lanes.comp DEFINES OC_TEXELS=2 PIXELS=1 FP16)
+resvk_shader(NAME conv2d_lanes_sg_o2p8 SOURCE shaders/conv2d_lanes.comp DEFINES OC_TEXELS=2 PIXELS=8 SUBGROUP_INPUTS=1 FP16)
+resvk_shader(NAME conv2d_lanes_sg_o2p4 SOURCE shaders/conv2d_lanes.comp DEFINES OC_TEXELS=2 PIXELS=4 SUBGROUP_INPUTS=1 FP16)
 # The GPU profile's shared-memory tiled convolutions: block tile pixels x output
 # channels (BM x BN, one invocation per pixel); ops/conv_choice.cpp picks.
 resvk_shader(NAME conv_tiled_256x64 SOURCE shaders/conv_tiled.comp DEFINES BM=256 BN=64 FP16)

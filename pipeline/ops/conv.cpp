@@ -11,12 +11,16 @@ namespace {
 shaders::ShaderId tileShader(const ConvTile& t) {
     using shaders::ShaderId;
     if (t.channelLanes) {
-        switch (t.outTexels * 10 + t.pixels) {
-            case 28:
+        switch (t.outTexels * 1000 + t.pixels * 10 + (t.subgroupInputs ? 1 : 0)) {
+            case 2081:
+                return ShaderId::conv2d_lanes_sg_o2p8;
+            case 2041:
+                return ShaderId::conv2d_lanes_sg_o2p4;
+            case 2080:
                 return ShaderId::conv2d_lanes_o2p8;
-            case 24:
+            case 2040:
                 return ShaderId::conv2d_lanes_o2p4;
-            case 21:
+            case 2010:
                 return ShaderId::conv2d_lanes_o2p1;
             default:
                 throw std::logic_error("no channel-lane convolution kernel for this tile");
@@ -52,9 +56,14 @@ ConvTile chooseConvTile(const Shape4& out, const Recorder& r, int weightSets) {
     // SIMD rows per core on a CPU, tens of thousands of lanes on a GPU.
     const int64_t wanted = r.convTileInvocations;
     // Few pixels: output channels across lanes, as long as they fill a row.
-    if (pixels <= r.channelLanePixels && outC4 >= 2 * int64_t(r.localSize))
-        return ConvTile{2, pixels >= 8 ? 8 : pixels >= 4 ? 4 : 1, false, true};
     const int sg = static_cast<int>(r.sharedWeightsSubgroup);
+    if (pixels <= r.channelLanePixels && outC4 >= 2 * int64_t(r.localSize)) {
+        ConvTile t{2, pixels >= 8 ? 8 : pixels >= 4 ? 4 : 1, false, true};
+        // Shared inputs need whole subgroups per pixel block (and more than one pixel).
+        const int channelGroups = (outC4 + t.outTexels - 1) / t.outTexels;
+        t.subgroupInputs = sg > 0 && t.pixels > 1 && t.pixels <= sg && channelGroups % sg == 0;
+        return t;
+    }
     const ConvTile candidates[] = {{4, 4, false}, {2, 8, false}, {2, 4, false}, {1, 4, false}};
     for (ConvTile t : candidates) {
         if (t.outTexels > outC4) continue;
@@ -136,13 +145,15 @@ void recordConv(Recorder& r, const ConvGeometry& g, const ConvTile& tile, const 
     }
     const bool padded = g.padBegin[0] || g.padBegin[1] || g.padEnd[0] || g.padEnd[1];
     spec.push_back(padded ? 1 : 0);
-    spec.push_back(tile.subgroupWeights ? static_cast<int32_t>(r.sharedWeightsSubgroup) : 0);
+    const bool subgroupShared = tile.subgroupWeights || tile.subgroupInputs;
+    spec.push_back(subgroupShared ? static_cast<int32_t>(r.sharedWeightsSubgroup) : 0);
     spec.push_back(weightSets > 1 ? 1 : 0);
     // Batched GEMMs: each batch item (grid z) has its own weight set.
     const int64_t items = weightSets > 1 ? 1 : out[0];
     if (weightSets > 1) p.weightBatchStride = p.outC4 * 4 * p.inC4 * g.kernel[0] * g.kernel[1];
     vk::KernelKey key{tileShader(tile), spec, 4, sizeof p};
     if (tile.channelLanes) {
+        if (tile.subgroupInputs) key.requiredSubgroupSize = r.sharedWeightsSubgroup;
         const int64_t channelGroups = (p.outC4 + tile.outTexels - 1) / tile.outTexels;
         const int64_t pixelGroups = (items * out[2] * out[3] + tile.pixels - 1) / tile.pixels;
         auto grid = flatGrid(channelGroups * pixelGroups, r.localSize);

@@ -19,12 +19,14 @@ struct ConvGeometry {
 // Register tile of the implicit-GEMM kernel: output texels x pixels per invocation.
 // subgroupWeights: lanes fetch different weight rows and shuffle them (see conv2d.comp).
 // channelLanes: neighbouring lanes take neighbouring output channels of the same
-// pixels (conv2d_lanes.comp) instead of neighbouring pixels.
+// pixels (conv2d_lanes.comp) instead of neighbouring pixels; subgroupInputs: their
+// lanes fetch different pixels' inputs and shuffle them (see conv2d_lanes.comp).
 struct ConvTile {
     int outTexels = 2;
     int pixels = 4;
     bool subgroupWeights = false;
     bool channelLanes = false;
+    bool subgroupInputs = false;
 };
 
 // Picks the tile for a layer on a device: output channels across lanes when the

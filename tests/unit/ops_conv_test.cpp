@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <set>
 
 #include "ops/winograd.h"
 #include "reference/op_harness.h"
@@ -131,12 +132,19 @@ const ConvCase kConvCases[] = {
     {1, 16, 8, 11, 16, 3, 3, 1, 1, 0, 0, 0, 0, 1, 1, 1, false, false, false},  // Winograd, no padding
     {1, 17, 6, 6, 18, 3, 3, 1, 1, 2, 0, 1, 2, 1, 1, 1, true, false, false},    // Winograd, asymmetric pads
     {1, 70, 9, 9, 66, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true, true, true},      // Winograd, GEMM in channel lanes
-    // <= 64 output pixels and >= 64 output channels on CPU devices: output channels
-    // across lanes (conv2d_lanes.comp), 8, 4 and 1 pixels per invocation.
+    // <= 32 output pixels and >= 64 output channels on CPU devices: output channels
+    // across lanes (conv2d_lanes.comp), 8, 4 and 1 pixels per invocation; with a
+    // multiple of 64 output channels the lanes share the inputs (SUBGROUP_INPUTS).
     {1, 13, 7, 7, 70, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, true, false, true},     // channel lanes, stride 2
-    {2, 9, 5, 5, 67, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, false, true, false},     // channel lanes, 1x1, batch 2
+    {2, 9, 4, 4, 67, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, false, true, false},     // channel lanes, 1x1, batch 2
     {1, 21, 4, 3, 65, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, true, true, true},      // channel lanes, 4 pixels
-    {1, 6, 9, 9, 64, 7, 7, 4, 4, 3, 3, 2, 2, 1, 1, 1, true, false, false},     // channel lanes, 7x7/4, 3 pixels
+    {1, 6, 9, 9, 64, 7, 7, 4, 4, 3, 3, 2, 2, 1, 1, 1, true, false, false},     // channel lanes, 7x7/4, 4 pixels
+    {1, 9, 3, 3, 64, 3, 3, 1, 1, 0, 0, 0, 0, 1, 1, 1, true, false, true},      // channel lanes, 1 pixel
+    {1, 13, 7, 7, 128, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, true, true, true},     // shared inputs, 16 pixels
+    {1, 10, 5, 3, 64, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, false, false, true},    // shared inputs, 6 pixels
+    {1, 20, 7, 7, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true, true, false},     // Winograd GEMM, shared inputs
+    // 49 output pixels: pixels across lanes again, weights shared (conv2d_sg_*).
+    {1, 30, 13, 13, 64, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, true, false, true},   // 7x7 output, stride 2
 };
 
 }  // namespace
@@ -151,6 +159,29 @@ TEST_CASE("Conv matches the naive reference", "[ops][conv]") {
             const Tensor got = runOnGpu(std::move(b.program), b.inputs);
             expectClose(got, b.expected, convTolerance(b.k), b.slack.empty() ? nullptr : &b.slack);
         }
+    }
+}
+
+TEST_CASE("the conv cases reach every register-tile kernel the device picks from", "[ops][conv]") {
+    // The cases above are only worth their names if the chooser sends them to
+    // these kernels; a new threshold must not leave one of them untested.
+    std::set<std::string> ran;
+    uint32_t seed = 100;
+    for (const ConvCase& c : kConvCases) {
+        runtime::Plan plan(gpuContext(), gpuKernels(), build(c, seed += 10).program);
+        for (const auto& name : plan.kernelNames()) ran.insert(name);
+    }
+    const vk::DeviceTraits& t = gpuContext().traits();
+    std::vector<std::string> want;
+    if (t.profile == vk::DeviceProfile::Cpu) {
+        want = {"conv2d_lanes_o2p8", "conv2d_lanes_o2p4", "conv2d_lanes_o2p1"};
+        if (t.winogradTile) want.push_back(t.winogradTile == 4 ? "winograd4_input" : "winograd_input");
+        if (t.sharedWeightsSubgroup)
+            want.insert(want.end(), {"conv2d_sg_o4p4", "conv2d_lanes_sg_o2p8", "conv2d_lanes_sg_o2p4"});
+    }
+    for (const auto& name : want) {
+        INFO(name);
+        CHECK((ran.count(name) || ran.count(name + "_fp16")));
     }
 }
 
