@@ -54,6 +54,10 @@ int winogradTile(const ConvGeometry& g, const Shape4& in, const Shape4& out, int
     const double pixels = double(out[2]) * out[3];
     const double f4 = 36.0 * tilesOf({1, 1, out[2], out[3]}, 4) / pixels;
     const double f2 = 16.0 * tilesOf({1, 1, out[2], out[3]}, 2) / pixels;
+    // A GEMM over fewer than 8 tiles (7x7 at batch 1: 4) uses each weight only a
+    // few times: fetching F(4x4)'s 36 weight sets then costs more than F(2x2)'s
+    // 16, although F(2x2) multiplies 1.8x more (bench/README.md, 2026-12-02).
+    if (tilesOf(out, 4) < 8) return 2;
     return f4 < f2 ? 4 : 2;
 }
 
