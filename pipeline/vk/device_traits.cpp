@@ -120,10 +120,11 @@ DeviceTraits makeDeviceTraits(const DeviceFacts& facts, const TraitOverrides& ov
         t.sharedWeightsSubgroup = t.canPinSubgroupSize ? facts.subgroupSize : 0;
         t.winogradTile = 4;
         t.convTileInvocations = 256;  // a few SIMD rows per core
-        // Up to 32 pixels (fewer than a row of 4-pixel tiles): the small Winograd GEMMs
-        // of 14x14 and 7x7 stages, classifiers. 7x7 direct layers (49) are faster with
-        // pixels across lanes (bench/README.md, 2026-12-02).
-        t.channelLanePixels = 32;
+        // Layers too small to fill one SIMD row with 4-pixel tiles (up to 28 pixels
+        // for 8 lanes): classifiers, the Winograd GEMMs of 14x14 and 7x7 stages at
+        // batch 1. 7x7 direct layers (49) and 7x7 Winograd GEMMs at batch 8 (32
+        // tiles) are faster with pixels across lanes (bench/README.md, 2026-12-02).
+        t.channelLanePixels = 4 * (int64_t(t.workgroupWidth) - 1);
     } else {
         t.workgroupWidth = 64;
         t.sharedWeightsSubgroup = 0;

@@ -132,11 +132,11 @@ const ConvCase kConvCases[] = {
     {1, 16, 8, 11, 16, 3, 3, 1, 1, 0, 0, 0, 0, 1, 1, 1, false, false, false},  // Winograd, no padding
     {1, 17, 6, 6, 18, 3, 3, 1, 1, 2, 0, 1, 2, 1, 1, 1, true, false, false},    // Winograd, asymmetric pads
     {1, 70, 9, 9, 66, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true, true, true},      // Winograd, GEMM in channel lanes
-    // <= 32 output pixels and >= 64 output channels on CPU devices: output channels
+    // <= 28 output pixels and >= 64 output channels on CPU devices: output channels
     // across lanes (conv2d_lanes.comp), 8, 4 and 1 pixels per invocation; with a
     // multiple of 64 output channels the lanes share the inputs (SUBGROUP_INPUTS).
     {1, 13, 7, 7, 70, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, true, false, true},     // channel lanes, stride 2
-    {2, 9, 4, 4, 67, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, false, true, false},     // channel lanes, 1x1, batch 2
+    {2, 9, 3, 4, 67, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, false, true, false},     // channel lanes, 1x1, batch 2
     {1, 21, 4, 3, 65, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, true, true, true},      // channel lanes, 4 pixels
     {1, 6, 9, 9, 64, 7, 7, 4, 4, 3, 3, 2, 2, 1, 1, 1, true, false, false},     // channel lanes, 7x7/4, 4 pixels
     {1, 9, 3, 3, 64, 3, 3, 1, 1, 0, 0, 0, 0, 1, 1, 1, true, false, true},      // channel lanes, 1 pixel
