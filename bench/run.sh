@@ -16,6 +16,8 @@
 #   --frames N         pipeline: timed frames per source (default 10)
 #   --only WHAT        inference | pipeline (default: both)
 #   --no-ort           skip the ONNX Runtime column
+#   --before PATH      also run another resvk binary (a build of an earlier commit)
+#                      right after resvk on every row: "before" columns and after/before
 # ONNX Runtime 1.20.1 (npm onnxruntime-node) is installed on first use into
 # ${RESVK_BENCH_CACHE:-~/.cache/resvk-bench}/ort with `npm install --ignore-scripts`:
 # a baseline only, never a dependency of resvk.
@@ -24,7 +26,7 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 SHARED=${RESVK_SHARED:-$ROOT/../shared}
 RESVK=$ROOT/build/resvk
-BUILD=1 ITERS=5 ITERS_LARGE=3 FRAMES=10 ONLY=all ORT=1
+BUILD=1 ITERS=5 ITERS_LARGE=3 FRAMES=10 ONLY=all ORT=1 BEFORE=
 while [ $# -gt 0 ]; do
     case "$1" in
         --no-build) BUILD=0 ;;
@@ -34,7 +36,8 @@ while [ $# -gt 0 ]; do
         --frames) FRAMES=$2; shift ;;
         --only) ONLY=$2; shift ;;
         --no-ort) ORT=0 ;;
-        -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
+        --before) BEFORE=$(realpath "$2"); shift ;;
+        -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
         *) echo "bench/run.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
     esac
     shift
@@ -51,6 +54,7 @@ if [ "$BUILD" = 1 ]; then
     scripts/build.sh >&2
 fi
 [ -x "$RESVK" ] || { echo "bench/run.sh: no resvk binary at $RESVK" >&2; exit 1; }
+[ -z "$BEFORE" ] || [ -x "$BEFORE" ] || { echo "bench/run.sh: --before: no resvk binary at $BEFORE" >&2; exit 1; }
 
 TORCH=1
 if ! "$PY" -c 'import torch' 2>/dev/null; then
@@ -85,6 +89,7 @@ echo "== machine" >&2
     echo "os: $(. /etc/os-release; echo "$PRETTY_NAME")"
     echo "resvk: $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet 2>/dev/null || echo '+dirty')"
     echo "devices:"; "$RESVK" devices | sed 's/^/  /'
+    [ -n "$BEFORE" ] && echo "before: $BEFORE ($("$BEFORE" --version 2>/dev/null | head -1))"
     [ "$TORCH" = 1 ] && echo "torch: $("$PY" -c 'import torch; print(torch.__version__)')"
     [ "$ORT" = 1 ] && echo "onnxruntime: 1.20.1 (npm onnxruntime-node, CPU, 2 intra-op threads), node $(node --version)"
     echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -106,6 +111,11 @@ if [ "$ONLY" != pipeline ]; then
             echo "== inference $name batch $batch: resvk ($iters runs)" >&2
             "$RESVK" bench --model "$model" --batch "$batch" --iters "$iters" --warmup 1 --json \
                 | record "{\"kind\":\"inference\",\"engine\":\"resvk\",\"net\":\"$name\"}"
+            if [ -n "$BEFORE" ]; then
+                echo "== inference $name batch $batch: resvk before ($iters runs)" >&2
+                "$BEFORE" bench --model "$model" --batch "$batch" --iters "$iters" --warmup 1 --json \
+                    | record "{\"kind\":\"inference\",\"engine\":\"resvk_before\",\"net\":\"$name\"}"
+            fi
             if [ "$TORCH" = 1 ]; then
                 echo "== inference $name batch $batch: PyTorch ($iters runs)" >&2
                 "$PY" bench/pytorch_baseline.py --model $name --batch "$batch" --iters "$iters" --warmup 1 \
@@ -132,7 +142,12 @@ if [ "$ONLY" != inference ]; then
             srcs=(); for _ in $(seq "$n"); do srcs+=("$CLIP"); done
             echo "== pipeline $name, $n source(s), $FRAMES frames per source" >&2
             "$RESVK" bench --source "${srcs[@]}" --model "$model" --frames "$FRAMES" --iters 6 --warmup 1 --json \
-                | record "{\"kind\":\"pipeline\",\"net\":\"$name\"}"
+                | record "{\"kind\":\"pipeline\",\"engine\":\"resvk\",\"net\":\"$name\"}"
+            if [ -n "$BEFORE" ]; then
+                echo "== pipeline $name, $n source(s): resvk before" >&2
+                "$BEFORE" bench --source "${srcs[@]}" --model "$model" --frames "$FRAMES" --iters 6 --warmup 1 --json \
+                    | record "{\"kind\":\"pipeline\",\"engine\":\"resvk_before\",\"net\":\"$name\"}"
+            fi
         done
     done
 fi
