@@ -18,6 +18,7 @@
 #include "classify/labels.h"
 #include "classify/preprocess.h"
 #include "classify/topk.h"
+#include "support/test_paths.h"
 #include "video/image_decoder.h"
 
 namespace fs = std::filesystem;
@@ -25,16 +26,8 @@ using namespace resvk;
 
 namespace {
 
-// shared/ sits next to the project root; RESVK_SHARED_DIR overrides it.
-fs::path sharedDir() {
-    if (const char* env = std::getenv("RESVK_SHARED_DIR")) return env;
-    return fs::path(__FILE__).parent_path().parent_path().parent_path().parent_path() / "shared";
-}
-
 fs::path sharedFile(const std::string& relative) {
-    const fs::path path = sharedDir() / relative;
-    if (!fs::exists(path)) FAIL("missing shared test data: " << path.string());
-    return path;
+    return test::sharedPath(relative);
 }
 
 // Just enough of onnx.TensorProto to read a reference input: dims (field 1, varint

@@ -12,6 +12,7 @@
 
 #include <unistd.h>
 
+#include "support/test_paths.h"
 #include "video/image_decoder.h"
 
 namespace fs = std::filesystem;
@@ -21,15 +22,8 @@ using resvk::video::RgbImage;
 
 namespace {
 
-fs::path sharedDir() {
-    if (const char* env = std::getenv("RESVK_SHARED_DIR")) return env;
-    return fs::path(__FILE__).parent_path().parent_path().parent_path().parent_path() / "shared";
-}
-
 fs::path media(const std::string& name) {
-    const fs::path path = sharedDir() / "media" / name;
-    if (!fs::exists(path)) FAIL("missing shared test data: " << path.string());
-    return path;
+    return resvk::test::sharedPath("media/" + name);
 }
 
 struct TempDir {
