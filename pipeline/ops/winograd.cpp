@@ -57,7 +57,8 @@ int winogradTile(const ConvGeometry& g, const Shape4& in, const Shape4& out, int
     // A GEMM over fewer than 8 tiles (7x7 at batch 1: 4) uses each weight only a
     // few times: fetching F(4x4)'s 36 weight sets then costs more than F(2x2)'s
     // 16, although F(2x2) multiplies 1.8x more (bench/README.md, 2026-12-02).
-    if (tilesOf(out, 4) < 8) return 2;
+    // Counted per image, so that a picture gets the same numbers in any batch.
+    if (tilesOf({1, out[1], out[2], out[3]}, 4) < 8) return 2;
     return f4 < f2 ? 4 : 2;
 }
 
