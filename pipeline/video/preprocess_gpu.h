@@ -23,6 +23,7 @@ extern "C" {
 #include "ops/tensor.h"
 #include "preprocess_params.h"
 #include "video/picture.h"
+#include "video/preprocess_table.h"
 #include "vk/buffer.h"
 #include "vk/command_stream.h"
 #include "vk/context.h"
@@ -32,11 +33,6 @@ struct SwsContext;
 
 namespace resvk::video {
 
-// The YUV -> RGB conversion a frame asks for (exposed for tests and --verbose).
-struct ColourInfo {
-    ColourMatrix matrix = ColourMatrix::Bt601;
-    bool fullRange = false;
-};
 // frame.colorspace / color_range; unspecified matrix: BT.601 below 720 lines,
 // BT.709 from 720 up; YUVJ formats and AVCOL_RANGE_JPEG are full range.
 ColourInfo colourInfoOf(const AVFrame& frame);
