@@ -151,6 +151,9 @@ ColourInfo colourInfoOf(const AVFrame& frame) {
 
 struct GpuPreprocessor::Slot {
     vk::Buffer planes, table;
+    // Pass 1's horizontally resized rows (GPU only), per region from its offset.
+    vk::Buffer rows;
+    std::vector<VkDeviceSize> rowOffsets;
     // The staging memory path: planes then table, written by upload() and copied
     // into planes/table by the recorded stream (recordUpload), never by a submit of its own.
     vk::Buffer staging;
@@ -306,8 +309,23 @@ void GpuPreprocessor::uploadLayout(Slot& s, const AVFrame& frame, int formatValu
     std::vector<shaders::PreprocessParams> perRect;
     buildPreprocessTable(options_, rgb, gray, colour, p, rects, t, perRect);
     p = perRect[0];
-    if (t.size() / 4 > context_.properties().limits.maxTexelBufferElements)
+    const auto& limits = context_.properties().limits;
+    if (t.size() / 4 > limits.maxTexelBufferElements)
         throw std::runtime_error("too many regions for one preprocessing table");
+    // Each rectangle's intermediate rows at their own offset: rectangles of one
+    // upload then share no memory, and their passes need no barrier between them.
+    const VkDeviceSize align = std::max<VkDeviceSize>(
+        {16, limits.minStorageBufferOffsetAlignment, limits.minTexelBufferOffsetAlignment});
+    std::vector<VkDeviceSize> rowOffsets;
+    VkDeviceSize rowBytes = 0;
+    for (const auto& q : perRect) {
+        const int64_t texels = int64_t(q.rowsCount) * q.outWidth;
+        if (texels > limits.maxTexelBufferElements || uint64_t(texels) * 16 > limits.maxStorageBufferRange)
+            throw std::runtime_error("a video frame region too tall for the preprocessing intermediate (" +
+                                     std::to_string(q.rowsCount) + " rows)");
+        rowOffsets.push_back(rowBytes);
+        rowBytes += (VkDeviceSize(texels) * 16 + align - 1) / align * align;
+    }
 
     // Buffers grow only; a new one invalidates recorded streams.
     const size_t tableBytes = t.size() * sizeof(float);
@@ -319,6 +337,11 @@ void GpuPreprocessor::uploadLayout(Slot& s, const AVFrame& frame, int formatValu
         s.table = vk::Buffer(context_, tableBytes, vk::Buffer::Kind::Compute);
         s.stale = true;
     }
+    if (s.rows.size() < rowBytes) {
+        s.rows = vk::Buffer(context_, rowBytes, vk::Buffer::Kind::Compute);
+        s.stale = true;
+    }
+    s.rowOffsets = std::move(rowOffsets);
     if (perRect.size() != s.regions.size() ||
         std::memcmp(perRect.data(), s.regions.data(), perRect.size() * sizeof p) != 0)
         s.stale = true;
@@ -367,13 +390,16 @@ void GpuPreprocessor::record(ops::Recorder& r, int slot, const ops::Tensor& dst,
     } else {
         p.dstBase = static_cast<int>(pixels * batchIndex);
     }
-    const std::vector<vk::TexelInput> inputs = {
-        {s.planes.slice(0, s.planes.size()), kPlaneFormat},
-        {s.table.slice(0, s.table.size()), VK_FORMAT_R32G32B32A32_SFLOAT},
-    };
+    const VkDeviceSize rowBytes = VkDeviceSize(p.rowsCount) * p.outWidth * 16;
+    const vk::BufferSlice rows = s.rows.slice(s.rowOffsets[size_t(region)], rowBytes);
+    const vk::BufferSlice table = s.table.slice(0, s.table.size());
     recordUpload(r.stream, slot);
-    vk::KernelKey key{r.kernel(shaders::ShaderId::preprocess), {static_cast<int32_t>(r.localSize)}, 2, sizeof p};
-    r.stream.dispatch(key, out, inputs, &p, ops::flatGrid(pixels, r.localSize));
+    // Pass 1 writes fp32 rows whatever the network's precision: its own kernel, no fp16 twin.
+    const vk::KernelKey rowsKey{shaders::ShaderId::preprocess_rows, {static_cast<int32_t>(r.localSize)}, 2, sizeof p};
+    const std::vector<vk::TexelInput> frameInputs = {{s.planes.slice(0, s.planes.size()), kPlaneFormat}, {table}};
+    r.stream.dispatch(rowsKey, rows, frameInputs, &p, ops::flatGrid(int64_t(p.rowsCount) * p.outWidth, r.localSize));
+    const vk::KernelKey key{r.kernel(shaders::ShaderId::preprocess), {static_cast<int32_t>(r.localSize)}, 2, sizeof p};
+    r.stream.dispatch(key, out, std::vector<vk::BufferSlice>{rows, table}, &p, ops::flatGrid(pixels, r.localSize));
     s.recorded = true;
     s.stale = false;
 }

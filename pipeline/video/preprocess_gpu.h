@@ -1,8 +1,9 @@
 #pragma once
 // GPU preprocessing of decoded video frames: the frame's raw 8-bit planes are
-// copied (memcpy only) into a slot's buffer, and one compute kernel converts,
-// resizes, crops and normalises them straight into a batch item of the network's
-// input tensor. It gives the same tensor as classify::preprocess on the RGB
+// copied (memcpy only) into a slot's buffer, and two compute passes convert,
+// resize, crop and normalise them straight into a batch item of the network's
+// input tensor (colour + horizontal resize into an intermediate, then vertical
+// resize + normalisation; the resize is separable). It gives the same tensor as classify::preprocess on the RGB
 // picture libswscale would make of the frame (within rounding noise).
 //
 // Slots let several frames be in flight: upload() into slot k while the GPU reads
@@ -63,7 +64,7 @@ public:
     // read by the GPU in its own layout.
     void upload(const PictureView& picture, int slot);
 
-    // Records the kernel that writes batch item `batchIndex` of `dst` (pack4,
+    // Records the two passes that write batch item `batchIndex` of `dst` (pack4,
     // N x 3 x inputHeight x inputWidth) from region `region` of the slot's
     // current upload (after recordUpload for it).
     void record(ops::Recorder& r, int slot, const ops::Tensor& dst, int batchIndex, int region = 0);

@@ -152,8 +152,20 @@ void buildPreprocessTable(const classify::PreprocessOptions& options, bool rgb, 
         q.xHeaders = PREPROCESS_X_HEADERS + headersPerRect * static_cast<int>(k);
         q.yHeaders = q.xHeaders + options.inputWidth;
         const Geometry g = geometryFor(options, r.w, r.h);
+        const Axis rows = makeAxis(r.h, g.resizedH, options.inputHeight, g.top);
         appendAxis(makeAxis(r.w, g.resizedW, options.inputWidth, g.left), q.xHeaders);
-        appendAxis(makeAxis(r.h, g.resizedH, options.inputHeight, g.top), q.yHeaders);
+        appendAxis(rows, q.yHeaders);
+        // The horizontal pass runs only over the rows some vertical tap reads
+        // (with a crop, ~7/8 of the rectangle's height); at least one, so that
+        // a rectangle whose crop is all padding still has a pass to record.
+        int first = r.h, end = 0;
+        for (size_t o = 0; o < rows.first.size(); ++o)
+            if (rows.count[o] > 0) {
+                first = std::min(first, rows.first[o]);
+                end = std::max(end, rows.first[o] + rows.count[o]);
+            }
+        q.rowsFirst = end > first ? first : 0;
+        q.rowsCount = end > first ? end - first : 1;
         regions.push_back(q);
     }
 }

@@ -3,7 +3,7 @@
 // matrix, the normalisation and, per source rectangle, PIL's antialiased
 // bilinear resize + centre crop as per-axis taps with normalised weights (the
 // same ones classify/preprocess.cpp uses), laid out as the RGBA32F table that
-// preprocess.comp reads (layout in preprocess_params.h).
+// preprocess_rows.comp and preprocess.comp read (layout in preprocess_params.h).
 // Plain arithmetic, no Vulkan: the caller uploads the texels.
 #include <vector>
 
@@ -21,8 +21,8 @@ struct ColourInfo {
 };
 
 // Fills `texels` (RGBA32F, 4 floats each) and `regions` (per rectangle: `frame`,
-// the frame's layout push constants, completed with the rectangle's corner and
-// its table headers). `rgb` / `gray`:
+// the frame's layout push constants, completed with the rectangle's corner, its
+// table headers and the source rows its vertical taps read). `rgb` / `gray`:
 // the components are R,G,B or luma only (identity matrix rows, no YUV
 // conversion). Each rectangle is resized and cropped as if it were the whole
 // picture; none = the whole frame.

@@ -38,20 +38,30 @@ TEST_CASE("GPU preprocessing time of a 720p frame", "[.][preprocess-timing]") {
     pre.record(r, 0, {buffer.slice(0, buffer.size()), shape}, 0);
     stream.submitAndWait();  // warm-up: pipeline creation, first touch of the buffers
 
+    // Per dispatch and in all, over 20 submissions: min and median.
+    std::vector<std::vector<double>> perDispatch(stream.dispatchCount());
     std::vector<double> gpuMs, wallMs;
     for (int i = 0; i < 20; ++i) {
         const auto t0 = std::chrono::steady_clock::now();
         stream.submitAndWait();
         wallMs.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
-        const auto perDispatch = stream.dispatchMilliseconds();
-        double sum = 0;
-        for (double ms : perDispatch) sum += ms;
-        gpuMs.push_back(sum);
+        const auto ms = stream.dispatchMilliseconds();
+        REQUIRE(ms.size() == perDispatch.size());
+        gpuMs.push_back(0.0);
+        for (size_t d = 0; d < ms.size(); ++d) {
+            perDispatch[d].push_back(ms[d]);
+            gpuMs.back() += ms[d];
+        }
     }
     auto minMedian = [](std::vector<double> v) {
         std::sort(v.begin(), v.end());
         return std::pair{v.front(), v[v.size() / 2]};
     };
+    for (size_t d = 0; d < perDispatch.size(); ++d) {
+        const auto [lo, mid] = minMedian(perDispatch[d]);
+        WARN("dispatch " << d << " (" << shaders::name(stream.recordedShaders()[d]) << "): GPU min " << lo
+                         << " ms, median " << mid << " ms");
+    }
     const auto [gpuMin, gpuMedian] = minMedian(gpuMs);
     const auto [wallMin, wallMedian] = minMedian(wallMs);
     WARN("720p yuv420p -> 224 crop, " << stream.dispatchCount() << " dispatch(es): GPU min " << gpuMin
