@@ -3,6 +3,7 @@
 // classify::preprocess must give the same tensor within rounding noise.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <string>
@@ -416,5 +417,63 @@ TEST_CASE("the two passes meet where they should: odd regions of a non-square fr
             CHECK(e.mean < 0.02);
             CHECK(e.max < 0.05);
         }
+    }
+}
+
+TEST_CASE("subsampled chroma: the same picture as its chroma upsampled on the host, to rounding", "[video][preprocess]") {
+    // A yuv420p frame whose chroma samples are multiples of 16: its bilinear
+    // upsampling (weights 1/4, 3/4 per axis, centred siting, edges clamped) is
+    // then made of whole bytes, so the yuv444p frame holding it is exact, and the
+    // kernel's own upsampling must give the same tensor to float rounding (the
+    // comparison against libswscale has to allow for its different upsampling).
+    // Random chroma (saturated edges everywhere), odd sizes and rectangles at
+    // odd corners put every chroma phase and clamp at the edges to work.
+    const int w = 202, h = 118;
+    video::FramePtr f420(av_frame_alloc()), f444(av_frame_alloc());
+    f420->format = AV_PIX_FMT_YUV420P;
+    f444->format = AV_PIX_FMT_YUV444P;
+    for (AVFrame* f : {f420.get(), f444.get()}) {
+        f->width = w;
+        f->height = h;
+        REQUIRE(av_frame_get_buffer(f, 0) == 0);
+    }
+    const int cw = (w + 1) / 2, ch = (h + 1) / 2;
+    uint32_t seed = 12345;
+    auto next = [&seed] { return (seed = seed * 1664525u + 1013904223u) >> 24; };
+    for (int y = 0; y < h; ++y)
+        for (int x = 0; x < w; ++x)
+            f420->data[0][y * f420->linesize[0] + x] = f444->data[0][y * f444->linesize[0] + x] =
+                static_cast<uint8_t>(16 + next() % 220);
+    for (int p = 1; p < 3; ++p)
+        for (int y = 0; y < ch; ++y)
+            for (int x = 0; x < cw; ++x) f420->data[p][y * f420->linesize[p] + x] = static_cast<uint8_t>(next() & 0xf0);
+    // Chroma sample k sits at luma coordinate 2k + 1 (the centre of the pair it covers).
+    auto tap = [](int luma, int size, int& lo, int& hi) {
+        const double f = (luma + 0.5 - 1.0) / 2.0, f0 = std::floor(f);
+        lo = std::clamp(static_cast<int>(f0), 0, size - 1);
+        hi = std::clamp(static_cast<int>(f0) + 1, 0, size - 1);
+        return f - f0;
+    };
+    for (int p = 1; p < 3; ++p)
+        for (int y = 0; y < h; ++y)
+            for (int x = 0; x < w; ++x) {
+                int x0, x1, y0, y1;
+                const double ax = tap(x, cw, x0, x1), ay = tap(y, ch, y0, y1);
+                auto at = [&](int cx, int cy) { return double(f420->data[p][cy * f420->linesize[p] + cx]); };
+                const double top = at(x0, y0) + (at(x1, y0) - at(x0, y0)) * ax;
+                const double bottom = at(x0, y1) + (at(x1, y1) - at(x0, y1)) * ax;
+                const double v = top + (bottom - top) * ay;
+                REQUIRE(v == std::round(v));
+                f444->data[p][y * f444->linesize[p] + x] = static_cast<uint8_t>(v);
+            }
+    const std::vector<classify::PixelRect> rects = {{0, 0, w, h}, {13, 7, 101, 77}, {w - 51, h - 33, 51, 33}};
+    auto& ctx = reference::gpuContext();
+    for (const auto& o : {crop224(), tiny32()}) {
+        video::GpuPreprocessor pre(ctx, reference::gpuKernels(), o, 1);
+        const auto subsampled = gpuRegions(pre, *f420, rects);
+        const auto full = gpuRegions(pre, *f444, rects);
+        const Diff e = compare(subsampled.data(), full.data(), full.size());
+        INFO(o.inputWidth << (o.centerCrop ? " crop" : " no crop") << ": mean abs " << e.mean << ", max " << e.max);
+        CHECK(e.max < 1e-4);
     }
 }
