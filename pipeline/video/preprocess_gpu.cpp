@@ -314,8 +314,8 @@ void GpuPreprocessor::uploadLayout(Slot& s, const AVFrame& frame, int formatValu
         throw std::runtime_error("too many regions for one preprocessing table");
     // Each rectangle's intermediate rows at their own offset: rectangles of one
     // upload then share no memory, and their passes need no barrier between them.
-    const VkDeviceSize align = std::max<VkDeviceSize>(
-        {16, limits.minStorageBufferOffsetAlignment, limits.minTexelBufferOffsetAlignment});
+    const VkDeviceSize align =
+        std::max<VkDeviceSize>({16, limits.minStorageBufferOffsetAlignment, limits.minTexelBufferOffsetAlignment});
     std::vector<VkDeviceSize> rowOffsets;
     VkDeviceSize rowBytes = 0;
     for (const auto& q : perRect) {
@@ -396,8 +396,9 @@ void GpuPreprocessor::record(ops::Recorder& r, int slot, const ops::Tensor& dst,
     recordUpload(r.stream, slot);
     // Pass 1 writes fp32 rows whatever the network's precision: its own kernel, no fp16 twin.
     const vk::KernelKey rowsKey{shaders::ShaderId::preprocess_rows, {static_cast<int32_t>(r.localSize)}, 2, sizeof p};
+    const int64_t rowGroups = (p.rowsCount + PREPROCESS_ROWS_PER_INVOCATION - 1) / PREPROCESS_ROWS_PER_INVOCATION;
     const std::vector<vk::TexelInput> frameInputs = {{s.planes.slice(0, s.planes.size()), kPlaneFormat}, {table}};
-    r.stream.dispatch(rowsKey, rows, frameInputs, &p, ops::flatGrid(int64_t(p.rowsCount) * p.outWidth, r.localSize));
+    r.stream.dispatch(rowsKey, rows, frameInputs, &p, ops::flatGrid(rowGroups * p.outWidth, r.localSize));
     const vk::KernelKey key{r.kernel(shaders::ShaderId::preprocess), {static_cast<int32_t>(r.localSize)}, 2, sizeof p};
     r.stream.dispatch(key, out, std::vector<vk::BufferSlice>{rows, table}, &p, ops::flatGrid(pixels, r.localSize));
     s.recorded = true;

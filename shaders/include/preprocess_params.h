@@ -42,4 +42,7 @@ RESVK_PARAMS_END(PreprocessParams);
 // components in [0, 1] to RGB in [0, 255]; 3: per-channel scale, 4: per-channel bias;
 // from 5 on, per source rectangle, its column headers then its row headers.
 #define PREPROCESS_X_HEADERS 5
+// Pass 1 (preprocess_rows.comp) computes this many consecutive rows of one
+// output column per invocation.
+#define PREPROCESS_ROWS_PER_INVOCATION 4
 #endif

@@ -211,8 +211,7 @@ std::vector<float> gpuRegions(video::GpuPreprocessor& pre, const AVFrame& frame,
     REQUIRE(pre.upload(frame, 0, rects));
     for (size_t k = 0; k < rects.size(); ++k)
         pre.record(r, 0, {buffer.slice(0, buffer.size()), shape}, static_cast<int>(k), static_cast<int>(k));
-    CHECK_THROWS_AS(pre.record(r, 0, {buffer.slice(0, buffer.size()), shape}, 0, int(rects.size())),
-                    std::out_of_range);
+    CHECK_THROWS_AS(pre.record(r, 0, {buffer.slice(0, buffer.size()), shape}, 0, int(rects.size())), std::out_of_range);
     stream.submitAndWait();
     std::vector<float> packed(ops::packedBytes(shape, vk::Precision::Fp32) / 4);
     std::vector<float> nchw(size_t(shape[0]) * 3 * shape[2] * shape[3]);
@@ -420,7 +419,8 @@ TEST_CASE("the two passes meet where they should: odd regions of a non-square fr
     }
 }
 
-TEST_CASE("subsampled chroma: the same picture as its chroma upsampled on the host, to rounding", "[video][preprocess]") {
+TEST_CASE("subsampled chroma: the same picture as its chroma upsampled on the host, to rounding",
+          "[video][preprocess]") {
     // A yuv420p frame whose chroma samples are multiples of 16: its bilinear
     // upsampling (weights 1/4, 3/4 per axis, centred siting, edges clamped) is
     // then made of whole bytes, so the yuv444p frame holding it is exact, and the

@@ -64,8 +64,8 @@ TEST_CASE("GPU preprocessing time of a 720p frame", "[.][preprocess-timing]") {
     }
     const auto [gpuMin, gpuMedian] = minMedian(gpuMs);
     const auto [wallMin, wallMedian] = minMedian(wallMs);
-    WARN("720p yuv420p -> 224 crop, " << stream.dispatchCount() << " dispatch(es): GPU min " << gpuMin
-                                      << " ms, median " << gpuMedian << " ms; submit+wait min " << wallMin
-                                      << " ms, median " << wallMedian << " ms (20 runs)");
+    WARN("720p yuv420p -> 224 crop, " << stream.dispatchCount() << " dispatch(es): GPU min " << gpuMin << " ms, median "
+                                      << gpuMedian << " ms; submit+wait min " << wallMin << " ms, median " << wallMedian
+                                      << " ms (20 runs)");
     CHECK(gpuMin > 0.0);
 }
