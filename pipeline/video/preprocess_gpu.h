@@ -3,8 +3,9 @@
 // copied (memcpy only) into a slot's buffer, and two compute passes convert,
 // resize, crop and normalise them straight into a batch item of the network's
 // input tensor (colour + horizontal resize into an intermediate, then vertical
-// resize + normalisation; the resize is separable). It gives the same tensor as classify::preprocess on the RGB
-// picture libswscale would make of the frame (within rounding noise).
+// resize + normalisation: the resize is separable). It gives the same tensor as
+// classify::preprocess on the RGB picture libswscale would make of the frame
+// (within rounding noise).
 //
 // Slots let several frames be in flight: upload() into slot k while the GPU reads
 // slot j. A command stream records record(slot) once and is replayed for every
