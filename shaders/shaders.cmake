@@ -18,6 +18,8 @@ resvk_shader(NAME affine SOURCE shaders/affine.comp FP16)
 resvk_shader(NAME gather SOURCE shaders/gather.comp FP16)
 resvk_shader(NAME softmax SOURCE shaders/softmax.comp FP16)
 resvk_shader(NAME preprocess SOURCE shaders/preprocess.comp FP16)
+# Its first pass writes an fp32 intermediate of its own, never a tensor: no FP16 twin.
+resvk_shader(NAME preprocess_rows SOURCE shaders/preprocess_rows.comp)
 resvk_shader(NAME winograd_input SOURCE shaders/winograd_input.comp FP16)
 resvk_shader(NAME winograd_output SOURCE shaders/winograd_output.comp FP16)
 resvk_shader(NAME winograd4_input SOURCE shaders/winograd4_input.comp FP16)

@@ -1,7 +1,7 @@
 #pragma once
 // Classifying pictures held in memory: the model on the GPU with the
 // preprocessing of photos (classify::preprocess on the CPU) or of video frames
-// (video::GpuPreprocessor: resize, crop, normalise in one kernel), or already
+// (video::GpuPreprocessor: resize, crop, normalise in two GPU passes), or already
 // preprocessed N x 3 x H x W floats.
 // `resvk classify photo.jpg`, the Python module and other front-ends call this
 // one mechanism, so they give the same probabilities for the same picture.
@@ -31,7 +31,7 @@ namespace resvk::classify {
 
 // Where pictures are preprocessed. The CPU does torchvision's arithmetic to the
 // letter (PIL's 8-bit resize: the PyTorch references' inputs), which photos of
-// `resvk classify` get; the GPU does the same resize in float, in one kernel,
+// `resvk classify` get; the GPU does the same resize in float (two passes),
 // as video frames get: much faster for large pictures, probabilities within
 // 4e-3 of the CPU's for a 32x32 CIFAR model and 1e-6 at 224x224 (measured on
 // ../shared/media's photos).

@@ -14,6 +14,7 @@ extern "C" {
 }
 
 #include "preprocess_params.h"
+#include "video/preprocess_table.h"
 #include "vk/buffer.h"
 
 namespace resvk::video {
@@ -35,114 +36,6 @@ bool gpuReadable(const AVPixFmtDescriptor* d) {
     for (int c = 0; c < colourComps; ++c)
         if (d->comp[c].depth != 8 || d->comp[c].shift != 0) return false;
     return true;
-}
-
-double triangle(double x) {
-    x = std::fabs(x);
-    return x < 1.0 ? 1.0 - x : 0.0;
-}
-
-// One output axis of the table: per output position the first source index, the
-// tap count and the normalised weights; Pillow's ImagingResample coefficients
-// (classify/preprocess.cpp) for the resized position `position + cropOffset`.
-struct Axis {
-    std::vector<int> first, count;
-    std::vector<std::vector<float>> weights;
-};
-
-Axis makeAxis(int inSize, int resizedSize, int outSize, int cropOffset) {
-    Axis a;
-    a.first.assign(outSize, 0);
-    a.count.assign(outSize, 0);
-    a.weights.resize(outSize);
-    const double scale = static_cast<double>(inSize) / resizedSize;
-    const double filterScale = std::max(scale, 1.0);
-    const double support = filterScale;
-    for (int o = 0; o < outSize; ++o) {
-        const int xx = o + cropOffset;
-        if (xx < 0 || xx >= resizedSize) continue;  // zero padding
-        if (inSize == resizedSize) {                // Pillow skips this pass
-            a.first[o] = xx;
-            a.count[o] = 1;
-            a.weights[o] = {1.0f};
-            continue;
-        }
-        const double center = (xx + 0.5) * scale;
-        const int xmin = std::max(static_cast<int>(center - support + 0.5), 0);
-        const int xmax = std::min(static_cast<int>(center + support + 0.5), inSize) - xmin;
-        std::vector<double> k(std::max(xmax, 0));
-        double sum = 0.0;
-        for (int x = 0; x < xmax; ++x) sum += k[x] = triangle((x + xmin - center + 0.5) / filterScale);
-        a.first[o] = xmin;
-        a.count[o] = std::max(xmax, 0);
-        for (int x = 0; x < xmax; ++x) a.weights[o].push_back(static_cast<float>(sum != 0.0 ? k[x] / sum : k[x]));
-    }
-    return a;
-}
-
-struct Geometry {
-    int resizedW, resizedH, left, top;
-};
-
-// classify::preprocess's resize + crop arithmetic, to the letter.
-Geometry geometryFor(const classify::PreprocessOptions& o, int width, int height) {
-    if (!o.centerCrop) return {o.inputWidth, o.inputHeight, 0, 0};
-    const int shortTarget =
-        o.resizeShort > 0 ? o.resizeShort : static_cast<int>(std::lround(256.0 * o.inputHeight / 224.0));
-    const bool wide = width > height;
-    const int shortSide = wide ? height : width, longSide = wide ? width : height;
-    const int longTarget = static_cast<int>(std::lround(static_cast<double>(shortTarget) * longSide / shortSide));
-    Geometry g{wide ? longTarget : shortTarget, wide ? shortTarget : longTarget, 0, 0};
-    auto offset = [](int size, int crop) { return crop > size ? -((crop - size) / 2) : (size - crop) / 2; };
-    g.left = offset(g.resizedW, o.inputWidth);
-    g.top = offset(g.resizedH, o.inputHeight);
-    return g;
-}
-
-void matrixCoefficients(ColourMatrix m, double& kr, double& kb) {
-    switch (m) {
-        case ColourMatrix::Bt709:
-            kr = 0.2126, kb = 0.0722;
-            break;
-        case ColourMatrix::Bt2020:
-            kr = 0.2627, kb = 0.0593;
-            break;
-        case ColourMatrix::Smpte240m:
-            kr = 0.212, kb = 0.087;
-            break;
-        default:
-            kr = 0.299, kb = 0.114;
-            break;
-    }
-}
-
-// Rows (m0, m1, m2, offset): RGB in [0, 255] from the three components in [0, 1].
-std::array<float, 12> colourRows(bool rgb, bool gray, const ColourInfo& colour) {
-    std::array<float, 12> rows{};
-    if (rgb || gray) {
-        for (int r = 0; r < 3; ++r) rows[r * 4 + (gray ? 0 : r)] = 255.0f;
-        return rows;
-    }
-    double kr, kb;
-    matrixCoefficients(colour.matrix, kr, kb);
-    const double kg = 1.0 - kr - kb;
-    auto rgbOf = [&](double y8, double u8, double v8, double out[3]) {
-        const double y = colour.fullRange ? y8 : (y8 - 16.0) * 255.0 / 219.0;
-        const double u = (u8 - 128.0) * (colour.fullRange ? 1.0 : 255.0 / 224.0);
-        const double v = (v8 - 128.0) * (colour.fullRange ? 1.0 : 255.0 / 224.0);
-        out[0] = y + 2.0 * (1.0 - kr) * v;
-        out[1] = y - 2.0 * kr * (1.0 - kr) / kg * v - 2.0 * kb * (1.0 - kb) / kg * u;
-        out[2] = y + 2.0 * (1.0 - kb) * u;
-    };
-    double base[3];
-    rgbOf(0, 0, 0, base);
-    for (int c = 0; c < 3; ++c) {
-        double unit[3];
-        rgbOf(c == 0 ? 255 : 0, c == 1 ? 255 : 0, c == 2 ? 255 : 0, unit);
-        for (int r = 0; r < 3; ++r) rows[r * 4 + c] = static_cast<float>(unit[r] - base[r]);
-    }
-    for (int r = 0; r < 3; ++r) rows[r * 4 + 3] = static_cast<float>(base[r]);
-    return rows;
 }
 
 int swsColourspace(ColourMatrix m) {
@@ -258,6 +151,9 @@ ColourInfo colourInfoOf(const AVFrame& frame) {
 
 struct GpuPreprocessor::Slot {
     vk::Buffer planes, table;
+    // Pass 1's horizontally resized rows (GPU only), per region from its offset.
+    vk::Buffer rows;
+    std::vector<VkDeviceSize> rowOffsets;
     // The staging memory path: planes then table, written by upload() and copied
     // into planes/table by the recorded stream (recordUpload), never by a submit of its own.
     vk::Buffer staging;
@@ -407,48 +303,29 @@ void GpuPreprocessor::uploadLayout(Slot& s, const AVFrame& frame, int formatValu
     p.outWidth = options_.inputWidth;
     p.outHeight = options_.inputHeight;
 
-    // The table: colour rows, scale, bias, per source rectangle its per-axis
-    // headers, then the weights. Each rectangle is resized and cropped as if it
-    // were the whole picture.
     const std::vector<classify::PixelRect> rects =
         regions.empty() ? std::vector<classify::PixelRect>{{0, 0, w, h}} : regions;
-    const int headersPerRect = options_.inputWidth + options_.inputHeight;
     std::vector<float>& t = s.tableData;
-    t.assign(static_cast<size_t>(PREPROCESS_X_HEADERS + headersPerRect * rects.size()) * 4, 0.0f);
-    const auto rowsRgb = colourRows(rgb, gray, colour);
-    std::copy(rowsRgb.begin(), rowsRgb.end(), t.begin());
-    for (int c = 0; c < 3; ++c) {
-        t[12 + c] = options_.scale / options_.std[c];
-        t[16 + c] = -options_.mean[c] / options_.std[c];
-    }
-    auto appendAxis = [&](const Axis& a, int headerTexel) {
-        for (size_t o = 0; o < a.first.size(); ++o) {
-            const size_t weightTexel = t.size() / 4;
-            float* header = &t[(headerTexel + o) * 4];
-            header[0] = static_cast<float>(a.first[o]);
-            header[1] = static_cast<float>(a.count[o]);
-            header[2] = static_cast<float>(weightTexel);
-            std::vector<float> padded = a.weights[o];
-            padded.resize((padded.size() + 3) & ~size_t{3}, 0.0f);
-            t.insert(t.end(), padded.begin(), padded.end());
-        }
-    };
     std::vector<shaders::PreprocessParams> perRect;
-    for (size_t k = 0; k < rects.size(); ++k) {
-        const classify::PixelRect& r = rects[k];
-        shaders::PreprocessParams q = p;
-        q.srcX = r.x;
-        q.srcY = r.y;
-        q.xHeaders = PREPROCESS_X_HEADERS + headersPerRect * static_cast<int>(k);
-        q.yHeaders = q.xHeaders + options_.inputWidth;
-        const Geometry g = geometryFor(options_, r.w, r.h);
-        appendAxis(makeAxis(r.w, g.resizedW, options_.inputWidth, g.left), q.xHeaders);
-        appendAxis(makeAxis(r.h, g.resizedH, options_.inputHeight, g.top), q.yHeaders);
-        perRect.push_back(q);
-    }
+    buildPreprocessTable(options_, rgb, gray, colour, p, rects, t, perRect);
     p = perRect[0];
-    if (t.size() / 4 > context_.properties().limits.maxTexelBufferElements)
+    const auto& limits = context_.properties().limits;
+    if (t.size() / 4 > limits.maxTexelBufferElements)
         throw std::runtime_error("too many regions for one preprocessing table");
+    // Each rectangle's intermediate rows at their own offset: rectangles of one
+    // upload then share no memory, and their passes need no barrier between them.
+    const VkDeviceSize align =
+        std::max<VkDeviceSize>({16, limits.minStorageBufferOffsetAlignment, limits.minTexelBufferOffsetAlignment});
+    std::vector<VkDeviceSize> rowOffsets;
+    VkDeviceSize rowBytes = 0;
+    for (const auto& q : perRect) {
+        const int64_t texels = int64_t(q.rowsCount) * q.outWidth;
+        if (texels > limits.maxTexelBufferElements || uint64_t(texels) * 16 > limits.maxStorageBufferRange)
+            throw std::runtime_error("a video frame region too tall for the preprocessing intermediate (" +
+                                     std::to_string(q.rowsCount) + " rows)");
+        rowOffsets.push_back(rowBytes);
+        rowBytes += (VkDeviceSize(texels) * 16 + align - 1) / align * align;
+    }
 
     // Buffers grow only; a new one invalidates recorded streams.
     const size_t tableBytes = t.size() * sizeof(float);
@@ -460,6 +337,11 @@ void GpuPreprocessor::uploadLayout(Slot& s, const AVFrame& frame, int formatValu
         s.table = vk::Buffer(context_, tableBytes, vk::Buffer::Kind::Compute);
         s.stale = true;
     }
+    if (s.rows.size() < rowBytes) {
+        s.rows = vk::Buffer(context_, rowBytes, vk::Buffer::Kind::Compute);
+        s.stale = true;
+    }
+    s.rowOffsets = std::move(rowOffsets);
     if (perRect.size() != s.regions.size() ||
         std::memcmp(perRect.data(), s.regions.data(), perRect.size() * sizeof p) != 0)
         s.stale = true;
@@ -508,13 +390,17 @@ void GpuPreprocessor::record(ops::Recorder& r, int slot, const ops::Tensor& dst,
     } else {
         p.dstBase = static_cast<int>(pixels * batchIndex);
     }
-    const std::vector<vk::TexelInput> inputs = {
-        {s.planes.slice(0, s.planes.size()), kPlaneFormat},
-        {s.table.slice(0, s.table.size()), VK_FORMAT_R32G32B32A32_SFLOAT},
-    };
+    const VkDeviceSize rowBytes = VkDeviceSize(p.rowsCount) * p.outWidth * 16;
+    const vk::BufferSlice rows = s.rows.slice(s.rowOffsets[size_t(region)], rowBytes);
+    const vk::BufferSlice table = s.table.slice(0, s.table.size());
     recordUpload(r.stream, slot);
-    vk::KernelKey key{r.kernel(shaders::ShaderId::preprocess), {static_cast<int32_t>(r.localSize)}, 2, sizeof p};
-    r.stream.dispatch(key, out, inputs, &p, ops::flatGrid(pixels, r.localSize));
+    // Pass 1 writes fp32 rows whatever the network's precision: its own kernel, no fp16 twin.
+    const vk::KernelKey rowsKey{shaders::ShaderId::preprocess_rows, {static_cast<int32_t>(r.localSize)}, 2, sizeof p};
+    const int64_t rowGroups = (p.rowsCount + PREPROCESS_ROWS_PER_INVOCATION - 1) / PREPROCESS_ROWS_PER_INVOCATION;
+    const std::vector<vk::TexelInput> frameInputs = {{s.planes.slice(0, s.planes.size()), kPlaneFormat}, {table}};
+    r.stream.dispatch(rowsKey, rows, frameInputs, &p, ops::flatGrid(rowGroups * p.outWidth, r.localSize));
+    const vk::KernelKey key{r.kernel(shaders::ShaderId::preprocess), {static_cast<int32_t>(r.localSize)}, 2, sizeof p};
+    r.stream.dispatch(key, out, std::vector<vk::BufferSlice>{rows, table}, &p, ops::flatGrid(pixels, r.localSize));
     s.recorded = true;
     s.stale = false;
 }

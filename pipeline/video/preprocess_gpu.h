@@ -1,9 +1,11 @@
 #pragma once
 // GPU preprocessing of decoded video frames: the frame's raw 8-bit planes are
-// copied (memcpy only) into a slot's buffer, and one compute kernel converts,
-// resizes, crops and normalises them straight into a batch item of the network's
-// input tensor. It gives the same tensor as classify::preprocess on the RGB
-// picture libswscale would make of the frame (within rounding noise).
+// copied (memcpy only) into a slot's buffer, and two compute passes convert,
+// resize, crop and normalise them straight into a batch item of the network's
+// input tensor (colour + horizontal resize into an intermediate, then vertical
+// resize + normalisation: the resize is separable). It gives the same tensor as
+// classify::preprocess on the RGB picture libswscale would make of the frame
+// (within rounding noise).
 //
 // Slots let several frames be in flight: upload() into slot k while the GPU reads
 // slot j. A command stream records record(slot) once and is replayed for every
@@ -23,6 +25,7 @@ extern "C" {
 #include "ops/tensor.h"
 #include "preprocess_params.h"
 #include "video/picture.h"
+#include "video/preprocess_table.h"
 #include "vk/buffer.h"
 #include "vk/command_stream.h"
 #include "vk/context.h"
@@ -32,11 +35,6 @@ struct SwsContext;
 
 namespace resvk::video {
 
-// The YUV -> RGB conversion a frame asks for (exposed for tests and --verbose).
-struct ColourInfo {
-    ColourMatrix matrix = ColourMatrix::Bt601;
-    bool fullRange = false;
-};
 // frame.colorspace / color_range; unspecified matrix: BT.601 below 720 lines,
 // BT.709 from 720 up; YUVJ formats and AVCOL_RANGE_JPEG are full range.
 ColourInfo colourInfoOf(const AVFrame& frame);
@@ -67,7 +65,7 @@ public:
     // read by the GPU in its own layout.
     void upload(const PictureView& picture, int slot);
 
-    // Records the kernel that writes batch item `batchIndex` of `dst` (pack4,
+    // Records the two passes that write batch item `batchIndex` of `dst` (pack4,
     // N x 3 x inputHeight x inputWidth) from region `region` of the slot's
     // current upload (after recordUpload for it).
     void record(ops::Recorder& r, int slot, const ops::Tensor& dst, int batchIndex, int region = 0);

@@ -4,8 +4,10 @@
 #ifdef __cplusplus
 namespace resvk::shaders {
 #endif
-// preprocess.comp: one decoded frame (raw 8-bit planes, binding 1 as R8_UNORM)
-// -> one batch item of a pack4 N x 3 x H x W tensor. Component c (Y,U,V or
+// preprocess_rows.comp + preprocess.comp: one decoded frame (raw 8-bit planes,
+// binding 1 of the first pass as R8_UNORM) -> one batch item of a pack4
+// N x 3 x H x W tensor, through an intermediate of rowsCount x outWidth RGBA32F
+// texels (the horizontally resized rows). Component c (Y,U,V or
 // R,G,B) of source pixel (x, y) is byte compStart[c] + (y >> shiftY) * compStride[c]
 // + (x >> shiftX) * compStep[c] (shifts only for c = 1, 2): any 8-bit layout that
 // FFmpeg's AVPixFmtDescriptor can describe. The resampling weights, colour matrix
@@ -26,6 +28,9 @@ RESVK_PARAMS(PreprocessParams) {
     // srcWidth, srcHeight): the table's taps index pixels from its corner.
     int srcX, srcY;
     int xHeaders;  // table texel of output column 0's horizontal header
+    // The source rows (from srcY) the vertical taps read: the first pass
+    // resizes only these, intermediate row k being source row srcY + rowsFirst + k.
+    int rowsFirst, rowsCount;
 }
 RESVK_PARAMS_END(PreprocessParams);
 #ifdef __cplusplus
@@ -37,4 +42,7 @@ RESVK_PARAMS_END(PreprocessParams);
 // components in [0, 1] to RGB in [0, 255]; 3: per-channel scale, 4: per-channel bias;
 // from 5 on, per source rectangle, its column headers then its row headers.
 #define PREPROCESS_X_HEADERS 5
+// Pass 1 (preprocess_rows.comp) computes this many consecutive rows of one
+// output column per invocation.
+#define PREPROCESS_ROWS_PER_INVOCATION 4
 #endif

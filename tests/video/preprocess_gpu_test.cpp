@@ -3,6 +3,7 @@
 // classify::preprocess must give the same tensor within rounding noise.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <string>
@@ -197,6 +198,28 @@ video::FramePtr generated(const std::string& args, const std::string& ext) {
     return decodeFrame(out, 0);
 }
 
+// Uploads `frame` once with `rects` and runs region k into batch item k of one
+// tensor; NCHW floats back.
+std::vector<float> gpuRegions(video::GpuPreprocessor& pre, const AVFrame& frame,
+                              const std::vector<classify::PixelRect>& rects) {
+    auto& ctx = reference::gpuContext();
+    const auto& o = pre.options();
+    const ops::Shape4 shape{static_cast<int>(rects.size()), 3, o.inputHeight, o.inputWidth};
+    vk::Buffer buffer(ctx, ops::packedBytes(shape, vk::Precision::Fp32), vk::Buffer::Kind::Compute);
+    vk::CommandStream stream(ctx, reference::gpuKernels(), false);
+    ops::Recorder r{stream};
+    REQUIRE(pre.upload(frame, 0, rects));
+    for (size_t k = 0; k < rects.size(); ++k)
+        pre.record(r, 0, {buffer.slice(0, buffer.size()), shape}, static_cast<int>(k), static_cast<int>(k));
+    CHECK_THROWS_AS(pre.record(r, 0, {buffer.slice(0, buffer.size()), shape}, 0, int(rects.size())), std::out_of_range);
+    stream.submitAndWait();
+    std::vector<float> packed(ops::packedBytes(shape, vk::Precision::Fp32) / 4);
+    std::vector<float> nchw(size_t(shape[0]) * 3 * shape[2] * shape[3]);
+    buffer.read(0, packed.data(), packed.size() * 4);
+    ops::unpack4(packed.data(), shape, nchw.data());
+    return nchw;
+}
+
 }  // namespace
 
 TEST_CASE("GPU preprocessing matches the CPU path on decoded files", "[video][preprocess]") {
@@ -328,19 +351,7 @@ TEST_CASE("regions of one upload: each batch item is its rectangle, preprocessed
             {13, 7, 301, 211}, {0, 0, w, h}, {w - 97, h - 61, 97, 61}, {w / 2 + 1, 3, 40, h - 3}};
         for (const auto& o : {crop224(), tiny32()}) {
             video::GpuPreprocessor pre(ctx, reference::gpuKernels(), o, 1);
-            const ops::Shape4 shape{static_cast<int>(rects.size()), 3, o.inputHeight, o.inputWidth};
-            vk::Buffer buffer(ctx, ops::packedBytes(shape, vk::Precision::Fp32), vk::Buffer::Kind::Compute);
-            vk::CommandStream stream(ctx, reference::gpuKernels(), false);
-            ops::Recorder r{stream};
-            REQUIRE(pre.upload(*frame, 0, rects));
-            for (size_t k = 0; k < rects.size(); ++k)
-                pre.record(r, 0, {buffer.slice(0, buffer.size()), shape}, static_cast<int>(k), static_cast<int>(k));
-            CHECK_THROWS_AS(pre.record(r, 0, {buffer.slice(0, buffer.size()), shape}, 0, int(rects.size())),
-                            std::out_of_range);
-            stream.submitAndWait();
-            std::vector<float> packed(ops::packedBytes(shape, vk::Precision::Fp32) / 4), nchw(size_t(shape[0]) * 3 * shape[2] * shape[3]);
-            buffer.read(0, packed.data(), packed.size() * 4);
-            ops::unpack4(packed.data(), shape, nchw.data());
+            const auto nchw = gpuRegions(pre, *frame, rects);
             const size_t item = 3 * static_cast<size_t>(o.inputHeight) * o.inputWidth;
             for (size_t k = 0; k < rects.size(); ++k) {
                 const auto cpu = cpuReference(*frame, SWS_CS_ITU601, false, o, &rects[k]);
@@ -366,5 +377,103 @@ TEST_CASE("regions of one upload: each batch item is its rectangle, preprocessed
             CHECK(pre.needsRerecord());
             CHECK_THROWS_AS(pre.upload(*frame, 0, {{w - 10, 0, 11, 10}}), std::invalid_argument);
         }
+    }
+}
+
+TEST_CASE("the two passes meet where they should: odd regions of a non-square frame into a non-square input",
+          "[video][preprocess]") {
+    // Pass 1 resizes the rows of each rectangle that the vertical taps read,
+    // pass 2 finds them again: a mix-up of rows and columns, of the network's
+    // width and height, of frame and rectangle coordinates or of the first row
+    // would shift or smear the picture. yuv444p (no chroma upsampling) keeps the
+    // bound tight; the frame is 720x528, the input 96 x 160 (H x W), the
+    // rectangles have odd corners and sizes, tall and wide; resizeShort 80
+    // (below both of the input's sides) pads with zeros across each axis.
+    auto frame = generated("-pix_fmt yuv444p -c:v rawvideo -f nut", "nut");
+    REQUIRE(frame->format == AV_PIX_FMT_YUV444P);
+    const int w = frame->width, h = frame->height;
+    REQUIRE(w != h);
+    const std::vector<classify::PixelRect> rects = {
+        {37, 19, 301, 455}, {101, 3, 517, 211}, {w - 97, h - 61, 97, 61}, {0, 0, w, h}};
+    classify::PreprocessOptions crop, padded, stretched;
+    for (auto* o : {&crop, &padded, &stretched}) {
+        o->inputHeight = 96;
+        o->inputWidth = 160;
+    }
+    padded.resizeShort = 80;
+    stretched.centerCrop = false;
+    auto& ctx = reference::gpuContext();
+    for (const auto& o : {crop, padded, stretched}) {
+        video::GpuPreprocessor pre(ctx, reference::gpuKernels(), o, 1);
+        const auto nchw = gpuRegions(pre, *frame, rects);
+        const size_t item = 3 * static_cast<size_t>(o.inputHeight) * o.inputWidth;
+        for (size_t k = 0; k < rects.size(); ++k) {
+            const auto cpu = cpuReference(*frame, SWS_CS_ITU601, false, o, &rects[k]);
+            const Diff e = compare(nchw.data() + k * item, cpu.data(), item);
+            INFO("region " << k << " at " << rects[k].x << "," << rects[k].y << " " << rects[k].w << "x" << rects[k].h
+                           << " -> " << o.inputWidth << "x" << o.inputHeight << " resizeShort " << o.resizeShort
+                           << (o.centerCrop ? " crop" : " no crop"));
+            CHECK(e.mean < 0.02);
+            CHECK(e.max < 0.05);
+        }
+    }
+}
+
+TEST_CASE("subsampled chroma: the same picture as its chroma upsampled on the host, to rounding",
+          "[video][preprocess]") {
+    // A yuv420p frame whose chroma samples are multiples of 16: its bilinear
+    // upsampling (weights 1/4, 3/4 per axis, centred siting, edges clamped) is
+    // then made of whole bytes, so the yuv444p frame holding it is exact, and the
+    // kernel's own upsampling must give the same tensor to float rounding (the
+    // comparison against libswscale has to allow for its different upsampling).
+    // Random chroma (saturated edges everywhere), odd sizes and rectangles at
+    // odd corners put every chroma phase and clamp at the edges to work.
+    const int w = 202, h = 118;
+    video::FramePtr f420(av_frame_alloc()), f444(av_frame_alloc());
+    f420->format = AV_PIX_FMT_YUV420P;
+    f444->format = AV_PIX_FMT_YUV444P;
+    for (AVFrame* f : {f420.get(), f444.get()}) {
+        f->width = w;
+        f->height = h;
+        REQUIRE(av_frame_get_buffer(f, 0) == 0);
+    }
+    const int cw = (w + 1) / 2, ch = (h + 1) / 2;
+    uint32_t seed = 12345;
+    auto next = [&seed] { return (seed = seed * 1664525u + 1013904223u) >> 24; };
+    for (int y = 0; y < h; ++y)
+        for (int x = 0; x < w; ++x)
+            f420->data[0][y * f420->linesize[0] + x] = f444->data[0][y * f444->linesize[0] + x] =
+                static_cast<uint8_t>(16 + next() % 220);
+    for (int p = 1; p < 3; ++p)
+        for (int y = 0; y < ch; ++y)
+            for (int x = 0; x < cw; ++x) f420->data[p][y * f420->linesize[p] + x] = static_cast<uint8_t>(next() & 0xf0);
+    // Chroma sample k sits at luma coordinate 2k + 1 (the centre of the pair it covers).
+    auto tap = [](int luma, int size, int& lo, int& hi) {
+        const double f = (luma + 0.5 - 1.0) / 2.0, f0 = std::floor(f);
+        lo = std::clamp(static_cast<int>(f0), 0, size - 1);
+        hi = std::clamp(static_cast<int>(f0) + 1, 0, size - 1);
+        return f - f0;
+    };
+    for (int p = 1; p < 3; ++p)
+        for (int y = 0; y < h; ++y)
+            for (int x = 0; x < w; ++x) {
+                int x0, x1, y0, y1;
+                const double ax = tap(x, cw, x0, x1), ay = tap(y, ch, y0, y1);
+                auto at = [&](int cx, int cy) { return double(f420->data[p][cy * f420->linesize[p] + cx]); };
+                const double top = at(x0, y0) + (at(x1, y0) - at(x0, y0)) * ax;
+                const double bottom = at(x0, y1) + (at(x1, y1) - at(x0, y1)) * ax;
+                const double v = top + (bottom - top) * ay;
+                REQUIRE(v == std::round(v));
+                f444->data[p][y * f444->linesize[p] + x] = static_cast<uint8_t>(v);
+            }
+    const std::vector<classify::PixelRect> rects = {{0, 0, w, h}, {13, 7, 101, 77}, {w - 51, h - 33, 51, 33}};
+    auto& ctx = reference::gpuContext();
+    for (const auto& o : {crop224(), tiny32()}) {
+        video::GpuPreprocessor pre(ctx, reference::gpuKernels(), o, 1);
+        const auto subsampled = gpuRegions(pre, *f420, rects);
+        const auto full = gpuRegions(pre, *f444, rects);
+        const Diff e = compare(subsampled.data(), full.data(), full.size());
+        INFO(o.inputWidth << (o.centerCrop ? " crop" : " no crop") << ": mean abs " << e.mean << ", max " << e.max);
+        CHECK(e.max < 1e-4);
     }
 }
