@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -220,6 +221,21 @@ std::vector<float> gpuRegions(video::GpuPreprocessor& pre, const AVFrame& frame,
     return nchw;
 }
 
+// Region k of gpuRegions' tensor against the CPU reference of rectangle k.
+Diff regionError(const std::vector<float>& nchw, size_t k, const AVFrame& frame,
+                 const std::vector<classify::PixelRect>& rects, const classify::PreprocessOptions& o) {
+    const size_t item = 3 * static_cast<size_t>(o.inputHeight) * o.inputWidth;
+    const auto cpu = cpuReference(frame, SWS_CS_ITU601, false, o, &rects[k]);
+    return compare(nchw.data() + k * item, cpu.data(), item);
+}
+
+std::string describe(const classify::PixelRect& r, size_t k, const classify::PreprocessOptions& o) {
+    std::ostringstream s;
+    s << "region " << k << " at " << r.x << "," << r.y << " " << r.w << "x" << r.h << " -> " << o.inputWidth << "x"
+      << o.inputHeight << " resizeShort " << o.resizeShort << (o.centerCrop ? " crop" : " no crop");
+    return s.str();
+}
+
 }  // namespace
 
 TEST_CASE("GPU preprocessing matches the CPU path on decoded files", "[video][preprocess]") {
@@ -354,11 +370,8 @@ TEST_CASE("regions of one upload: each batch item is its rectangle, preprocessed
             const auto nchw = gpuRegions(pre, *frame, rects);
             const size_t item = 3 * static_cast<size_t>(o.inputHeight) * o.inputWidth;
             for (size_t k = 0; k < rects.size(); ++k) {
-                const auto cpu = cpuReference(*frame, SWS_CS_ITU601, false, o, &rects[k]);
-                const Diff e = compare(nchw.data() + k * item, cpu.data(), item);
-                INFO(av_get_pix_fmt_name(AVPixelFormat(frame->format))
-                     << " region " << k << " at " << rects[k].x << "," << rects[k].y << " " << rects[k].w << "x"
-                     << rects[k].h << " -> " << o.inputWidth << (o.centerCrop ? " crop" : " no crop"));
+                const Diff e = regionError(nchw, k, *frame, rects, o);
+                INFO(av_get_pix_fmt_name(AVPixelFormat(frame->format)) << " " << describe(rects[k], k, o));
                 WARN(av_get_pix_fmt_name(AVPixelFormat(frame->format))
                      << " region " << k << ": mean abs " << e.mean << ", max " << e.max);
                 CHECK(e.mean < 0.02);
@@ -406,13 +419,9 @@ TEST_CASE("the two passes meet where they should: odd regions of a non-square fr
     for (const auto& o : {crop, padded, stretched}) {
         video::GpuPreprocessor pre(ctx, reference::gpuKernels(), o, 1);
         const auto nchw = gpuRegions(pre, *frame, rects);
-        const size_t item = 3 * static_cast<size_t>(o.inputHeight) * o.inputWidth;
         for (size_t k = 0; k < rects.size(); ++k) {
-            const auto cpu = cpuReference(*frame, SWS_CS_ITU601, false, o, &rects[k]);
-            const Diff e = compare(nchw.data() + k * item, cpu.data(), item);
-            INFO("region " << k << " at " << rects[k].x << "," << rects[k].y << " " << rects[k].w << "x" << rects[k].h
-                           << " -> " << o.inputWidth << "x" << o.inputHeight << " resizeShort " << o.resizeShort
-                           << (o.centerCrop ? " crop" : " no crop"));
+            const Diff e = regionError(nchw, k, *frame, rects, o);
+            INFO(describe(rects[k], k, o));
             CHECK(e.mean < 0.02);
             CHECK(e.max < 0.05);
         }
