@@ -29,6 +29,11 @@ double percentile(std::vector<double> values, double p) {
     return values[lo] + (values[hi] - values[lo]) * frac;
 }
 
+void appendToWindow(std::vector<double>& window, double x, size_t keep) {
+    window.push_back(x);
+    if (window.size() > 2 * std::max<size_t>(keep, 1)) window.erase(window.begin(), window.end() - keep);
+}
+
 namespace {
 
 // Decodes one UTF-8 sequence at s[i]; returns the code point and advances i, or

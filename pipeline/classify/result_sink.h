@@ -58,6 +58,11 @@ struct RunSummary {
 // ranks (numpy's default, "type 7"): p=50 of {1,2,3,4} is 2.5. NaN for no values.
 double percentile(std::vector<double> values, double p);
 
+// Appends x to a window of recent values that holds at least the last `keep` and
+// never more than 2 * keep (the oldest dropped half a window at a time, amortised
+// O(1)): latency percentiles of an endless stream in bounded memory.
+void appendToWindow(std::vector<double>& window, double x, size_t keep);
+
 // Sinks are safe to call from several threads (one lock per sink).
 class ResultSink {
 public:

@@ -211,7 +211,7 @@ void VideoPipeline::collect(Tick& tick, const std::function<void(const FrameEven
                     rects.empty() ? classify::PixelRect{0, 0, frame.image->width, frame.image->height} : rects[r];
             }
             latency = millisecondsSince(frame.decodedAt);
-            stats_.latenciesMs.push_back(latency);
+            classify::appendToWindow(stats_.latenciesMs, latency, PipelineStats::kLatencyWindow);
             ++stats_.classified;
             ++stats_.classifiedPerSource[frame.source];
         }

@@ -70,6 +70,10 @@ struct FrameEvent {
 struct PipelineStats {
     int64_t classified = 0;
     int64_t delivered = 0;
+    // Decode -> result latencies of the latest classified frames, oldest first: at
+    // least the last kLatencyWindow (about 36 minutes at 30 frames/s), so that an
+    // endless stream holds bounded memory.
+    static constexpr size_t kLatencyWindow = 65536;
     std::vector<double> latenciesMs;
     // Time run() spent blocked waiting for a paced source (live, or played at its
     // frame rate) to give a frame: the network and the decoders are idle then,

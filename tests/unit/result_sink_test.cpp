@@ -36,6 +36,18 @@ TEST_CASE("percentile: linear interpolation between ranks", "[result_sink]") {
     CHECK(std::isnan(percentile({}, 50)));
 }
 
+TEST_CASE("appendToWindow keeps the latest values in bounded memory", "[result_sink]") {
+    std::vector<double> window;
+    for (int i = 1; i <= 1000; ++i) {
+        appendToWindow(window, i, 4);
+        REQUIRE(window.size() <= 8);
+        REQUIRE(window.size() >= std::min<size_t>(size_t(i), 4));
+        CHECK(window.back() == i);
+    }
+    CHECK(std::vector<double>(window.end() - 4, window.end()) == std::vector<double>{997, 998, 999, 1000});
+    CHECK(std::is_sorted(window.begin(), window.end()));  // oldest first, nothing reordered
+}
+
 TEST_CASE("json lines: exact record and summary", "[result_sink]") {
     std::ostringstream out;
     JsonLinesSink sink(out);
