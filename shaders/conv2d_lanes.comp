@@ -12,7 +12,7 @@
 //
 // SUBGROUP_INPUTS: lane p fetches pixel p's input texel and the others receive
 // it with subgroupShuffle, 1 fetch per tap instead of PIXELS (on lavapipe a
-// fetch is a gather across the SIMD row, a shuffle a register permute). Needs
+// fetch is a call to a gather routine, a shuffle a register permute). Needs
 // local size == subgroup size, PIXELS <= it, and a whole number of subgroups per
 // pixel block (channel groups a multiple of the subgroup size), so that every
 // lane of a subgroup works on the same pixels and reaches every shuffle.

@@ -32,8 +32,8 @@ struct ConvTile {
 // Picks the tile for a layer on a device: output channels across lanes when the
 // layer has too few pixels to fill a row (Recorder::channelLanePixels); else
 // enough invocations to fill the device first, then the tile with the fewest
-// fetches per FMA that still keeps its accumulators in registers (64 floats;
-// more spill on lavapipe).
+// fetches per FMA within 64 accumulators (on lavapipe more cost more stack
+// traffic than they save in fetches: bench/README.md).
 ConvTile chooseConvTile(const Shape4& out, const Recorder& r, int weightSets = 1);
 
 // ONNX weights [Cout, Cin/group, KH, KW] in the layout the chosen kernel reads.

@@ -102,7 +102,8 @@ void recordWinogradConv(Recorder& r, const ConvGeometry& g, const ConvBindings& 
     // The GEMMs: M[xi] = U[xi] V[xi], a 1x1 convolution per xi over the tiles.
     ConvBindings gemm{v, b.weights, b.bias, nullptr, m};
     const ConvGeometry pointwise;
-    recordConv(r, pointwise, chooseConvTile({1, m.shape[1], 1, m.shape[3]}, r, setsOf(tile)), gemm, false, false, setsOf(tile));
+    const ConvTile gemmTile = chooseConvTile({1, m.shape[1], 1, m.shape[3]}, r, setsOf(tile));
+    recordConv(r, pointwise, gemmTile, gemm, false, false, setsOf(tile));
 
     const vk::BufferSlice residual = b.residual ? b.residual->slice : m.slice;
     vk::KernelKey output{f4 ? ShaderId::winograd4_output : ShaderId::winograd_output, spec, 3, sizeof p};
