@@ -176,8 +176,8 @@ int runClassifyVideo(const Args& args, const model::Model& model, const classify
     std::vector<std::string> endErrors;
     for (const auto& s : sources)
         if (!s->endError().empty()) endErrors.push_back(s->endError());
-    if (sink) sink->summary(summary);
     published.finish(summary);
+    if (sink) sink->summary(summary);
     if (!sink)
         std::cerr << format(
             "resvk: %lld frames decoded, %lld classified, %lld dropped, %lld damaged; %.1f fps; "
@@ -198,6 +198,7 @@ int runClassifyVideo(const Args& args, const model::Model& model, const classify
         std::cerr << format("resvk: warning: the decoder reported damage in %lld frame%s%s\n",
                             (long long)summary.damaged, summary.damaged == 1 ? "" : "s",
                             args.has("strict") ? "" : "; --strict makes this an error");
+    published.linger();
     const bool damaged = summary.damaged > 0 || !endErrors.empty();
     if (damaged && args.has("strict")) return 1;
     return stop ? stoppedExitCode() : 0;

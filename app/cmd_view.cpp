@@ -192,6 +192,7 @@ int runView(const Args& args) {
     viewer::Viewer view(context, window, pipeline, sources, preprocess, labels, options);
     const int code = view.run(interrupted);
     published.finish(pipeline.summary());
+    published.linger();
     return code;
 }
 

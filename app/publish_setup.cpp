@@ -149,6 +149,9 @@ void PublishOutputs::finish(const classify::RunSummary& summary) {
         std::cerr << "\n";
         if (metrics_) metrics_->progress(summary);  // the final MQTT counts
     }
+}
+
+void PublishOutputs::linger() {
     if (metrics_ && config_.metricsLinger > 0) {
         // A scraper polls every few seconds: let it see the final counts. Ctrl-C ends it early.
         const auto& stop = installStopSignals();

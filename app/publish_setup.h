@@ -2,7 +2,7 @@
 // --publish (MQTT) and --metrics (Prometheus) for `classify` and `view`: the
 // options, and the result sinks they make (pipeline/publish/). The commands
 // hand every classified frame to write(), call tick() from the frame loop and
-// finish() with the run summary.
+// finish() with the run summary (before printing it), then linger().
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -44,9 +44,12 @@ public:
     void write(const classify::FrameResult& result);
     // From the frame loop: the summary so far, once a second, to the sinks.
     void tick(const video::VideoPipeline& pipeline);
-    // The final summary; sends what is queued, says what was dropped, keeps
-    // /metrics up for --metrics-linger, and disconnects.
+    // The final summary: sends what is queued, disconnects, says what was dropped,
+    // and leaves the final counts in /metrics. Call it before the summary goes to
+    // stdout, so that whoever reads that line finds MQTT and /metrics final.
     void finish(const classify::RunSummary& summary);
+    // Keeps /metrics up for --metrics-linger after finish() (a last scrape).
+    void linger();
 
 private:
     PublishConfig config_;
