@@ -1,7 +1,6 @@
 # Installing resvk like a Debian tool: the binary, the label lists it ships, the man
 # page resvk(1) and the bash completion (both generated from the built binary's
-# --help), and a .deb (`cpack` in build/) whose dependencies dpkg-shlibdeps derives
-# from the libraries the binary links. Included from the top CMakeLists.txt.
+# --help); the .deb is packaging/deb.cmake. Included from the top CMakeLists.txt.
 include(GNUInstallDirs)
 
 # The git revision `resvk --version` prints, refreshed at every build.
@@ -41,22 +40,3 @@ install(FILES ${RESVK_LABELS} DESTINATION ${CMAKE_INSTALL_DATADIR}/resvk/labels)
 install(FILES ${CMAKE_BINARY_DIR}/resvk.1.gz DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
 install(FILES ${CMAKE_BINARY_DIR}/resvk.bash-completion DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions
   RENAME resvk)
-
-set(CPACK_GENERATOR DEB)
-set(CPACK_PACKAGE_NAME resvk)
-set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
-set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "real-time image and video classification with ResNets on Vulkan compute")
-set(CPACK_PACKAGE_DESCRIPTION
-  "resvk runs ResNet image classifiers exported to ONNX on any Vulkan 1.2 device (a GPU, or Mesa's\n"
-  "lavapipe on the CPU), on photos, video files, webcams and network streams decoded by FFmpeg.")
-set(CPACK_PACKAGE_CONTACT "resvk developers <resvk@localhost>")
-set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
-set(CPACK_STRIP_FILES ON)
-set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
-set(CPACK_DEBIAN_PACKAGE_SECTION graphics)
-# Depends: whatever the linked shared libraries need (libavcodec59, libvulkan1, ...).
-set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
-# A Vulkan driver (Mesa's covers CPUs and most GPUs; vendors ship their own) and the
-# font the annotated video's labels are drawn with.
-set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "mesa-vulkan-drivers | vulkan-icd, fonts-dejavu-core")
-include(CPack)

@@ -113,6 +113,11 @@ deb)
   grep -q "^ Recommends: .*mesa-vulkan-drivers" <<<"$info" || fail "the .deb does not recommend a Vulkan driver"
   echo "$(basename "$deb"): Depends: $depends"
   dpkg -x "$deb" "$tmp/root"
+  # The Python module, when packaged, brings what imports it and what it returns.
+  if compgen -G "$tmp/root/usr/lib/python3/dist-packages/resvk*.so" >/dev/null; then
+    grep -q "^ Recommends: .*python3 (>= 3\.[0-9]*).*python3-numpy" <<<"$info" ||
+      fail "the .deb ships the Python module but does not recommend python3 and python3-numpy: $info"
+  fi
   [ -f "$tmp/root/usr/share/man/man1/resvk.1.gz" ] || fail "the .deb lacks the man page"
   check_runs "$tmp/root/usr"
   ;;
