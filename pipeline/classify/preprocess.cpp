@@ -32,33 +32,22 @@ struct Coefficients {
 };
 
 Coefficients computeCoefficients(int inSize, int outSize) {
-    const double scale = static_cast<double>(inSize) / outSize;
     // Downscaling widens the triangle by the scale factor: that is the antialiasing.
-    const double filterScale = std::max(scale, 1.0);
-    const double support = 1.0 * filterScale;
+    const double filterScale = std::max(static_cast<double>(inSize) / outSize, 1.0);
     Coefficients c;
-    c.ksize = static_cast<int>(std::ceil(support)) * 2 + 1;
+    c.ksize = static_cast<int>(std::ceil(filterScale)) * 2 + 1;
     c.first.resize(outSize);
     c.count.resize(outSize);
     c.weights.assign(static_cast<size_t>(outSize) * c.ksize, 0);
-    std::vector<double> k(c.ksize);
     for (int xx = 0; xx < outSize; ++xx) {
-        const double center = (xx + 0.5) * scale;
-        // Truncation toward zero, as Pillow's (int) casts.
-        const int xmin = std::max(static_cast<int>(center - support + 0.5), 0);
-        const int xmax = std::min(static_cast<int>(center + support + 0.5), inSize) - xmin;
-        double sum = 0.0;
-        for (int x = 0; x < xmax; ++x) {
-            k[x] = triangle((x + xmin - center + 0.5) / filterScale);
-            sum += k[x];
-        }
-        for (int x = 0; x < xmax; ++x) {
-            const double w = sum != 0.0 ? k[x] / sum : k[x];
+        const ResampleTaps taps = resampleTaps(inSize, outSize, xx);
+        for (size_t x = 0; x < taps.weights.size(); ++x) {
+            const double w = taps.weights[x];
             const double fixed = w * (1 << kPrecisionBits);
             c.weights[static_cast<size_t>(xx) * c.ksize + x] = static_cast<int32_t>(w < 0 ? fixed - 0.5 : fixed + 0.5);
         }
-        c.first[xx] = xmin;
-        c.count[xx] = xmax;
+        c.first[xx] = taps.first;
+        c.count[xx] = static_cast<int>(taps.weights.size());
     }
     return c;
 }
@@ -117,6 +106,50 @@ video::RgbImage resizeBilinear(const video::RgbImage& image, int width, int heig
     return horizontal.height == height ? horizontal : resampleVertical(horizontal, height);
 }
 
+ResampleTaps resampleTaps(int inSize, int outSize, int position) {
+    const double scale = static_cast<double>(inSize) / outSize;
+    const double filterScale = std::max(scale, 1.0);
+    const double support = 1.0 * filterScale;
+    const double center = (position + 0.5) * scale;
+    // Truncation toward zero, as Pillow's (int) casts.
+    const int xmin = std::max(static_cast<int>(center - support + 0.5), 0);
+    const int xmax = std::min(static_cast<int>(center + support + 0.5), inSize) - xmin;
+    ResampleTaps t;
+    t.first = xmin;
+    t.weights.resize(static_cast<size_t>(std::max(xmax, 0)));
+    double sum = 0.0;
+    for (size_t x = 0; x < t.weights.size(); ++x) {
+        t.weights[x] = triangle((static_cast<double>(x) + xmin - center + 0.5) / filterScale);
+        sum += t.weights[x];
+    }
+    if (sum != 0.0)
+        for (double& w : t.weights) w /= sum;
+    return t;
+}
+
+ResizeCrop resizeCrop(const PreprocessOptions& options, int width, int height) {
+    const int outH = options.inputHeight, outW = options.inputWidth;
+    if (!options.centerCrop) return {outW, outH, 0, 0};
+    const int shortTarget =
+        options.resizeShort > 0 ? options.resizeShort : static_cast<int>(std::lround(256.0 * outH / 224.0));
+    // The long side is rounded to nearest. torchvision's Resize(int) truncates
+    // instead, but the shared references (the ground truth our tests check)
+    // were made with rounding: squirrel_cls.jpg 535x426 became 322x256, not 321.
+    const bool wide = width > height;
+    const int shortSide = wide ? height : width;
+    const int longSide = wide ? width : height;
+    const int longTarget = static_cast<int>(std::lround(static_cast<double>(shortTarget) * longSide / shortSide));
+    ResizeCrop r{wide ? longTarget : shortTarget, wide ? shortTarget : longTarget, 0, 0};
+    // Centre crop with the offset rounded down, as in the shared references
+    // (butterfly.jpg, resized to 355 wide, was cropped from x = 65; torchvision's
+    // CenterCrop would round 65.5 to 66). A crop larger than the picture zero-pads
+    // like torchvision (left/top pad = (crop - size) / 2).
+    auto offset = [](int size, int crop) { return crop > size ? -((crop - size) / 2) : (size - crop) / 2; };
+    r.left = offset(r.width, outW);
+    r.top = offset(r.height, outH);
+    return r;
+}
+
 void preprocess(const video::RgbImage& image, const PreprocessOptions& options, float* out) {
     if (image.width <= 0 || image.height <= 0 ||
         image.pixels.size() != static_cast<size_t>(image.width) * image.height * 3)
@@ -124,29 +157,9 @@ void preprocess(const video::RgbImage& image, const PreprocessOptions& options, 
     const int outH = options.inputHeight, outW = options.inputWidth;
     if (outH <= 0 || outW <= 0) throw std::invalid_argument("preprocess: input size must be positive");
 
-    video::RgbImage resized;
-    if (!options.centerCrop) {
-        resized = resizeBilinear(image, outW, outH);
-    } else {
-        const int shortTarget =
-            options.resizeShort > 0 ? options.resizeShort : static_cast<int>(std::lround(256.0 * outH / 224.0));
-        // The long side is rounded to nearest. torchvision's Resize(int) truncates
-        // instead, but the shared references (the ground truth our tests check)
-        // were made with rounding: squirrel_cls.jpg 535x426 became 322x256, not 321.
-        const bool wide = image.width > image.height;
-        const int shortSide = wide ? image.height : image.width;
-        const int longSide = wide ? image.width : image.height;
-        const int longTarget = static_cast<int>(std::lround(static_cast<double>(shortTarget) * longSide / shortSide));
-        resized =
-            wide ? resizeBilinear(image, longTarget, shortTarget) : resizeBilinear(image, shortTarget, longTarget);
-    }
-
-    // Centre crop with the offset rounded down, as in the shared references
-    // (butterfly.jpg, resized to 355 wide, was cropped from x = 65; torchvision's
-    // CenterCrop would round 65.5 to 66). A crop larger than the picture zero-pads
-    // like torchvision (left/top pad = (crop - size) / 2).
-    auto offset = [](int size, int crop) { return crop > size ? -((crop - size) / 2) : (size - crop) / 2; };
-    const int top = offset(resized.height, outH), left = offset(resized.width, outW);
+    const ResizeCrop g = resizeCrop(options, image.width, image.height);
+    const video::RgbImage resized = resizeBilinear(image, g.width, g.height);
+    const int top = g.top, left = g.left;
 
     const size_t plane = static_cast<size_t>(outH) * outW;
     for (int y = 0; y < outH; ++y) {

@@ -2,21 +2,15 @@
 
 #include <algorithm>
 #include <array>
-#include <cmath>
 #include <cstddef>
 
 namespace resvk::video {
 
 namespace {
 
-double triangle(double x) {
-    x = std::fabs(x);
-    return x < 1.0 ? 1.0 - x : 0.0;
-}
-
 // One output axis of the table: per output position the first source index, the
-// tap count and the normalised weights; Pillow's ImagingResample coefficients
-// (classify/preprocess.cpp) for the resized position `position + cropOffset`.
+// tap count and the normalised weights, classify::preprocess's for the resized
+// position `position + cropOffset`.
 struct Axis {
     std::vector<int> first, count;
     std::vector<std::vector<float>> weights;
@@ -27,9 +21,6 @@ Axis makeAxis(int inSize, int resizedSize, int outSize, int cropOffset) {
     a.first.assign(outSize, 0);
     a.count.assign(outSize, 0);
     a.weights.resize(outSize);
-    const double scale = static_cast<double>(inSize) / resizedSize;
-    const double filterScale = std::max(scale, 1.0);
-    const double support = filterScale;
     for (int o = 0; o < outSize; ++o) {
         const int xx = o + cropOffset;
         if (xx < 0 || xx >= resizedSize) continue;  // zero padding
@@ -39,36 +30,12 @@ Axis makeAxis(int inSize, int resizedSize, int outSize, int cropOffset) {
             a.weights[o] = {1.0f};
             continue;
         }
-        const double center = (xx + 0.5) * scale;
-        const int xmin = std::max(static_cast<int>(center - support + 0.5), 0);
-        const int xmax = std::min(static_cast<int>(center + support + 0.5), inSize) - xmin;
-        std::vector<double> k(std::max(xmax, 0));
-        double sum = 0.0;
-        for (int x = 0; x < xmax; ++x) sum += k[x] = triangle((x + xmin - center + 0.5) / filterScale);
-        a.first[o] = xmin;
-        a.count[o] = std::max(xmax, 0);
-        for (int x = 0; x < xmax; ++x) a.weights[o].push_back(static_cast<float>(sum != 0.0 ? k[x] / sum : k[x]));
+        const classify::ResampleTaps taps = classify::resampleTaps(inSize, resizedSize, xx);
+        a.first[o] = taps.first;
+        a.count[o] = static_cast<int>(taps.weights.size());
+        for (double w : taps.weights) a.weights[o].push_back(static_cast<float>(w));
     }
     return a;
-}
-
-struct Geometry {
-    int resizedW, resizedH, left, top;
-};
-
-// classify::preprocess's resize + crop arithmetic, to the letter.
-Geometry geometryFor(const classify::PreprocessOptions& o, int width, int height) {
-    if (!o.centerCrop) return {o.inputWidth, o.inputHeight, 0, 0};
-    const int shortTarget =
-        o.resizeShort > 0 ? o.resizeShort : static_cast<int>(std::lround(256.0 * o.inputHeight / 224.0));
-    const bool wide = width > height;
-    const int shortSide = wide ? height : width, longSide = wide ? width : height;
-    const int longTarget = static_cast<int>(std::lround(static_cast<double>(shortTarget) * longSide / shortSide));
-    Geometry g{wide ? longTarget : shortTarget, wide ? shortTarget : longTarget, 0, 0};
-    auto offset = [](int size, int crop) { return crop > size ? -((crop - size) / 2) : (size - crop) / 2; };
-    g.left = offset(g.resizedW, o.inputWidth);
-    g.top = offset(g.resizedH, o.inputHeight);
-    return g;
 }
 
 void matrixCoefficients(ColourMatrix m, double& kr, double& kb) {
@@ -151,9 +118,9 @@ void buildPreprocessTable(const classify::PreprocessOptions& options, bool rgb, 
         q.srcY = r.y;
         q.xHeaders = PREPROCESS_X_HEADERS + headersPerRect * static_cast<int>(k);
         q.yHeaders = q.xHeaders + options.inputWidth;
-        const Geometry g = geometryFor(options, r.w, r.h);
-        const Axis rows = makeAxis(r.h, g.resizedH, options.inputHeight, g.top);
-        appendAxis(makeAxis(r.w, g.resizedW, options.inputWidth, g.left), q.xHeaders);
+        const classify::ResizeCrop g = classify::resizeCrop(options, r.w, r.h);
+        const Axis rows = makeAxis(r.h, g.height, options.inputHeight, g.top);
+        appendAxis(makeAxis(r.w, g.width, options.inputWidth, g.left), q.xHeaders);
         appendAxis(rows, q.yHeaders);
         // The horizontal pass runs only over the rows some vertical tap reads
         // (with a crop, ~7/8 of the rectangle's height); at least one, so that
