@@ -320,7 +320,9 @@ void GpuPreprocessor::uploadLayout(Slot& s, const AVFrame& frame, int formatValu
     VkDeviceSize rowBytes = 0;
     for (const auto& q : perRect) {
         const int64_t texels = int64_t(q.rowsCount) * q.outWidth;
-        if (texels > limits.maxTexelBufferElements || uint64_t(texels) * 16 > limits.maxStorageBufferRange)
+        // The device traits' limits, which ContextOptions can lower (tests force them).
+        const vk::DeviceTraits& traits = context_.traits();
+        if (uint64_t(texels) > traits.maxTexelBufferElements || uint64_t(texels) * 16 > traits.maxStorageBufferRange)
             throw std::runtime_error("a video frame region too tall for the preprocessing intermediate (" +
                                      std::to_string(q.rowsCount) + " rows)");
         rowOffsets.push_back(rowBytes);

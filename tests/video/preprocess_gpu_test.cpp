@@ -486,3 +486,25 @@ TEST_CASE("subsampled chroma: the same picture as its chroma upsampled on the ho
         CHECK(e.max < 1e-4);
     }
 }
+
+TEST_CASE("a region too tall for the device's intermediate rows is refused in one line", "[video][preprocess]") {
+    // 720p -> 224 crop needs ~640 rows x 224 columns of 16-byte texels (~2.3 MB);
+    // a device whose buffers hold 1 MiB cannot take them.
+    vk::ContextOptions small;
+    small.traits.maxBufferRange = 1024 * 1024;
+    vk::Context ctx(small);
+    vk::KernelCache kernels(ctx);
+    video::FramePtr frame(av_frame_alloc());
+    frame->format = AV_PIX_FMT_YUV420P;
+    frame->width = 1280;
+    frame->height = 720;
+    REQUIRE(av_frame_get_buffer(frame.get(), 0) == 0);
+    video::GpuPreprocessor pre(ctx, kernels, classify::PreprocessOptions{}, 1);
+    CHECK_THROWS_WITH(pre.upload(*frame, 0), Catch::Contains("too tall for the preprocessing intermediate"));
+    // The same frame to a 32x32 input needs 32-wide rows (~330 KB): they fit.
+    classify::PreprocessOptions tiny;
+    tiny.inputHeight = tiny.inputWidth = 32;
+    video::GpuPreprocessor small32(ctx, kernels, tiny, 1);
+    CHECK_NOTHROW(small32.upload(*frame, 0));
+}
+
