@@ -117,6 +117,46 @@ TEST_CASE("device traits: each profile takes its own branch whatever the device"
     }
 }
 
+TEST_CASE("device traits: the tile knobs RESVK_WINOGRAD and RESVK_CHANNEL_LANE_PIXELS, bad values", "[gpu_path]") {
+    vk::DeviceFacts cpu;
+    cpu.type = VK_PHYSICAL_DEVICE_TYPE_CPU;
+    cpu.subgroupSize = 8;
+    cpu.subgroupSizeControl = true;
+    cpu.minSubgroupSize = cpu.maxSubgroupSize = 8;
+    cpu.hostVisibleDeviceMemory = true;
+    vk::TraitOverrides asCpu, asGpu;
+    asCpu.profile = vk::ProfileRequest::Cpu;
+    asGpu.profile = vk::ProfileRequest::Gpu;
+    auto saved = [](const char* name) {
+        const char* v = std::getenv(name);
+        return std::make_pair(v != nullptr, std::string(v ? v : ""));
+    };
+    const auto winograd = saved("RESVK_WINOGRAD"), lanes = saved("RESVK_CHANNEL_LANE_PIXELS");
+    unsetenv("RESVK_WINOGRAD");
+    unsetenv("RESVK_CHANNEL_LANE_PIXELS");
+    // Channel lanes below one SIMD row of 4-pixel tiles on CPUs (8 lanes: 28 pixels).
+    CHECK(vk::makeDeviceTraits(cpu, asCpu).channelLanePixels == 28);
+    CHECK(vk::makeDeviceTraits(cpu, asGpu).channelLanePixels == 16);
+    setenv("RESVK_CHANNEL_LANE_PIXELS", "0", 1);
+    CHECK(vk::makeDeviceTraits(cpu, asCpu).channelLanePixels == 0);
+    for (const char* bad : {"-1", "28px", "many"}) {
+        setenv("RESVK_CHANNEL_LANE_PIXELS", bad, 1);
+        CHECK_THROWS_WITH(vk::makeDeviceTraits(cpu, asCpu),
+                          Contains("RESVK_CHANNEL_LANE_PIXELS") && Contains(std::string("'") + bad + "'"));
+    }
+    unsetenv("RESVK_CHANNEL_LANE_PIXELS");
+    setenv("RESVK_WINOGRAD", "2", 1);
+    CHECK(vk::makeDeviceTraits(cpu, asCpu).winogradTile == 2);
+    setenv("RESVK_WINOGRAD", "3", 1);
+    CHECK_THROWS_WITH(vk::makeDeviceTraits(cpu, asCpu), Contains("RESVK_WINOGRAD") && Contains("'3'"));
+    for (const auto& [name, value] :
+         {std::pair{"RESVK_WINOGRAD", winograd}, std::pair{"RESVK_CHANNEL_LANE_PIXELS", lanes}})
+        if (value.first)
+            setenv(name, value.second.c_str(), 1);
+        else
+            unsetenv(name);
+}
+
 TEST_CASE("lavapipe: a forced profile records the other family of kernels", "[gpu_path]") {
     const auto m = resnet20();
     vk::Context cpu(forced(vk::ProfileRequest::Cpu, false));
