@@ -64,15 +64,21 @@ double maxAbsDiff(const std::vector<float>& a, const std::vector<float>& b) {
     return worst;
 }
 
-}  // namespace
-
-TEST_CASE("device traits: each profile takes its own branch whatever the device", "[gpu_path]") {
+// A CPU device as lavapipe describes itself: 8-wide subgroups it lets a kernel pin.
+vk::DeviceFacts cpuFacts() {
     vk::DeviceFacts cpu;
     cpu.type = VK_PHYSICAL_DEVICE_TYPE_CPU;
     cpu.subgroupSize = 8;
     cpu.subgroupSizeControl = true;
     cpu.minSubgroupSize = cpu.maxSubgroupSize = 8;
     cpu.hostVisibleDeviceMemory = true;
+    return cpu;
+}
+
+}  // namespace
+
+TEST_CASE("device traits: each profile takes its own branch whatever the device", "[gpu_path]") {
+    const vk::DeviceFacts cpu = cpuFacts();
     vk::TraitOverrides none;
     none.profile = vk::ProfileRequest::Cpu;  // the environment cannot change an explicit request
     const auto t = vk::makeDeviceTraits(cpu, none);
@@ -118,12 +124,7 @@ TEST_CASE("device traits: each profile takes its own branch whatever the device"
 }
 
 TEST_CASE("device traits: the tile knobs RESVK_WINOGRAD and RESVK_CHANNEL_LANE_PIXELS, bad values", "[gpu_path]") {
-    vk::DeviceFacts cpu;
-    cpu.type = VK_PHYSICAL_DEVICE_TYPE_CPU;
-    cpu.subgroupSize = 8;
-    cpu.subgroupSizeControl = true;
-    cpu.minSubgroupSize = cpu.maxSubgroupSize = 8;
-    cpu.hostVisibleDeviceMemory = true;
+    const vk::DeviceFacts cpu = cpuFacts();
     vk::TraitOverrides asCpu, asGpu;
     asCpu.profile = vk::ProfileRequest::Cpu;
     asGpu.profile = vk::ProfileRequest::Gpu;
