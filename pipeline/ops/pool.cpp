@@ -17,7 +17,8 @@ void recordPool(Recorder& r, PoolKind kind, const ConvGeometry& w, bool countInc
     p.start[3] = w.padBegin[1];
     p.step[2] = w.padEnd[0];
     p.step[3] = w.padEnd[1];
-    recordFlat(r, shaders::ShaderId::pool, p, out, {in.slice}, {w.dilation[0], w.dilation[1], w.kernel[0], w.kernel[1], p.mode});
+    recordFlat(r, shaders::ShaderId::pool, p, out, {in.slice},
+               {w.dilation[0], w.dilation[1], w.kernel[0], w.kernel[1], p.mode});
 }
 
 void recordGlobalAveragePool(Recorder& r, const Tensor& in, const Tensor& out) {
