@@ -10,10 +10,11 @@
 // own weight rows: PIXELS + 4*OC_TEXELS fetches per 16*OC_TEXELS*PIXELS FMAs.
 // Same weight layout, bindings and push constants as conv2d.comp.
 //
-// SUBGROUP_INPUTS: lane p fetches pixel p's input texel and the others receive
-// it with subgroupShuffle, 1 fetch per tap instead of PIXELS (on lavapipe a
-// fetch is a call to a gather routine, a shuffle a register permute). Needs
-// local size == subgroup size, PIXELS <= it, and a whole number of subgroups per
+// SUBGROUP_INPUTS: lane l fetches the input texels of pixels l, l + SG, ... and
+// the others receive them with subgroupShuffle, PIXELS / SG fetches per tap
+// instead of PIXELS (on lavapipe a fetch is a call to a gather routine, a
+// shuffle a register permute). Needs local size == subgroup size, PIXELS <= it
+// or a multiple of it, and a whole number of subgroups per
 // pixel block (channel groups a multiple of the subgroup size), so that every
 // lane of a subgroup works on the same pixels and reaches every shuffle.
 #include "conv_params.h"
@@ -31,6 +32,9 @@
 #ifdef SUBGROUP_INPUTS
 #extension GL_KHR_shader_subgroup_shuffle : require
 #extension GL_KHR_shader_subgroup_basic : require
+layout(constant_id = 8) const int SG = 8;  // subgroup size
+// Pixels each lane fetches for the others: PIXELS may be a multiple of SG.
+const int LANE_PIXELS = (PIXELS + SG - 1) / SG;
 #endif
 
 layout(local_size_x_id = 0) in;
@@ -65,8 +69,10 @@ void main() {
 
     const int inPlane = pc.inH * pc.inW;
 #ifdef SUBGROUP_INPUTS
-    int base, iy0, ix0;  // this lane's pixel
-    pixelOrigin(p0 + int(gl_SubgroupInvocationID), pixelsTotal, outPlane, firstItem, base, iy0, ix0);
+    int base[PIXELS], iy0[PIXELS], ix0[PIXELS];  // this lane's pixels: p0 + lane, p0 + SG + lane, ...
+    for (int j = 0; j < LANE_PIXELS; ++j)
+        pixelOrigin(p0 + j * SG + int(gl_SubgroupInvocationID), pixelsTotal, outPlane, firstItem, base[j], iy0[j],
+                    ix0[j]);
 #else
     int base[PIXELS];
     int iy0[PIXELS];
@@ -91,8 +97,9 @@ void main() {
                 const int tapOffset = planeOffset + ky * DH * pc.inW + kx * DW;
                 vec4 x[PIXELS];
 #ifdef SUBGROUP_INPUTS
-                vec4 mine = tapInput(base, iy0, ix0, ky, kx, tapOffset);
-                for (int p = 0; p < PIXELS; ++p) x[p] = subgroupShuffle(mine, uint(p));
+                vec4 mine[PIXELS];
+                for (int j = 0; j < LANE_PIXELS; ++j) mine[j] = tapInput(base[j], iy0[j], ix0[j], ky, kx, tapOffset);
+                for (int p = 0; p < PIXELS; ++p) x[p] = subgroupShuffle(mine[p / SG], uint(p % SG));
 #else
                 for (int p = 0; p < PIXELS; ++p) x[p] = tapInput(base[p], iy0[p], ix0[p], ky, kx, tapOffset);
 #endif

@@ -30,6 +30,7 @@ resvk_shader(NAME conv2d_lanes_o2p8 SOURCE shaders/conv2d_lanes.comp DEFINES OC_
 resvk_shader(NAME conv2d_lanes_o2p4 SOURCE shaders/conv2d_lanes.comp DEFINES OC_TEXELS=2 PIXELS=4 FP16)
 resvk_shader(NAME conv2d_lanes_o2p1 SOURCE shaders/conv2d_lanes.comp DEFINES OC_TEXELS=2 PIXELS=1 FP16)
 resvk_shader(NAME conv2d_lanes_sg_o2p8 SOURCE shaders/conv2d_lanes.comp DEFINES OC_TEXELS=2 PIXELS=8 SUBGROUP_INPUTS=1 FP16)
+resvk_shader(NAME conv2d_lanes_sg_o1p16 SOURCE shaders/conv2d_lanes.comp DEFINES OC_TEXELS=1 PIXELS=16 SUBGROUP_INPUTS=1 FP16)
 resvk_shader(NAME conv2d_lanes_sg_o2p4 SOURCE shaders/conv2d_lanes.comp DEFINES OC_TEXELS=2 PIXELS=4 SUBGROUP_INPUTS=1 FP16)
 # The GPU profile's shared-memory tiled convolutions: block tile pixels x output
 # channels (BM x BN, one invocation per pixel); ops/conv_choice.cpp picks.

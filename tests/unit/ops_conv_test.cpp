@@ -140,7 +140,9 @@ const ConvCase kConvCases[] = {
     {1, 21, 4, 3, 65, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, true, true, true},      // channel lanes, 4 pixels
     {1, 6, 9, 9, 64, 7, 7, 4, 4, 3, 3, 2, 2, 1, 1, 1, true, false, false},     // channel lanes, 7x7/4, 4 pixels
     {1, 9, 3, 3, 64, 3, 3, 1, 1, 0, 0, 0, 0, 1, 1, 1, true, false, true},      // channel lanes, 1 pixel
-    {1, 13, 7, 7, 128, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, true, true, true},     // shared inputs, 16 pixels
+    {1, 13, 7, 7, 128, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, true, true, true},     // shared inputs, 16 pixels (4 x 16)
+    {1, 11, 9, 7, 64, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, true, false, true},     // 4 x 16, 20 pixels (a partial block)
+    {1, 13, 5, 5, 128, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, true, true, false},    // shared inputs, 9 pixels (8 x 8)
     {1, 10, 5, 3, 64, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, false, false, true},    // shared inputs, 6 pixels
     {1, 20, 7, 7, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true, true, false},     // Winograd GEMM, shared inputs
     // 49 output pixels: pixels across lanes again, weights shared (conv2d_sg_*).
@@ -180,7 +182,8 @@ TEST_CASE("the conv cases reach every register-tile kernel the device picks from
         want = {"conv_grouped", "conv2d_lanes_o2p8", "conv2d_lanes_o2p4", "conv2d_lanes_o2p1"};
         if (t.winogradTile) want.push_back(t.winogradTile == 4 ? "winograd4_input" : "winograd_input");
         if (t.sharedWeightsSubgroup)
-            want.insert(want.end(), {"conv2d_sg_o4p4", "conv2d_lanes_sg_o2p8", "conv2d_lanes_sg_o2p4"});
+            want.insert(want.end(),
+                        {"conv2d_sg_o4p4", "conv2d_lanes_sg_o1p16", "conv2d_lanes_sg_o2p8", "conv2d_lanes_sg_o2p4"});
     }
     for (const auto& name : want) {
         INFO(name);  // a name, its _fp16 twin, or for a prefix any kernel it starts
