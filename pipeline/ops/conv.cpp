@@ -64,8 +64,8 @@ ConvTile chooseConvTile(const Shape4& out, const Recorder& r, int weightSets) {
         // pixel), and whole subgroups of pixels per lane beyond one subgroup.
         auto shareInputs = [&](ConvTile& t) {
             const int channelGroups = (outC4 + t.outTexels - 1) / t.outTexels;
-            t.subgroupInputs = sg > 0 && t.pixels > 1 && (t.pixels <= sg || t.pixels % sg == 0) &&
-                               channelGroups % sg == 0;
+            t.subgroupInputs =
+                sg > 0 && t.pixels > 1 && (t.pixels <= sg || t.pixels % sg == 0) && channelGroups % sg == 0;
             return t.subgroupInputs;
         };
         // 16 pixels or more: 4 channels x 16 pixels per lane reads each weight

@@ -135,18 +135,18 @@ const ConvCase kConvCases[] = {
     // <= 28 output pixels and >= 64 output channels on CPU devices: output channels
     // across lanes (conv2d_lanes.comp), 8, 4 and 1 pixels per invocation; with a
     // multiple of 64 output channels the lanes share the inputs (SUBGROUP_INPUTS).
-    {1, 13, 7, 7, 70, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, true, false, true},     // channel lanes, stride 2
-    {2, 9, 3, 4, 67, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, false, true, false},     // channel lanes, 1x1, batch 2
-    {1, 21, 4, 3, 65, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, true, true, true},      // channel lanes, 4 pixels
-    {1, 6, 9, 9, 64, 7, 7, 4, 4, 3, 3, 2, 2, 1, 1, 1, true, false, false},     // channel lanes, 7x7/4, 4 pixels
-    {1, 9, 3, 3, 64, 3, 3, 1, 1, 0, 0, 0, 0, 1, 1, 1, true, false, true},      // channel lanes, 1 pixel
-    {1, 13, 7, 7, 128, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, true, true, true},     // shared inputs, 16 pixels (4 x 16)
-    {1, 11, 9, 7, 64, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, true, false, true},     // 4 x 16, 20 pixels (a partial block)
-    {1, 13, 5, 5, 128, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, true, true, false},    // shared inputs, 9 pixels (8 x 8)
-    {1, 10, 5, 3, 64, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, false, false, true},    // shared inputs, 6 pixels
-    {1, 20, 7, 7, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true, true, false},     // Winograd GEMM, shared inputs
+    {1, 13, 7, 7, 70, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, true, false, true},   // channel lanes, stride 2
+    {2, 9, 3, 4, 67, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, false, true, false},   // channel lanes, 1x1, batch 2
+    {1, 21, 4, 3, 65, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, true, true, true},    // channel lanes, 4 pixels
+    {1, 6, 9, 9, 64, 7, 7, 4, 4, 3, 3, 2, 2, 1, 1, 1, true, false, false},   // channel lanes, 7x7/4, 4 pixels
+    {1, 9, 3, 3, 64, 3, 3, 1, 1, 0, 0, 0, 0, 1, 1, 1, true, false, true},    // channel lanes, 1 pixel
+    {1, 13, 7, 7, 128, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, true, true, true},   // shared inputs, 16 pixels (4 x 16)
+    {1, 11, 9, 7, 64, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, true, false, true},   // 4 x 16, 20 pixels (a partial block)
+    {1, 13, 5, 5, 128, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, true, true, false},  // shared inputs, 9 pixels (8 x 8)
+    {1, 10, 5, 3, 64, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, false, false, true},  // shared inputs, 6 pixels
+    {1, 20, 7, 7, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true, true, false},   // Winograd GEMM, shared inputs
     // 49 output pixels: pixels across lanes again, weights shared (conv2d_sg_*).
-    {1, 30, 13, 13, 64, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, true, false, true},   // 7x7 output, stride 2
+    {1, 30, 13, 13, 64, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, true, false, true},  // 7x7 output, stride 2
 };
 
 }  // namespace
@@ -267,10 +267,19 @@ struct GemmCase {
 
 TEST_CASE("Gemm matches the naive reference", "[ops][gemm]") {
     const GemmCase cases[] = {
-        {1, 1, 1, true, false},  {1, 3, 5, true, false},   {3, 7, 10, false, false},  {2, 13, 17, true, true},
-        {1, 33, 7, false, true}, {3, 65, 13, true, false}, {1, 512, 10, true, false}, {5, 6, 9, false, false},
+        {1, 1, 1, true, false},
+        {1, 3, 5, true, false},
+        {3, 7, 10, false, false},
+        {2, 13, 17, true, true},
+        {1, 33, 7, false, true},
+        {3, 65, 13, true, false},
+        {1, 512, 10, true, false},
+        {5, 6, 9, false, false},
         // >= 64 outputs on CPU devices (>= 512 on GPU ones): the GEMV-shaped channel-lane kernel.
-        {1, 70, 130, true, true}, {5, 37, 67, false, false}, {12, 20, 64, true, false}, {1, 41, 515, true, false},
+        {1, 70, 130, true, true},
+        {5, 37, 67, false, false},
+        {12, 20, 64, true, false},
+        {1, 41, 515, true, false},
     };
     uint32_t seed = 900;
     for (const GemmCase& c : cases) {
