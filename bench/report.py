@@ -4,13 +4,35 @@ import json
 import sys
 
 
+def pool(records):
+    """One record per (engine, net, batch): the timed runs of every round together
+    (bench/run.sh --rounds), min and median recomputed over all of them."""
+    merged = {}
+    for r in records:
+        key = (r["engine"], r["net"], r["batch"])
+        if key not in merged:
+            merged[key] = dict(r, rounds=1, runs_ms=list(r["runs_ms"]))
+        else:
+            merged[key]["rounds"] += 1
+            merged[key]["runs_ms"] += r["runs_ms"]
+    for r in merged.values():
+        runs = sorted(r["runs_ms"])
+        mid = len(runs) // 2
+        r["ms_per_batch_min"] = runs[0]
+        r["ms_per_batch_median"] = runs[mid] if len(runs) % 2 else (runs[mid - 1] + runs[mid]) / 2
+        r["images_per_s"] = r["batch"] * 1000 / r["ms_per_batch_median"]
+    return list(merged.values())
+
+
 def main(path):
     rows = [json.loads(l) for l in open(path) if l.strip()]
-    inf = [r for r in rows if r["kind"] == "inference"]
+    inf = pool([r for r in rows if r["kind"] == "inference"])
     pipe = [r for r in rows if r["kind"] == "pipeline"]
     before = any(r.get("engine") == "resvk_before" for r in rows)  # bench/run.sh --before
     if inf:
-        print("### Inference (224x224, fp32; ms per batch: min / median of the timed runs)\n")
+        rounds = max(r["rounds"] for r in inf)
+        pooled = f", pooled over {rounds} interleaved rounds" if rounds > 1 else ""
+        print(f"### Inference (224x224, fp32; ms per batch: min / median of the timed runs{pooled})\n")
         print("| network | batch | resvk ms/batch min / med | resvk img/s "
               + ("| resvk before ms/batch min / med | after / before (median) " if before else "")
               + "| PyTorch ms/batch min / med | ONNX Runtime ms/batch min / med "

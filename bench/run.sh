@@ -18,6 +18,10 @@
 #   --no-ort           skip the ONNX Runtime column
 #   --before PATH      also run another resvk binary (a build of an earlier commit)
 #                      right after resvk on every row: "before" columns and after/before
+#   --rounds N         inference: run every row N times, engines interleaved, and pool
+#                      the timed runs of each engine (default 1). These VMs change speed
+#                      by up to 2x within minutes; interleaved rounds let that drift hit
+#                      every engine alike instead of whichever ran during a slow spell.
 # ONNX Runtime 1.20.1 (npm onnxruntime-node) is installed on first use into
 # ${RESVK_BENCH_CACHE:-~/.cache/resvk-bench}/ort with `npm install --ignore-scripts`:
 # a baseline only, never a dependency of resvk.
@@ -26,7 +30,7 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 SHARED=${RESVK_SHARED:-$ROOT/../shared}
 RESVK=$ROOT/build/resvk
-BUILD=1 ITERS=5 ITERS_LARGE=3 FRAMES=10 ONLY=all ORT=1 BEFORE=
+BUILD=1 ITERS=5 ITERS_LARGE=3 FRAMES=10 ONLY=all ORT=1 BEFORE= ROUNDS=1
 while [ $# -gt 0 ]; do
     case "$1" in
         --no-build) BUILD=0 ;;
@@ -37,7 +41,8 @@ while [ $# -gt 0 ]; do
         --only) ONLY=$2; shift ;;
         --no-ort) ORT=0 ;;
         --before) BEFORE=$(realpath "$2"); shift ;;
-        -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
+        --rounds) ROUNDS=$2; shift ;;
+        -h|--help) sed -n '2,29p' "$0"; exit 0 ;;
         *) echo "bench/run.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
     esac
     shift
@@ -54,6 +59,7 @@ if [ "$BUILD" = 1 ]; then
     scripts/build.sh >&2
 fi
 [ -x "$RESVK" ] || { echo "bench/run.sh: no resvk binary at $RESVK" >&2; exit 1; }
+case "$ROUNDS" in ''|*[!0-9]*|0) echo "bench/run.sh: --rounds: '$ROUNDS' is not a count (1 or more)" >&2; exit 2 ;; esac
 [ -z "$BEFORE" ] || [ -x "$BEFORE" ] || { echo "bench/run.sh: --before: no resvk binary at $BEFORE" >&2; exit 1; }
 
 TORCH=1
@@ -103,30 +109,32 @@ for line in sys.stdin:
         d=json.loads(line); d.update(extra); print(json.dumps(d))' "$1" >>"$RESULTS"; }
 
 if [ "$ONLY" != pipeline ]; then
-    for name in resnet18 resnet50; do
-        model=$R18; [ $name = resnet50 ] && model=$R50
-        for batch in 1 8; do
-            iters=$ITERS; [ "$batch" -gt 1 ] && iters=$ITERS_LARGE
-            # resvk and PyTorch back to back, so drift in machine load hits both alike
-            echo "== inference $name batch $batch: resvk ($iters runs)" >&2
-            "$RESVK" bench --model "$model" --batch "$batch" --iters "$iters" --warmup 1 --json \
-                | record "{\"kind\":\"inference\",\"engine\":\"resvk\",\"net\":\"$name\"}"
-            if [ -n "$BEFORE" ]; then
-                echo "== inference $name batch $batch: resvk before ($iters runs)" >&2
-                "$BEFORE" bench --model "$model" --batch "$batch" --iters "$iters" --warmup 1 --json \
-                    | record "{\"kind\":\"inference\",\"engine\":\"resvk_before\",\"net\":\"$name\"}"
-            fi
-            if [ "$TORCH" = 1 ]; then
-                echo "== inference $name batch $batch: PyTorch ($iters runs)" >&2
-                "$PY" bench/pytorch_baseline.py --model $name --batch "$batch" --iters "$iters" --warmup 1 \
-                    | record "{\"kind\":\"inference\",\"net\":\"$name\"}"
-            fi
-            if [ "$ORT" = 1 ]; then
-                echo "== inference $name batch $batch: ONNX Runtime ($iters runs)" >&2
-                NODE_PATH=$ORT_DIR/node_modules node bench/ort_baseline.js --model "$model" --net $name \
-                    --batch "$batch" --iters "$iters" --warmup 1 --threads 2 \
-                    | record "{\"kind\":\"inference\"}"
-            fi
+    for round in $(seq "$ROUNDS"); do
+        for name in resnet18 resnet50; do
+            model=$R18; [ $name = resnet50 ] && model=$R50
+            for batch in 1 8; do
+                iters=$ITERS; [ "$batch" -gt 1 ] && iters=$ITERS_LARGE
+                # resvk and PyTorch back to back, so drift in machine load hits both alike
+                echo "== inference $name batch $batch: resvk ($iters runs, round $round of $ROUNDS)" >&2
+                "$RESVK" bench --model "$model" --batch "$batch" --iters "$iters" --warmup 1 --json \
+                    | record "{\"kind\":\"inference\",\"engine\":\"resvk\",\"net\":\"$name\"}"
+                if [ -n "$BEFORE" ]; then
+                    echo "== inference $name batch $batch: resvk before ($iters runs)" >&2
+                    "$BEFORE" bench --model "$model" --batch "$batch" --iters "$iters" --warmup 1 --json \
+                        | record "{\"kind\":\"inference\",\"engine\":\"resvk_before\",\"net\":\"$name\"}"
+                fi
+                if [ "$TORCH" = 1 ]; then
+                    echo "== inference $name batch $batch: PyTorch ($iters runs)" >&2
+                    "$PY" bench/pytorch_baseline.py --model $name --batch "$batch" --iters "$iters" --warmup 1 \
+                        | record "{\"kind\":\"inference\",\"net\":\"$name\"}"
+                fi
+                if [ "$ORT" = 1 ]; then
+                    echo "== inference $name batch $batch: ONNX Runtime ($iters runs)" >&2
+                    NODE_PATH=$ORT_DIR/node_modules node bench/ort_baseline.js --model "$model" --net $name \
+                        --batch "$batch" --iters "$iters" --warmup 1 --threads 2 \
+                        | record "{\"kind\":\"inference\"}"
+                fi
+            done
         done
     done
 fi
