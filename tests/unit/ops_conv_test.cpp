@@ -134,7 +134,8 @@ const ConvCase kConvCases[] = {
     {1, 70, 9, 9, 66, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true, true, true},      // Winograd, GEMM in channel lanes
     // <= 28 output pixels and >= 64 output channels on CPU devices: output channels
     // across lanes (conv2d_lanes.comp), 8, 4 and 1 pixels per invocation; with a
-    // multiple of 64 output channels the lanes share the inputs (SUBGROUP_INPUTS).
+    // multiple of 64 output channels the lanes share the inputs (SUBGROUP_INPUTS),
+    // and from 16 pixels on each lane takes 4 channels x 16 pixels.
     {1, 13, 7, 7, 70, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, true, false, true},   // channel lanes, stride 2
     {2, 9, 3, 4, 67, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, false, true, false},   // channel lanes, 1x1, batch 2
     {1, 21, 4, 3, 65, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, true, true, true},    // channel lanes, 4 pixels
