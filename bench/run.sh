@@ -18,10 +18,11 @@
 #   --no-ort           skip the ONNX Runtime column
 #   --before PATH      also run another resvk binary (a build of an earlier commit)
 #                      right after resvk on every row: "before" columns and after/before
-#   --rounds N         inference: run every row N times, engines interleaved, and pool
-#                      the timed runs of each engine (default 1). These VMs change speed
-#                      by up to 2x within minutes; interleaved rounds let that drift hit
-#                      every engine alike instead of whichever ran during a slow spell.
+#   --rounds N         run every row N times, engines interleaved (default 1): inference
+#                      pools each engine's timed runs, the pipeline reports the median of
+#                      the N overheads. These VMs change speed by up to 2x within minutes;
+#                      interleaved rounds let that drift hit every engine alike instead of
+#                      whichever ran during a slow spell.
 # ONNX Runtime 1.20.1 (npm onnxruntime-node) is installed on first use into
 # ${RESVK_BENCH_CACHE:-~/.cache/resvk-bench}/ort with `npm install --ignore-scripts`:
 # a baseline only, never a dependency of resvk.
@@ -42,7 +43,7 @@ while [ $# -gt 0 ]; do
         --no-ort) ORT=0 ;;
         --before) BEFORE=$(realpath "$2"); shift ;;
         --rounds) ROUNDS=$2; shift ;;
-        -h|--help) sed -n '2,29p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,30p' "$0"; exit 0 ;;
         *) echo "bench/run.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
     esac
     shift
@@ -144,18 +145,20 @@ if [ "$ONLY" != inference ]; then
     CLIP=$WORK/clip720.mp4
     echo "== making a 10 s 1280x720 30 fps H.264 clip" >&2
     ffmpeg -nostdin -loglevel error -f lavfi -i testsrc2=size=1280x720:rate=30 -t 10 -c:v libx264 -pix_fmt yuv420p "$CLIP"
-    for name in resnet18 resnet50; do
-        model=$R18; [ $name = resnet50 ] && model=$R50
-        for n in 1 4; do
-            srcs=(); for _ in $(seq "$n"); do srcs+=("$CLIP"); done
-            echo "== pipeline $name, $n source(s), $FRAMES frames per source" >&2
-            "$RESVK" bench --source "${srcs[@]}" --model "$model" --frames "$FRAMES" --iters 6 --warmup 1 --json \
-                | record "{\"kind\":\"pipeline\",\"engine\":\"resvk\",\"net\":\"$name\"}"
-            if [ -n "$BEFORE" ]; then
-                echo "== pipeline $name, $n source(s): resvk before" >&2
-                "$BEFORE" bench --source "${srcs[@]}" --model "$model" --frames "$FRAMES" --iters 6 --warmup 1 --json \
-                    | record "{\"kind\":\"pipeline\",\"engine\":\"resvk_before\",\"net\":\"$name\"}"
-            fi
+    for round in $(seq "$ROUNDS"); do
+        for name in resnet18 resnet50; do
+            model=$R18; [ $name = resnet50 ] && model=$R50
+            for n in 1 4; do
+                srcs=(); for _ in $(seq "$n"); do srcs+=("$CLIP"); done
+                echo "== pipeline $name, $n source(s), $FRAMES frames per source (round $round of $ROUNDS)" >&2
+                "$RESVK" bench --source "${srcs[@]}" --model "$model" --frames "$FRAMES" --iters 6 --warmup 1 --json \
+                    | record "{\"kind\":\"pipeline\",\"engine\":\"resvk\",\"net\":\"$name\"}"
+                if [ -n "$BEFORE" ]; then
+                    echo "== pipeline $name, $n source(s): resvk before" >&2
+                    "$BEFORE" bench --source "${srcs[@]}" --model "$model" --frames "$FRAMES" --iters 6 --warmup 1 \
+                        --json | record "{\"kind\":\"pipeline\",\"engine\":\"resvk_before\",\"net\":\"$name\"}"
+                fi
+            done
         done
     done
 fi
