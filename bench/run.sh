@@ -43,7 +43,7 @@ while [ $# -gt 0 ]; do
         --no-ort) ORT=0 ;;
         --before) BEFORE=$(realpath "$2"); shift ;;
         --rounds) ROUNDS=$2; shift ;;
-        -h|--help) sed -n '2,30p' "$0"; exit 0 ;;
+        -h|--help) awk 'NR > 1 && /^#/ { print; next } NR > 1 { exit }' "$0"; exit 0 ;;
         *) echo "bench/run.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
     esac
     shift
