@@ -62,20 +62,18 @@ ConvTile chooseConvTile(const Shape4& out, const Recorder& r, int weightSets) {
     if (pixels <= r.channelLanePixels && outC4 >= 2 * int64_t(r.localSize)) {
         // Shared inputs need whole subgroups per pixel block (and more than one
         // pixel), and whole subgroups of pixels per lane beyond one subgroup.
-        auto shareInputs = [&](ConvTile& t) {
+        auto canShareInputs = [&](const ConvTile& t) {
             const int channelGroups = (outC4 + t.outTexels - 1) / t.outTexels;
-            t.subgroupInputs =
-                sg > 0 && t.pixels > 1 && (t.pixels <= sg || t.pixels % sg == 0) && channelGroups % sg == 0;
-            return t.subgroupInputs;
+            return sg > 0 && t.pixels > 1 && (t.pixels <= sg || t.pixels % sg == 0) && channelGroups % sg == 0;
         };
         // 16 pixels or more: 4 channels x 16 pixels per lane reads each weight
         // once where 8 x 8 reads it twice. At batch 1 the 7x7 Winograd GEMMs
         // stream ~17 MB of weights per layer, from memory, not cache: 10-12 ->
         // 7-8.5 ms per layer (bench/README.md, 2026-12-02 evening).
-        ConvTile wide{1, 16, false, true};
-        if (pixels >= 16 && shareInputs(wide)) return wide;
+        const ConvTile wide{1, 16, false, true, true};
+        if (pixels >= 16 && canShareInputs(wide)) return wide;
         ConvTile t{2, pixels >= 8 ? 8 : pixels >= 4 ? 4 : 1, false, true};
-        shareInputs(t);
+        t.subgroupInputs = canShareInputs(t);
         return t;
     }
     const ConvTile candidates[] = {{4, 4, false}, {2, 8, false}, {2, 4, false}, {1, 4, false}};
