@@ -1,9 +1,14 @@
 // RGB of one source pixel from a frame's raw planes, as preprocess_rows.comp
 // (network input) and display.comp (the viewer) both read it, so the window
 // shows exactly the colours the network got. The including shader declares
-// `planes` (R8_UNORM texel buffer) and the PreprocessParams push constants `pc`.
+// `planes` (R8_UNORM texel buffer) and the PreprocessParams push constants `pc`,
+// and may define PREPROCESS_FLAGS (pc.flags otherwise) as a specialisation constant.
 #ifndef RESVK_PREPROCESS_COLOUR_GLSL
 #define RESVK_PREPROCESS_COLOUR_GLSL
+
+#ifndef PREPROCESS_FLAGS
+#define PREPROCESS_FLAGS pc.flags
+#endif
 
 // Component c at (x, y) in its own plane's coordinates (chroma ones subsampled).
 float component(int c, int x, int y) {
@@ -33,9 +38,9 @@ mat3 colourMatrix(vec4 r0, vec4 r1, vec4 r2) {
 vec3 rgbAt(int x, int y, mat3 m, vec3 offset) {
     vec3 yuv;
     yuv.x = component(0, x, y);
-    if ((pc.flags & PREPROCESS_GRAY) != 0) {
+    if ((PREPROCESS_FLAGS & PREPROCESS_GRAY) != 0) {
         yuv.yz = vec2(0.0);
-    } else if ((pc.flags & PREPROCESS_CHROMA_BILINEAR) != 0) {
+    } else if ((PREPROCESS_FLAGS & PREPROCESS_CHROMA_BILINEAR) != 0) {
         yuv.y = chromaBilinear(1, x, y);
         yuv.z = chromaBilinear(2, x, y);
     } else {  // chroma at full resolution (or nearest, should a layout ask for it)

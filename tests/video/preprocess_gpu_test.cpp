@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <cstdlib>
 #include <sstream>
 #include <string>
@@ -475,15 +476,33 @@ TEST_CASE("subsampled chroma: the same picture as its chroma upsampled on the ho
                 REQUIRE(v == std::round(v));
                 f444->data[p][y * f444->linesize[p] + x] = static_cast<uint8_t>(v);
             }
+    // The same samples as NV12 (chroma interleaved): pass 1 reads planar
+    // layouts four bytes per word fetch and interleaved ones a byte per fetch,
+    // two implementations of one sum that must agree to float rounding.
+    video::FramePtr fNv12(av_frame_alloc());
+    fNv12->format = AV_PIX_FMT_NV12;
+    fNv12->width = w;
+    fNv12->height = h;
+    REQUIRE(av_frame_get_buffer(fNv12.get(), 0) == 0);
+    for (int y = 0; y < h; ++y)
+        std::memcpy(fNv12->data[0] + y * fNv12->linesize[0], f420->data[0] + y * f420->linesize[0], size_t(w));
+    for (int y = 0; y < ch; ++y)
+        for (int x = 0; x < cw; ++x)
+            for (int p = 1; p < 3; ++p)
+                fNv12->data[1][y * fNv12->linesize[1] + 2 * x + p - 1] = f420->data[p][y * f420->linesize[p] + x];
     const std::vector<classify::PixelRect> rects = {{0, 0, w, h}, {13, 7, 101, 77}, {w - 51, h - 33, 51, 33}};
     auto& ctx = reference::gpuContext();
     for (const auto& o : {crop224(), tiny32()}) {
         video::GpuPreprocessor pre(ctx, reference::gpuKernels(), o, 1);
         const auto subsampled = gpuRegions(pre, *f420, rects);
         const auto full = gpuRegions(pre, *f444, rects);
+        const auto interleaved = gpuRegions(pre, *fNv12, rects);
         const Diff e = compare(subsampled.data(), full.data(), full.size());
-        INFO(o.inputWidth << (o.centerCrop ? " crop" : " no crop") << ": mean abs " << e.mean << ", max " << e.max);
+        const Diff eNv12 = compare(subsampled.data(), interleaved.data(), full.size());
+        INFO(o.inputWidth << (o.centerCrop ? " crop" : " no crop") << ": mean abs " << e.mean << ", max " << e.max
+                          << "; against NV12 mean abs " << eNv12.mean << ", max " << eNv12.max);
         CHECK(e.max < 1e-4);
+        CHECK(eNv12.max < 1e-4);
     }
 }
 
