@@ -295,11 +295,6 @@ void GpuPreprocessor::uploadLayout(Slot& s, const AVFrame& frame, int formatValu
     p.chromaWidth = AV_CEIL_RSHIFT(w, p.chromaShiftX);
     p.chromaHeight = AV_CEIL_RSHIFT(h, p.chromaShiftY);
     p.flags = (gray ? PREPROCESS_GRAY : 0) | (p.chromaShiftX || p.chromaShiftY ? PREPROCESS_CHROMA_BILINEAR : 0);
-    // Pass 1's word reads take four taps' chroma from four columns, which holds
-    // when chroma is subsampled horizontally (or not at all).
-    bool planar = !(p.chromaShiftY && !p.chromaShiftX);
-    for (int c = 0; c < comps; ++c) planar = planar && d->comp[c].step == 1;
-    if (planar) p.flags |= PREPROCESS_PLANAR;
     // Chroma samples sit at the centre of the luma pixels they cover, which is
     // what libswscale assumes when not told otherwise (frame.chroma_location is
     // ignored on purpose: the CPU path, and so the networks' references, ignore it).
@@ -402,12 +397,10 @@ void GpuPreprocessor::record(ops::Recorder& r, int slot, const ops::Tensor& dst,
     const vk::BufferSlice table = s.table.slice(0, s.table.size());
     recordUpload(r.stream, slot);
     // Pass 1 writes fp32 rows whatever the network's precision: its own kernel, no fp16 twin.
-    const vk::KernelKey rowsKey{shaders::ShaderId::preprocess_rows, {static_cast<int32_t>(r.localSize), p.flags}, 3,
+    const vk::KernelKey rowsKey{shaders::ShaderId::preprocess_rows, {static_cast<int32_t>(r.localSize), p.flags}, 2,
                                 sizeof p};
     const int64_t rowGroups = (p.rowsCount + PREPROCESS_ROWS_PER_INVOCATION - 1) / PREPROCESS_ROWS_PER_INVOCATION;
-    const vk::BufferSlice planes = s.planes.slice(0, s.planes.size());  // a multiple of 4 bytes
-    const std::vector<vk::TexelInput> frameInputs = {
-        {planes, kPlaneFormat}, {table}, {planes, VK_FORMAT_R32_UINT}};
+    const std::vector<vk::TexelInput> frameInputs = {{s.planes.slice(0, s.planes.size()), kPlaneFormat}, {table}};
     r.stream.dispatch(rowsKey, rows, frameInputs, &p, ops::flatGrid(rowGroups * p.outWidth, r.localSize));
     const vk::KernelKey key{r.kernel(shaders::ShaderId::preprocess), {static_cast<int32_t>(r.localSize)}, 2, sizeof p};
     r.stream.dispatch(key, out, std::vector<vk::BufferSlice>{rows, table}, &p, ops::flatGrid(pixels, r.localSize));

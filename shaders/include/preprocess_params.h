@@ -19,7 +19,7 @@ RESVK_PARAMS(PreprocessParams) {
     int srcWidth, srcHeight;
     int chromaWidth, chromaHeight;
     int chromaShiftX, chromaShiftY;
-    int flags;  // PREPROCESS_GRAY, PREPROCESS_CHROMA_BILINEAR, PREPROCESS_PLANAR
+    int flags;  // PREPROCESS_GRAY, PREPROCESS_CHROMA_BILINEAR
     int outWidth, outHeight;
     int dstBase;                     // texel index of the batch item's first pixel in the output binding
     int yHeaders;                    // table texel of output row 0's vertical header
@@ -38,11 +38,6 @@ RESVK_PARAMS_END(PreprocessParams);
 #endif
 #define PREPROCESS_GRAY 1
 #define PREPROCESS_CHROMA_BILINEAR 2
-// Every component's samples are consecutive bytes of its plane (planar YUV and
-// gray, not NV12's interleaved chroma nor packed RGB or YUYV), and subsampled
-// chroma is subsampled horizontally too: pass 1 then reads four samples per
-// 32-bit word fetch (its binding 3).
-#define PREPROCESS_PLANAR 4
 // Table texels 0..2: colour matrix rows (m0, m1, m2, offset) mapping the three
 // components in [0, 1] to RGB in [0, 255]; 3: per-channel scale, 4: per-channel bias;
 // from 5 on, per source rectangle, its column headers then its row headers.

@@ -476,9 +476,8 @@ TEST_CASE("subsampled chroma: the same picture as its chroma upsampled on the ho
                 REQUIRE(v == std::round(v));
                 f444->data[p][y * f444->linesize[p] + x] = static_cast<uint8_t>(v);
             }
-    // The same samples as NV12 (chroma interleaved): pass 1 reads planar
-    // layouts four bytes per word fetch and interleaved ones a byte per fetch,
-    // two implementations of one sum that must agree to float rounding.
+    // The same samples as NV12 (both chroma planes interleaved in one): other
+    // plane starts and a component step of 2 must give the same sums.
     video::FramePtr fNv12(av_frame_alloc());
     fNv12->format = AV_PIX_FMT_NV12;
     fNv12->width = w;
