@@ -53,9 +53,9 @@ layout(binding = 4) uniform samplerBuffer residualTex;
 
 
 void main() {
-    const int outPlane = pc.outH * pc.outW;
+    const int regionPlane = regionPixels();
     const int firstItem = WEIGHT_BATCHED != 0 ? int(gl_GlobalInvocationID.z) : 0;
-    const int pixelsTotal = WEIGHT_BATCHED != 0 ? outPlane : pc.batch * outPlane;
+    const int pixelsTotal = WEIGHT_BATCHED != 0 ? regionPlane : pc.batch * regionPlane;
     const int p0 = int(gl_GlobalInvocationID.x) * PIXELS;
     const int co4First = int(gl_GlobalInvocationID.y) * OC_TEXELS;
 #ifndef SUBGROUP_WEIGHTS
@@ -66,7 +66,7 @@ void main() {
     int base[PIXELS];
     int iy0[PIXELS];
     int ix0[PIXELS];
-    pixelOrigins(p0, pixelsTotal, outPlane, firstItem, base, iy0, ix0);
+    pixelOrigins(p0, pixelsTotal, regionPlane, firstItem, base, iy0, ix0);
 
     float acc[OC][PIXELS];
     for (int o = 0; o < OC; ++o)
@@ -111,5 +111,5 @@ void main() {
     }
 
     if (p0 >= pixelsTotal) return;
-    storeTile(co4First, p0, pixelsTotal, outPlane, firstItem, acc);
+    storeTile(co4First, p0, pixelsTotal, regionPlane, firstItem, acc);
 }

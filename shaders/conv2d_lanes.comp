@@ -58,9 +58,9 @@ layout(binding = 4) uniform samplerBuffer residualTex;
 #include "conv_register_tile.glsl"
 
 void main() {
-    const int outPlane = pc.outH * pc.outW;
+    const int regionPlane = regionPixels();
     const int firstItem = WEIGHT_BATCHED != 0 ? int(gl_GlobalInvocationID.z) : 0;
-    const int pixelsTotal = WEIGHT_BATCHED != 0 ? outPlane : pc.batch * outPlane;
+    const int pixelsTotal = WEIGHT_BATCHED != 0 ? regionPlane : pc.batch * regionPlane;
     const int channelGroups = (pc.outC4 + OC_TEXELS - 1) / OC_TEXELS;
     const int index = flatInvocation();
     const int co4First = (index % channelGroups) * OC_TEXELS;
@@ -71,13 +71,13 @@ void main() {
 #ifdef SUBGROUP_INPUTS
     int base[PIXELS], iy0[PIXELS], ix0[PIXELS];  // this lane's pixels: p0 + lane, p0 + SG + lane, ...
     for (int j = 0; j < LANE_PIXELS; ++j)
-        pixelOrigin(p0 + j * SG + int(gl_SubgroupInvocationID), pixelsTotal, outPlane, firstItem, base[j], iy0[j],
+        pixelOrigin(p0 + j * SG + int(gl_SubgroupInvocationID), pixelsTotal, regionPlane, firstItem, base[j], iy0[j],
                     ix0[j]);
 #else
     int base[PIXELS];
     int iy0[PIXELS];
     int ix0[PIXELS];
-    pixelOrigins(p0, pixelsTotal, outPlane, firstItem, base, iy0, ix0);
+    pixelOrigins(p0, pixelsTotal, regionPlane, firstItem, base, iy0, ix0);
 #endif
 
     float acc[OC][PIXELS];
@@ -112,5 +112,5 @@ void main() {
         }
     }
 
-    storeTile(co4First, p0, pixelsTotal, outPlane, firstItem, acc);
+    storeTile(co4First, p0, pixelsTotal, regionPlane, firstItem, acc);
 }

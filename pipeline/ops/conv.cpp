@@ -1,6 +1,8 @@
 #include "ops/conv.h"
 
+#include <algorithm>
 #include <stdexcept>
+#include <utility>
 
 #include "conv_params.h"
 
@@ -47,6 +49,25 @@ shaders::ShaderId tileShader(const ConvTile& t) {
         default:
             throw std::logic_error("no convolution kernel for this tile");
     }
+}
+
+bool hasPadding(const ConvGeometry& g) { return g.padBegin[0] || g.padBegin[1] || g.padEnd[0] || g.padEnd[1]; }
+
+// Output indices [first, last) along one axis whose taps all land inside the
+// input (empty when none do).
+std::pair<int, int> innerRange(int in, int out, int kernel, int stride, int dilation, int padBegin) {
+    const int first = std::min(out, (padBegin + stride - 1) / stride);
+    const int lastOrigin = in - 1 + padBegin - (kernel - 1) * dilation;  // o * stride may not pass it
+    const int last = lastOrigin < 0 ? 0 : std::min(out, lastOrigin / stride + 1);
+    return {first, std::max(first, last)};
+}
+
+// How many times a dispatch of `pixels` output pixels reads every weight: once
+// per workgroup column of the pixel-lane kernel, once per invocation's pixel
+// block of the channel-lane one.
+int64_t weightPasses(const ConvTile& t, int64_t pixels, uint32_t localSize) {
+    const int64_t blocks = (pixels + t.pixels - 1) / t.pixels;
+    return t.channelLanes ? blocks : (blocks + localSize - 1) / localSize;
 }
 
 }  // namespace
@@ -133,6 +154,11 @@ shaders::ConvParams convParams(const ConvGeometry& g, const Shape4& in, const Sh
     p.inC = in[1];
     p.outC = out[1];
     p.groups = g.group;
+    // Unpadded kernels cover this rectangle, padded ones the frame around it:
+    // the whole output either way until recordConv splits a padded layer.
+    const bool padded = hasPadding(g);
+    p.innerY1 = padded ? 0 : p.outH;
+    p.innerX1 = padded ? 0 : p.outW;
     return p;
 }
 
@@ -155,7 +181,8 @@ void recordConv(Recorder& r, const ConvGeometry& g, const ConvTile& tile, const 
         r.dispatch(key, b.output.slice, inputs, &p, flatGrid(texelCount(out), r.localSize));
         return;
     }
-    const bool padded = g.padBegin[0] || g.padBegin[1] || g.padEnd[0] || g.padEnd[1];
+    const bool padded = hasPadding(g);
+    const size_t paddedSpec = spec.size();
     spec.push_back(padded ? 1 : 0);
     const bool subgroupShared = tile.subgroupWeights || tile.subgroupInputs;
     spec.push_back(subgroupShared ? static_cast<int32_t>(r.sharedWeightsSubgroup) : 0);
@@ -164,22 +191,45 @@ void recordConv(Recorder& r, const ConvGeometry& g, const ConvTile& tile, const 
     const int64_t items = weightSets > 1 ? 1 : out[0];
     if (weightSets > 1) p.weightBatchStride = p.outC4 * 4 * p.inC4 * g.kernel[0] * g.kernel[1];
     vk::KernelKey key{tileShader(tile), spec, 4, sizeof p};
-    if (tile.channelLanes) {
-        if (tile.subgroupInputs) key.requiredSubgroupSize = r.sharedWeightsSubgroup;
-        const int64_t channelGroups = (p.outC4 + tile.outTexels - 1) / tile.outTexels;
-        const int64_t pixelGroups = (items * out[2] * out[3] + tile.pixels - 1) / tile.pixels;
-        auto grid = flatGrid(channelGroups * pixelGroups, r.localSize);
-        grid[2] = static_cast<uint32_t>(weightSets > 1 ? weightSets : 1);
-        r.dispatch(key, b.output.slice, inputs, &p, grid);
-        return;
+    if (tile.subgroupInputs || (!tile.channelLanes && tile.subgroupWeights))
+        key.requiredSubgroupSize = r.sharedWeightsSubgroup;
+
+    // One dispatch over `pixels` output pixels per image.
+    auto dispatchPixels = [&](const vk::KernelKey& k, const shaders::ConvParams& params, int64_t pixels) {
+        const int64_t pixelBlocks = (items * pixels + tile.pixels - 1) / tile.pixels;
+        const uint32_t sets = static_cast<uint32_t>(weightSets > 1 ? weightSets : 1);
+        if (tile.channelLanes) {
+            auto grid = flatGrid((params.outC4 + tile.outTexels - 1) / tile.outTexels * pixelBlocks, r.localSize);
+            grid[2] = sets;
+            r.dispatch(k, b.output.slice, inputs, &params, grid);
+            return;
+        }
+        const uint32_t groupsX = static_cast<uint32_t>((pixelBlocks + r.localSize - 1) / r.localSize);
+        const uint32_t groupsY = static_cast<uint32_t>((params.outC4 + tile.outTexels - 1) / tile.outTexels);
+        if (groupsX > 65535 || groupsY > 65535) throw std::runtime_error("convolution too large for one dispatch");
+        r.dispatch(k, b.output.slice, inputs, &params, {groupsX, groupsY, sets});
+    };
+
+    const int64_t plane = int64_t(out[2]) * out[3];
+    if (padded && r.splitPadded) {
+        const auto [y0, y1] = innerRange(p.inH, p.outH, g.kernel[0], g.stride[0], g.dilation[0], g.padBegin[0]);
+        const auto [x0, x1] = innerRange(p.inW, p.outW, g.kernel[1], g.stride[1], g.dilation[1], g.padBegin[1]);
+        const int64_t inner = int64_t(y1 - y0) * (x1 - x0);
+        // Worth it unless the two dispatches read the weights markedly more often
+        // than one: at batch 1, 7x7 stages stream megabytes of weights per pass.
+        const int64_t passes = weightPasses(tile, items * plane, r.localSize);
+        const int64_t splitPasses =
+            weightPasses(tile, items * inner, r.localSize) + weightPasses(tile, items * (plane - inner), r.localSize);
+        if (inner > 0 && splitPasses * 16 <= passes * 17) {
+            p.innerY0 = y0, p.innerY1 = y1, p.innerX0 = x0, p.innerX1 = x1;
+            vk::KernelKey unpadded = key;
+            unpadded.specialization[paddedSpec] = 0;
+            dispatchPixels(unpadded, p, inner);
+            if (inner < plane) dispatchPixels(key, p, plane - inner);
+            return;
+        }
     }
-    if (tile.subgroupWeights) key.requiredSubgroupSize = r.sharedWeightsSubgroup;
-    const int64_t pixelTiles = (items * out[2] * out[3] + tile.pixels - 1) / tile.pixels;
-    const uint32_t groupsX = static_cast<uint32_t>((pixelTiles + r.localSize - 1) / r.localSize);
-    const uint32_t groupsY = static_cast<uint32_t>((p.outC4 + tile.outTexels - 1) / tile.outTexels);
-    if (groupsX > 65535 || groupsY > 65535) throw std::runtime_error("convolution too large for one dispatch");
-    r.dispatch(key, b.output.slice, inputs, &p,
-               {groupsX, groupsY, static_cast<uint32_t>(weightSets > 1 ? weightSets : 1)});
+    dispatchPixels(key, p, plane);
 }
 
 }  // namespace resvk::ops

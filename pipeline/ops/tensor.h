@@ -34,8 +34,8 @@ void unpack4(const float* packed, const Shape4& shape, float* nchw);
 // read (vk/device_traits.h): workgroup width (one SIMD row = one subgroup on a
 // CPU profile, 64 on the GPU profile), whether convolutions may share fetched
 // weights across a (pinned) subgroup, when bigger register tiles pay off, and
-// when output channels go across lanes, and the precision every tensor of the
-// plan is stored in.
+// when output channels go across lanes, the precision every tensor of the
+// plan is stored in, and whether padded convolutions split off their frame.
 struct Recorder {
     vk::CommandStream& stream;
     uint32_t localSize = 64;
@@ -43,11 +43,16 @@ struct Recorder {
     int64_t convTileInvocations = 32768;
     int64_t channelLanePixels = 0;
     vk::Precision precision = vk::Precision::Fp32;
+    bool splitPadded = false;
 
     static Recorder forDevice(vk::CommandStream& stream, const vk::DeviceTraits& traits) {
-        return {stream, traits.workgroupWidth,
+        return {stream,
+                traits.workgroupWidth,
                 traits.sharedWeightsSubgroup == traits.workgroupWidth ? traits.sharedWeightsSubgroup : 0,
-                traits.convTileInvocations, traits.channelLanePixels, traits.precision};
+                traits.convTileInvocations,
+                traits.channelLanePixels,
+                traits.precision,
+                traits.splitPadded};
     }
 
     // Records a kernel that writes the tensor `output` from the tensors (or

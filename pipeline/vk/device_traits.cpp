@@ -125,6 +125,7 @@ DeviceTraits makeDeviceTraits(const DeviceFacts& facts, const TraitOverrides& ov
         // batch 1. 7x7 direct layers (49) and 7x7 Winograd GEMMs at batch 8 (32
         // tiles) are faster with pixels across lanes (bench/README.md, 2026-12-02).
         t.channelLanePixels = 4 * (int64_t(t.workgroupWidth) - 1);
+        t.splitPadded = true;
     } else {
         t.workgroupWidth = 64;
         t.sharedWeightsSubgroup = 0;
@@ -137,6 +138,11 @@ DeviceTraits makeDeviceTraits(const DeviceFacts& facts, const TraitOverrides& ov
         if (value != "0" && value != "2" && value != "4")
             throw std::invalid_argument("RESVK_WINOGRAD: '" + value + "' is not 0, 2 or 4");
         t.winogradTile = std::stoi(value);
+    }
+    if (const char* env = std::getenv("RESVK_SPLIT_PADDED"); env && *env) {
+        const std::string value = env;
+        if (value != "0" && value != "1") throw std::invalid_argument("RESVK_SPLIT_PADDED: '" + value + "' is not 0 or 1");
+        t.splitPadded = value == "1";
     }
     if (const char* env = std::getenv("RESVK_CHANNEL_LANE_PIXELS"); env && *env) {
         char* end = nullptr;

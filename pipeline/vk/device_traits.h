@@ -60,6 +60,12 @@ struct DeviceTraits {
     // channels across lanes instead of pixels, so that a classifier (one pixel) or a
     // 7x7 stage still fills the SIMD row / workgroup.
     int64_t channelLanePixels = 0;
+    // Padded register-tiled convolutions run as two dispatches: the output pixels
+    // whose taps all land inside the input, by a kernel without padding checks,
+    // and the frame around them (ops/conv.h). Where a masked fetch costs as much
+    // as a taken one (lavapipe) the checks are a quarter of a stride-2 layer.
+    // RESVK_SPLIT_PADDED=0|1 forces it.
+    bool splitPadded = false;
     // Largest range a kernel may bind: storage buffer bytes, texel buffer texels.
     uint64_t maxStorageBufferRange = 0;
     uint64_t maxTexelBufferElements = 0;

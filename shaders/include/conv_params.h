@@ -13,6 +13,10 @@ RESVK_PARAMS(ConvParams) {
     int hasBias, hasResidual, relu;
     int inC, outC, groups;    // real channel counts (grouped kernel)
     int weightBatchStride;    // texels between weight sets of batched GEMMs (Winograd)
+    // Output rows [innerY0, innerY1) x columns [innerX0, innerX1) whose taps all
+    // land inside the input: the register-tiled kernels cover this rectangle when
+    // built unpadded and the frame around it when built padded (conv_register_tile.glsl).
+    int innerY0, innerY1, innerX0, innerX1;
 } RESVK_PARAMS_END(ConvParams);
 #ifdef __cplusplus
 }

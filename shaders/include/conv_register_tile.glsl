@@ -7,15 +7,51 @@
 #ifndef RESVK_CONV_REGISTER_TILE_GLSL
 #define RESVK_CONV_REGISTER_TILE_GLSL
 
+// Which output pixels of each image a dispatch computes. Built unpadded, the
+// kernel covers the rectangle pc.inner* (the whole output for layers without
+// padding); built padded, the frame around it (the whole output when the
+// rectangle is empty). The host splits a padded layer into its inner rectangle,
+// where no tap can reach the padding and so none is checked, and the frame:
+// on lavapipe a masked fetch costs as much as a taken one, and the checks cost
+// ~25 % of a stride-2 3x3 layer (bench/README.md).
+int regionPixels() {
+    const int inner = (pc.innerY1 - pc.innerY0) * (pc.innerX1 - pc.innerX0);
+    return PADDED == 0 ? inner : pc.outH * pc.outW - inner;
+}
+
+// Output row and column of the r-th pixel of the region. The frame runs: the
+// rows above the rectangle, the rows below it, then the left and right parts
+// of the rows beside it.
+ivec2 regionPixel(int r) {
+    if (PADDED == 0) {
+        const int w = pc.innerX1 - pc.innerX0;
+        const int y = r / w;
+        return ivec2(pc.innerY0 + y, pc.innerX0 + r - y * w);
+    }
+    const int above = pc.innerY0 * pc.outW;
+    const int below = (pc.outH - pc.innerY1) * pc.outW;
+    if (r < above + below) {
+        const bool isBelow = r >= above;
+        const int s = isBelow ? r - above : r;
+        const int y = s / pc.outW;
+        return ivec2((isBelow ? pc.innerY1 : 0) + y, s - y * pc.outW);
+    }
+    const int left = pc.innerX0;
+    const int side = max(left + pc.outW - pc.innerX1, 1);  // 1: never used, keeps the masked division defined
+    const int s = r - above - below;
+    const int y = s / side;
+    const int c = s - y * side;
+    return ivec2(pc.innerY0 + y, c < left ? c : pc.innerX1 + c - left);
+}
+
 // base: texel index of (n, 0, iy0, ix0), may point outside when padded.
 // Pixels past the end repeat the last one: computed, never stored.
-void pixelOrigin(int q, int pixelsTotal, int outPlane, int firstItem, out int base, out int iy0, out int ix0) {
+void pixelOrigin(int q, int pixelsTotal, int regionPlane, int firstItem, out int base, out int iy0, out int ix0) {
     q = min(q, pixelsTotal - 1);
-    int n = q / outPlane;
-    int r = q - n * outPlane;
+    int n = q / regionPlane;
+    const ivec2 o = regionPixel(q - n * regionPlane);
     n += firstItem;
-    int oy = r / pc.outW;
-    int ox = r - oy * pc.outW;
+    const int oy = o.x, ox = o.y;
     iy0 = oy * SH - pc.padTop;
     ix0 = ox * SW - pc.padLeft;
     base = n * pc.inC4 * pc.inH * pc.inW + iy0 * pc.inW + ix0;
@@ -31,13 +67,14 @@ vec4 tapInput(int base, int iy0, int ix0, int ky, int kx, int tapOffset) {
     return inside ? texelFetch(inTex, base + tapOffset) : vec4(0.0);
 }
 
-void pixelOrigins(int p0, int pixelsTotal, int outPlane, int firstItem, out int base[PIXELS], out int iy0[PIXELS],
-                  out int ix0[PIXELS]) {
-    for (int p = 0; p < PIXELS; ++p) pixelOrigin(p0 + p, pixelsTotal, outPlane, firstItem, base[p], iy0[p], ix0[p]);
+void pixelOrigins(int p0, int pixelsTotal, int regionPlane, int firstItem, out int base[PIXELS],
+                  out int iy0[PIXELS], out int ix0[PIXELS]) {
+    for (int p = 0; p < PIXELS; ++p) pixelOrigin(p0 + p, pixelsTotal, regionPlane, firstItem, base[p], iy0[p], ix0[p]);
 }
 
-void storeTile(int co4First, int p0, int pixelsTotal, int outPlane, int firstItem,
+void storeTile(int co4First, int p0, int pixelsTotal, int regionPlane, int firstItem,
                float acc[OC_TEXELS * 4][PIXELS]) {
+    const int outPlane = pc.outH * pc.outW;
     for (int t = 0; t < OC_TEXELS; ++t) {
         const int co4 = co4First + t;
         if (co4 >= pc.outC4) break;
@@ -45,10 +82,10 @@ void storeTile(int co4First, int p0, int pixelsTotal, int outPlane, int firstIte
         for (int p = 0; p < PIXELS; ++p) {
             int q = p0 + p;
             if (q >= pixelsTotal) break;
-            int n = q / outPlane;
-            int r = q - n * outPlane;
+            int n = q / regionPlane;
+            const ivec2 o = regionPixel(q - n * regionPlane);
             n += firstItem;
-            int index = (n * pc.outC4 + co4) * outPlane + r;
+            int index = (n * pc.outC4 + co4) * outPlane + o.x * pc.outW + o.y;
             vec4 v = vec4(acc[t * 4][p], acc[t * 4 + 1][p], acc[t * 4 + 2][p], acc[t * 4 + 3][p]) + bias;
             if (pc.hasResidual != 0) v += texelFetch(residualTex, index);
             if (pc.relu != 0) v = max(v, vec4(0.0));

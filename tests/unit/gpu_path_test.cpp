@@ -123,7 +123,7 @@ TEST_CASE("device traits: each profile takes its own branch whatever the device"
     }
 }
 
-TEST_CASE("device traits: the tile knobs RESVK_WINOGRAD and RESVK_CHANNEL_LANE_PIXELS, bad values", "[gpu_path]") {
+TEST_CASE("device traits: the tile knobs RESVK_WINOGRAD, RESVK_CHANNEL_LANE_PIXELS, RESVK_SPLIT_PADDED, bad values", "[gpu_path]") {
     const vk::DeviceFacts cpu = cpuFacts();
     vk::TraitOverrides asCpu, asGpu;
     asCpu.profile = vk::ProfileRequest::Cpu;
@@ -132,8 +132,10 @@ TEST_CASE("device traits: the tile knobs RESVK_WINOGRAD and RESVK_CHANNEL_LANE_P
         const char* v = std::getenv(name);
         return std::make_pair(v != nullptr, std::string(v ? v : ""));
     };
-    const auto winograd = saved("RESVK_WINOGRAD"), lanes = saved("RESVK_CHANNEL_LANE_PIXELS");
+    const auto winograd = saved("RESVK_WINOGRAD"), lanes = saved("RESVK_CHANNEL_LANE_PIXELS"),
+               split = saved("RESVK_SPLIT_PADDED");
     unsetenv("RESVK_WINOGRAD");
+    unsetenv("RESVK_SPLIT_PADDED");
     unsetenv("RESVK_CHANNEL_LANE_PIXELS");
     // Channel lanes below one SIMD row of 4-pixel tiles on CPUs (8 lanes: 28 pixels).
     CHECK(vk::makeDeviceTraits(cpu, asCpu).channelLanePixels == 28);
@@ -146,12 +148,23 @@ TEST_CASE("device traits: the tile knobs RESVK_WINOGRAD and RESVK_CHANNEL_LANE_P
                           Contains("RESVK_CHANNEL_LANE_PIXELS") && Contains(std::string("'") + bad + "'"));
     }
     unsetenv("RESVK_CHANNEL_LANE_PIXELS");
+    // Padded convolutions split off their frame on CPUs only, unless forced.
+    CHECK(vk::makeDeviceTraits(cpu, asCpu).splitPadded);
+    CHECK_FALSE(vk::makeDeviceTraits(cpu, asGpu).splitPadded);
+    setenv("RESVK_SPLIT_PADDED", "0", 1);
+    CHECK_FALSE(vk::makeDeviceTraits(cpu, asCpu).splitPadded);
+    setenv("RESVK_SPLIT_PADDED", "1", 1);
+    CHECK(vk::makeDeviceTraits(cpu, asGpu).splitPadded);
+    setenv("RESVK_SPLIT_PADDED", "yes", 1);
+    CHECK_THROWS_WITH(vk::makeDeviceTraits(cpu, asCpu), Contains("RESVK_SPLIT_PADDED") && Contains("'yes'"));
+    unsetenv("RESVK_SPLIT_PADDED");
     setenv("RESVK_WINOGRAD", "2", 1);
     CHECK(vk::makeDeviceTraits(cpu, asCpu).winogradTile == 2);
     setenv("RESVK_WINOGRAD", "3", 1);
     CHECK_THROWS_WITH(vk::makeDeviceTraits(cpu, asCpu), Contains("RESVK_WINOGRAD") && Contains("'3'"));
     for (const auto& [name, value] :
-         {std::pair{"RESVK_WINOGRAD", winograd}, std::pair{"RESVK_CHANNEL_LANE_PIXELS", lanes}})
+         {std::pair{"RESVK_WINOGRAD", winograd}, std::pair{"RESVK_CHANNEL_LANE_PIXELS", lanes},
+          std::pair{"RESVK_SPLIT_PADDED", split}})
         if (value.first)
             setenv(name, value.second.c_str(), 1);
         else

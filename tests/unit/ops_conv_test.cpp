@@ -192,6 +192,38 @@ TEST_CASE("the conv cases reach every register-tile kernel the device picks from
     }
 }
 
+TEST_CASE("padded layers on CPU devices run the pixels that cannot reach the padding without checks",
+          "[ops][conv]") {
+    // 3x3/2 on 30x30 -> 15x15, batch 2: rows and columns 1..14 read no padding,
+    // the frame is row 0 and column 0; the two dispatches read the weights as
+    // often as one would.
+    const ConvCase split{2, 16, 30, 30, 16, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, true, true, true};
+    // Only the bottom and right edges are padded: the frame is the last row and column.
+    const ConvCase endsOnly{1, 16, 28, 30, 16, 3, 3, 2, 2, 0, 0, 1, 1, 1, 1, 1, false, false, true};
+    // One more row and column: stride 2 never reaches the padding, one unchecked dispatch.
+    const ConvCase unreached{1, 16, 29, 31, 16, 3, 3, 2, 2, 0, 0, 1, 1, 1, 1, 1, false, false, true};
+    // A 7x7 output: its frame would cost a second pass over the weights.
+    const ConvCase whole{1, 32, 14, 14, 128, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, true, false, true};
+    const bool splits = gpuContext().traits().splitPadded;
+    CHECK(splits == (gpuContext().traits().profile == vk::DeviceProfile::Cpu));
+    uint32_t seed = 40;
+    for (const auto& [c, dispatches] :
+         {std::pair{split, splits ? 2u : 1u}, std::pair{endsOnly, splits ? 2u : 1u}, std::pair{unreached, 1u},
+          std::pair{whole, 1u}}) {
+        INFO(describe(c));
+        Built b = build(c, seed += 10);
+        // Only the register-tiled kernels split (the GPU profile's shared-memory
+        // tiles have dispatches of their own); the CPU profile always runs them.
+        const auto names = runtime::Plan(gpuContext(), gpuKernels(), b.program).kernelNames();
+        const bool registerTiled = std::all_of(names.begin(), names.end(),
+                                               [](const std::string& n) { return n.rfind("conv2d", 0) == 0; });
+        CHECK((registerTiled || !splits));
+        if (registerTiled) CHECK(names.size() == dispatches);
+        const Tensor got = runOnGpu(std::move(b.program), b.inputs);
+        expectClose(got, b.expected, convTolerance(b.k), b.slack.empty() ? nullptr : &b.slack);
+    }
+}
+
 TEST_CASE("Conv sweep: odd channels x kernel sizes x strides", "[ops][conv]") {
     // Every combination of input channels, kernel and stride; the rest of the
     // geometry (output channels, image size, padding, batch, group, dilation)
