@@ -42,6 +42,7 @@ layout(constant_id = 7) const int PADDED = 1;  // 0: no padding, every tap is in
 // 1: a batch of independent GEMMs (Winograd's 16): batch item gl_GlobalInvocationID.z
 // uses its own weights, weightBatchStride texels further on.
 layout(constant_id = 9) const int WEIGHT_BATCHED = 0;
+layout(constant_id = 10) const int EPILOGUE = 0;  // RESVK_EPILOGUE_* bits
 
 layout(std430, binding = 0) writeonly buffer Out { StoredVec4 outData[]; };
 layout(binding = 1) uniform samplerBuffer inTex;

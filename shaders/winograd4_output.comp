@@ -8,10 +8,12 @@
 #include "tensor.glsl"
 
 layout(local_size_x_id = 0) in;
+layout(constant_id = 1) const int EPILOGUE = 0;  // RESVK_EPILOGUE_* bits
 layout(std430, binding = 0) writeonly buffer Out { StoredVec4 outData[]; };
 layout(binding = 1) uniform samplerBuffer mTex;
 layout(binding = 2) uniform samplerBuffer biasTex;
 layout(binding = 3) uniform samplerBuffer residualTex;
+#include "conv_epilogue.glsl"
 
 // A^T applied to six values.
 void transform4(vec4 m0, vec4 m1, vec4 m2, vec4 m3, vec4 m4, vec4 m5, out vec4 y[4]) {
@@ -40,7 +42,7 @@ void main() {
         for (int i = 0; i < 6; ++i) m[i] = texelFetch(mTex, ((6 * i + j) * pc.outC4 + co4) * tiles + t);
         transform4(m[0], m[1], m[2], m[3], m[4], m[5], a[j]);
     }
-    const vec4 bias = pc.hasBias != 0 ? texelFetch(biasTex, co4) : vec4(0.0);
+    const vec4 bias = epilogueBias(co4);
     for (int i = 0; i < 4; ++i) {
         const int oy = oy0 + i;
         if (oy >= pc.outH) break;
@@ -50,10 +52,7 @@ void main() {
             const int ox = ox0 + j;
             if (ox >= pc.outW) break;
             const int dst = ((n * pc.outC4 + co4) * pc.outH + oy) * pc.outW + ox;
-            vec4 value = y[j] + bias;
-            if (pc.hasResidual != 0) value += texelFetch(residualTex, dst);
-            if (pc.relu != 0) value = max(value, vec4(0.0));
-            outData[dst] = store4(value);
+            outData[dst] = store4(epilogueFinish(y[j] + bias, dst));
         }
     }
 }

@@ -8,10 +8,12 @@
 #include "tensor.glsl"
 
 layout(local_size_x_id = 0) in;
+layout(constant_id = 1) const int EPILOGUE = 0;  // RESVK_EPILOGUE_* bits
 layout(std430, binding = 0) writeonly buffer Out { StoredVec4 outData[]; };
 layout(binding = 1) uniform samplerBuffer mTex;
 layout(binding = 2) uniform samplerBuffer biasTex;
 layout(binding = 3) uniform samplerBuffer residualTex;
+#include "conv_epilogue.glsl"
 
 void main() {
     const int tilesW = (pc.outW + 1) / 2, tilesH = (pc.outH + 1) / 2;
@@ -33,17 +35,14 @@ void main() {
         a[0][j] = m[0][j] + m[1][j] + m[2][j];
         a[1][j] = m[1][j] - m[2][j] - m[3][j];
     }
-    const vec4 bias = pc.hasBias != 0 ? texelFetch(biasTex, co4) : vec4(0.0);
+    const vec4 bias = epilogueBias(co4);
     for (int i = 0; i < 2; ++i) {
         vec4 y[2] = vec4[2](a[i][0] + a[i][1] + a[i][2], a[i][1] - a[i][2] - a[i][3]);
         for (int j = 0; j < 2; ++j) {
             const int oy = oy0 + i, ox = ox0 + j;
             if (oy >= pc.outH || ox >= pc.outW) continue;
             const int dst = ((n * pc.outC4 + co4) * pc.outH + oy) * pc.outW + ox;
-            vec4 value = y[j] + bias;
-            if (pc.hasResidual != 0) value += texelFetch(residualTex, dst);
-            if (pc.relu != 0) value = max(value, vec4(0.0));
-            outData[dst] = store4(value);
+            outData[dst] = store4(epilogueFinish(y[j] + bias, dst));
         }
     }
 }

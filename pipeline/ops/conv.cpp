@@ -162,6 +162,11 @@ shaders::ConvParams convParams(const ConvGeometry& g, const Shape4& in, const Sh
     return p;
 }
 
+int32_t epilogueBits(bool hasBias, bool hasResidual, bool relu) {
+    return (hasBias ? RESVK_EPILOGUE_BIAS : 0) | (hasResidual ? RESVK_EPILOGUE_RESIDUAL : 0) |
+           (relu ? RESVK_EPILOGUE_RELU : 0);
+}
+
 void recordConv(Recorder& r, const ConvGeometry& g, const ConvTile& tile, const ConvBindings& b, bool hasBias,
                 bool relu, int weightSets) {
     const Shape4& out = b.output.shape;
@@ -187,6 +192,7 @@ void recordConv(Recorder& r, const ConvGeometry& g, const ConvTile& tile, const 
     const bool subgroupShared = tile.subgroupWeights || tile.subgroupInputs;
     spec.push_back(subgroupShared ? static_cast<int32_t>(r.sharedWeightsSubgroup) : 0);
     spec.push_back(weightSets > 1 ? 1 : 0);
+    spec.push_back(epilogueBits(hasBias, b.residual != nullptr, relu));
     // Batched GEMMs: each batch item (grid z) has its own weight set.
     const int64_t items = weightSets > 1 ? 1 : out[0];
     if (weightSets > 1) p.weightBatchStride = p.outC4 * 4 * p.inC4 * g.kernel[0] * g.kernel[1];

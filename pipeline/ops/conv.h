@@ -54,6 +54,10 @@ struct ConvBindings {
 void recordConv(Recorder& r, const ConvGeometry& g, const ConvTile& tile, const ConvBindings& b, bool hasBias,
                 bool relu, int weightSets = 1);
 
+// The EPILOGUE specialisation constant (RESVK_EPILOGUE_* bits) of the kernels
+// that finish a convolution's outputs.
+int32_t epilogueBits(bool hasBias, bool hasResidual, bool relu);
+
 shaders::ConvParams convParams(const ConvGeometry& g, const Shape4& in, const Shape4& out, bool hasBias,
                                bool hasResidual, bool relu);
 

@@ -106,7 +106,8 @@ void recordWinogradConv(Recorder& r, const ConvGeometry& g, const ConvBindings& 
     recordConv(r, pointwise, gemmTile, gemm, false, false, setsOf(tile));
 
     const vk::BufferSlice residual = b.residual ? b.residual->slice : m.slice;
-    vk::KernelKey output{f4 ? ShaderId::winograd4_output : ShaderId::winograd_output, spec, 3, sizeof p};
+    const std::vector<int32_t> outputSpec = {spec[0], epilogueBits(hasBias, b.residual != nullptr, relu)};
+    vk::KernelKey output{f4 ? ShaderId::winograd4_output : ShaderId::winograd_output, outputSpec, 3, sizeof p};
     r.dispatch(output, b.output.slice, {m.slice, b.bias, residual}, &p, flatGrid(tiles * p.outC4, r.localSize));
 }
 

@@ -5,6 +5,12 @@
 namespace resvk::shaders {
 #endif
 // Convolution (group 1) as an implicit GEMM over pack4 tensors.
+// Bits of the EPILOGUE specialisation constant of the register-tiled and
+// Winograd output kernels (conv_epilogue.glsl).
+#define RESVK_EPILOGUE_BIAS 1
+#define RESVK_EPILOGUE_RESIDUAL 2
+#define RESVK_EPILOGUE_RELU 4
+
 RESVK_PARAMS(ConvParams) {
     int batch;
     int inC4, inH, inW;       // input texel-channels and size

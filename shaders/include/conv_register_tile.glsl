@@ -2,10 +2,11 @@
 // conv2d_lanes.comp: output channels across lanes) share: where each of an
 // invocation's PIXELS output pixels reads its input, and the store of its
 // OC_TEXELS*4 x PIXELS accumulators with bias, residual and ReLU. Include after
-// the kernel's OC_TEXELS/PIXELS, specialisation constants (SH, SW, DH, DW, PADDED)
-// and bindings.
+// the kernel's OC_TEXELS/PIXELS, specialisation constants (SH, SW, DH, DW, PADDED,
+// EPILOGUE) and bindings.
 #ifndef RESVK_CONV_REGISTER_TILE_GLSL
 #define RESVK_CONV_REGISTER_TILE_GLSL
+#include "conv_epilogue.glsl"
 
 // Which output pixels of each image a dispatch computes. Built unpadded, the
 // kernel covers the rectangle pc.inner* (the whole output for layers without
@@ -78,7 +79,7 @@ void storeTile(int co4First, int p0, int pixelsTotal, int regionPlane, int first
     for (int t = 0; t < OC_TEXELS; ++t) {
         const int co4 = co4First + t;
         if (co4 >= pc.outC4) break;
-        vec4 bias = pc.hasBias != 0 ? texelFetch(biasTex, co4) : vec4(0.0);
+        const vec4 bias = epilogueBias(co4);
         for (int p = 0; p < PIXELS; ++p) {
             int q = p0 + p;
             if (q >= pixelsTotal) break;
@@ -86,10 +87,8 @@ void storeTile(int co4First, int p0, int pixelsTotal, int regionPlane, int first
             const ivec2 o = regionPixel(q - n * regionPlane);
             n += firstItem;
             int index = (n * pc.outC4 + co4) * outPlane + o.x * pc.outW + o.y;
-            vec4 v = vec4(acc[t * 4][p], acc[t * 4 + 1][p], acc[t * 4 + 2][p], acc[t * 4 + 3][p]) + bias;
-            if (pc.hasResidual != 0) v += texelFetch(residualTex, index);
-            if (pc.relu != 0) v = max(v, vec4(0.0));
-            outData[index] = store4(v);
+            const vec4 v = vec4(acc[t * 4][p], acc[t * 4 + 1][p], acc[t * 4 + 2][p], acc[t * 4 + 3][p]) + bias;
+            outData[index] = store4(epilogueFinish(v, index));
         }
     }
 }
