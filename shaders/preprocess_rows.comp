@@ -25,10 +25,27 @@ layout(binding = 2) uniform samplerBuffer table;                        // RGBA3
 
 #define ROWS PREPROCESS_ROWS_PER_INVOCATION
 
-// U and V at chroma column cx, already interpolated between a row's two chroma rows.
-vec2 chromaColumn(int cx, ivec2 rowsY, float ay) {
-    vec2 top = vec2(component(1, cx, rowsY.x), component(2, cx, rowsY.x));
-    vec2 bottom = vec2(component(1, cx, rowsY.y), component(2, cx, rowsY.y));
+// The ROWS luma rows of an invocation interpolate chroma between consecutive
+// chroma rows: CHROMA_ROWS of them, from the first luma row's upper one. With
+// subsampled chroma rows that is at most ROWS / 2 + 2 (4 for 4 rows of 4:2:0),
+// else ROWS + 1: fetching each once per chroma column, instead of two per luma
+// row, halves the chroma fetches of 4:2:0.
+const int CHROMA_ROWS = (PREPROCESS_FLAGS & PREPROCESS_CHROMA_ROWS_SUBSAMPLED) != 0 ? ROWS / 2 + 2 : ROWS + 1;
+
+// U and V of chroma column cx at the chroma rows from row0 on (clamped to the picture).
+void chromaRows(int cx, int row0, out vec2 column[ROWS + 1]) {
+    for (int k = 0; k < CHROMA_ROWS; ++k) {
+        const int cy = clamp(row0 + k, 0, pc.chromaHeight - 1);
+        column[k] = vec2(component(1, cx, cy), component(2, cx, cy));
+    }
+}
+
+// A luma row's chroma from one column's rows: between its upper row `upper`
+// (counted from the first) and the one below it.
+vec2 chromaOfRow(vec2 column[ROWS + 1], int upper, float ay) {
+    vec2 top = column[0], bottom = column[1];
+    for (int k = 1; k + 1 < CHROMA_ROWS; ++k)
+        if (upper == k) top = column[k], bottom = column[k + 1];
     return mix(top, bottom, ay);
 }
 
@@ -54,18 +71,22 @@ void main() {
         // (the chroma position moves by 1 / 2^shift <= 1/2 per tap, so a tap's
         // left column is the previous tap's left or right one). Each tap then
         // fetches one new column (4 texels per row) instead of 8.
-        ivec2 rowsY[ROWS];
+        int upper[ROWS];  // each row's upper chroma row, from the first row's
         float ay[ROWS];
+        int row0 = 0;
         for (int r = 0; r < ROWS; ++r) {
             float fy = (float(y[r]) + 0.5 - pc.chromaSiteY) / float(1 << pc.chromaShiftY);
             float fy0 = floor(fy);
             ay[r] = fy - fy0;
-            rowsY[r] = clamp(ivec2(int(fy0), int(fy0) + 1), ivec2(0), ivec2(pc.chromaHeight - 1));
+            if (r == 0) row0 = int(fy0);
+            upper[r] = int(fy0) - row0;
         }
         float chromaStep = 1.0 / float(1 << pc.chromaShiftX);
         int loX = clamp(int(floor((float(x0) + 0.5 - pc.chromaSiteX) * chromaStep)), 0, pc.chromaWidth - 1);
+        vec2 column[ROWS + 1];
+        chromaRows(loX, row0, column);
         vec2 lo[ROWS], hi[ROWS];
-        for (int r = 0; r < ROWS; ++r) hi[r] = lo[r] = chromaColumn(loX, rowsY[r], ay[r]);
+        for (int r = 0; r < ROWS; ++r) hi[r] = lo[r] = chromaOfRow(column, upper[r], ay[r]);
         for (int i = 0; i < hx.y; ++i) {
             float wx = texelFetch(table, hx.z + (i >> 2))[i & 3];
             float fx = (float(x0 + i) + 0.5 - pc.chromaSiteX) * chromaStep;
@@ -73,9 +94,10 @@ void main() {
             int tapLo = clamp(int(fx0), 0, pc.chromaWidth - 1), tapHi = clamp(int(fx0) + 1, 0, pc.chromaWidth - 1);
             bool keep = tapLo == loX;
             loX = tapLo;
+            chromaRows(tapHi, row0, column);
             for (int r = 0; r < ROWS; ++r) {
                 lo[r] = keep ? lo[r] : hi[r];
-                hi[r] = chromaColumn(tapHi, rowsY[r], ay[r]);
+                hi[r] = chromaOfRow(column, upper[r], ay[r]);
                 vec3 yuv = vec3(component(0, x0 + i, y[r]), mix(lo[r], hi[r], ax));
                 sum[r] += wx * clamp(m * yuv + offset, vec3(0.0), vec3(255.0));
             }

@@ -294,7 +294,8 @@ void GpuPreprocessor::uploadLayout(Slot& s, const AVFrame& frame, int formatValu
     p.chromaShiftY = gray ? 0 : d->log2_chroma_h;
     p.chromaWidth = AV_CEIL_RSHIFT(w, p.chromaShiftX);
     p.chromaHeight = AV_CEIL_RSHIFT(h, p.chromaShiftY);
-    p.flags = (gray ? PREPROCESS_GRAY : 0) | (p.chromaShiftX || p.chromaShiftY ? PREPROCESS_CHROMA_BILINEAR : 0);
+    p.flags = (gray ? PREPROCESS_GRAY : 0) | (p.chromaShiftX || p.chromaShiftY ? PREPROCESS_CHROMA_BILINEAR : 0) |
+              (p.chromaShiftY ? PREPROCESS_CHROMA_ROWS_SUBSAMPLED : 0);
     // Chroma samples sit at the centre of the luma pixels they cover, which is
     // what libswscale assumes when not told otherwise (frame.chroma_location is
     // ignored on purpose: the CPU path, and so the networks' references, ignore it).

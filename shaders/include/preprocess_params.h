@@ -19,7 +19,7 @@ RESVK_PARAMS(PreprocessParams) {
     int srcWidth, srcHeight;
     int chromaWidth, chromaHeight;
     int chromaShiftX, chromaShiftY;
-    int flags;  // PREPROCESS_GRAY, PREPROCESS_CHROMA_BILINEAR
+    int flags;  // PREPROCESS_GRAY, PREPROCESS_CHROMA_BILINEAR, PREPROCESS_CHROMA_ROWS_SUBSAMPLED
     int outWidth, outHeight;
     int dstBase;                     // texel index of the batch item's first pixel in the output binding
     int yHeaders;                    // table texel of output row 0's vertical header
@@ -38,6 +38,8 @@ RESVK_PARAMS_END(PreprocessParams);
 #endif
 #define PREPROCESS_GRAY 1
 #define PREPROCESS_CHROMA_BILINEAR 2
+// Chroma rows are subsampled too (4:2:0, 4:1:0): consecutive luma rows share chroma rows.
+#define PREPROCESS_CHROMA_ROWS_SUBSAMPLED 4
 // Table texels 0..2: colour matrix rows (m0, m1, m2, offset) mapping the three
 // components in [0, 1] to RGB in [0, 255]; 3: per-channel scale, 4: per-channel bias;
 // from 5 on, per source rectangle, its column headers then its row headers.

@@ -262,6 +262,9 @@ TEST_CASE("GPU preprocessing reads the generated pixel formats", "[video][prepro
         {"nv21", "-pix_fmt nv21 " + raw, "nut", SWS_CS_ITU601, false, true, AV_PIX_FMT_NV21},
         {"yuv422p", "-pix_fmt yuv422p " + raw, "nut", SWS_CS_ITU601, false, true, AV_PIX_FMT_YUV422P},
         {"yuv444p", "-pix_fmt yuv444p " + raw, "nut", SWS_CS_ITU601, false, true, AV_PIX_FMT_YUV444P},
+        // Chroma rows subsampled without columns, and both by four (pass 1 shares chroma rows between luma rows).
+        {"yuv440p", "-pix_fmt yuv440p " + raw, "nut", SWS_CS_ITU601, false, true, AV_PIX_FMT_YUV440P},
+        {"yuv410p", "-pix_fmt yuv410p " + raw, "nut", SWS_CS_ITU601, false, true, AV_PIX_FMT_YUV410P},
         {"yuyv422", "-pix_fmt yuyv422 " + raw, "nut", SWS_CS_ITU601, false, true, AV_PIX_FMT_YUYV422},
         {"rgb24", "-pix_fmt rgb24 " + raw, "nut", SWS_CS_ITU601, false, true, AV_PIX_FMT_RGB24},
         {"bgr0", "-pix_fmt bgr0 " + raw, "nut", SWS_CS_ITU601, false, true, AV_PIX_FMT_BGR0},
