@@ -27,9 +27,9 @@ layout(binding = 2) uniform samplerBuffer table;                        // RGBA3
 
 // The ROWS luma rows of an invocation interpolate chroma between consecutive
 // chroma rows: CHROMA_ROWS of them, from the first luma row's upper one. With
-// subsampled chroma rows that is at most ROWS / 2 + 2 (4 for 4 rows of 4:2:0),
+// subsampled chroma rows that is at most ROWS / 2 + 2 (6 for 8 rows of 4:2:0),
 // else ROWS + 1: fetching each once per chroma column, instead of two per luma
-// row, halves the chroma fetches of 4:2:0.
+// row, takes 4:2:0 from 4 chroma fetches per luma row and tap to 1.5.
 const int CHROMA_ROWS = (PREPROCESS_FLAGS & PREPROCESS_CHROMA_ROWS_SUBSAMPLED) != 0 ? ROWS / 2 + 2 : ROWS + 1;
 
 // U and V of chroma column cx at the chroma rows from row0 on (clamped to the picture).

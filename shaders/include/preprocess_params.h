@@ -45,6 +45,7 @@ RESVK_PARAMS_END(PreprocessParams);
 // from 5 on, per source rectangle, its column headers then its row headers.
 #define PREPROCESS_X_HEADERS 5
 // Pass 1 (preprocess_rows.comp) computes this many consecutive rows of one
-// output column per invocation.
-#define PREPROCESS_ROWS_PER_INVOCATION 4
+// output column per invocation: 8 rows share 6 chroma rows of 4:2:0 (pass 1 at
+// 720p -> 224: 4 rows 2.72 ms, 8 rows 2.49, 16 rows 2.53; bench/README.md).
+#define PREPROCESS_ROWS_PER_INVOCATION 8
 #endif
