@@ -159,16 +159,18 @@ Diff compare(const float* a, const float* b, size_t n) {
 classify::PreprocessOptions crop224() {
     return {};
 }
-classify::PreprocessOptions tiny32() {
+// Small, odd and not square: partial groups of the kernels' rows and columns.
+classify::PreprocessOptions tinyOdd() {
     classify::PreprocessOptions o;
-    o.inputHeight = o.inputWidth = 32;
+    o.inputHeight = 29;
+    o.inputWidth = 37;
     o.centerCrop = false;
     return o;
 }
 
-// Checks one frame at 224 (resize + crop) and 32x32 (no crop); returns the errors.
+// Checks one frame at 224 (resize + crop) and 37x29 (no crop); returns the errors.
 void checkFrame(const std::string& name, const AVFrame& f, int swsMatrix, bool fullRange, bool expectNative = true) {
-    for (const auto& o : {crop224(), tiny32()}) {
+    for (const auto& o : {crop224(), tinyOdd()}) {
         bool native = false;
         const auto gpu = gpuPreprocess({&f}, o, -1, &native);
         const auto cpu = cpuReference(f, swsMatrix, fullRange, o);
@@ -342,8 +344,8 @@ TEST_CASE("a frame of another size asks for a new recording", "[video][preproces
     auto a = decodeFrame(test::sharedPath("media/vtest.avi"), 100);
     auto b = decodeFrame(test::sharedPath("media/tree.avi"), 50);
     auto& ctx = reference::gpuContext();
-    video::GpuPreprocessor pre(ctx, reference::gpuKernels(), tiny32(), 1);
-    const ops::Shape4 shape{1, 3, 32, 32};
+    video::GpuPreprocessor pre(ctx, reference::gpuKernels(), tinyOdd(), 1);
+    const ops::Shape4 shape{1, 3, tinyOdd().inputHeight, tinyOdd().inputWidth};
     vk::Buffer buffer(ctx, ops::packedBytes(shape, vk::Precision::Fp32), vk::Buffer::Kind::Compute);
     vk::CommandStream stream(ctx, reference::gpuKernels(), false);
     ops::Recorder r{stream};
@@ -369,7 +371,7 @@ TEST_CASE("regions of one upload: each batch item is its rectangle, preprocessed
         const int w = frame->width, h = frame->height;
         const std::vector<classify::PixelRect> rects = {
             {13, 7, 301, 211}, {0, 0, w, h}, {w - 97, h - 61, 97, 61}, {w / 2 + 1, 3, 40, h - 3}};
-        for (const auto& o : {crop224(), tiny32()}) {
+        for (const auto& o : {crop224(), tinyOdd()}) {
             video::GpuPreprocessor pre(ctx, reference::gpuKernels(), o, 1);
             const auto nchw = gpuRegions(pre, *frame, rects);
             const size_t item = 3 * static_cast<size_t>(o.inputHeight) * o.inputWidth;
@@ -494,7 +496,7 @@ TEST_CASE("subsampled chroma: the same picture as its chroma upsampled on the ho
                 fNv12->data[1][y * fNv12->linesize[1] + 2 * x + p - 1] = f420->data[p][y * f420->linesize[p] + x];
     const std::vector<classify::PixelRect> rects = {{0, 0, w, h}, {13, 7, 101, 77}, {w - 51, h - 33, 51, 33}};
     auto& ctx = reference::gpuContext();
-    for (const auto& o : {crop224(), tiny32()}) {
+    for (const auto& o : {crop224(), tinyOdd()}) {
         video::GpuPreprocessor pre(ctx, reference::gpuKernels(), o, 1);
         const auto subsampled = gpuRegions(pre, *f420, rects);
         const auto full = gpuRegions(pre, *f444, rects);
