@@ -12,10 +12,7 @@
 #include "tensor.glsl"
 
 layout(local_size_x_id = 0) in;
-// pc.flags, as a specialisation constant: lavapipe runs both sides of an `if`
-// (under a mask) even when no lane takes one, so each layout gets a pipeline
-// holding only its own path.
-layout(constant_id = 1) const int LAYOUT_FLAGS = 0;
+layout(constant_id = 1) const int LAYOUT_FLAGS = 0;  // pc.flags (see preprocess_colour.glsl)
 #define PREPROCESS_FLAGS LAYOUT_FLAGS
 layout(std430, binding = 0) writeonly buffer Rows { vec4 rowData[]; };  // rowsCount x outWidth
 layout(binding = 1) uniform samplerBuffer planes;                       // R8_UNORM bytes

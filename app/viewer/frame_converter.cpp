@@ -64,7 +64,9 @@ std::shared_ptr<vk::CommandStream> FrameConverter::submit(int source, const vide
         }
         stream = std::make_shared<vk::CommandStream>(context_, kernels_, true);  // timestamps: the viewer's pacing
         if (ownUpload) uploader_.recordUpload(*stream, source);
-        const vk::KernelKey kernel{shaders::ShaderId::display, {static_cast<int32_t>(kLocalSize)}, 2, sizeof layout};
+        // The layout flags are a specialisation constant, as in preprocessing's pass 1.
+        const vk::KernelKey kernel{
+            shaders::ShaderId::display, {static_cast<int32_t>(kLocalSize), layout.flags}, 2, sizeof layout};
         const std::vector<vk::TexelInput> inputs = {{view.planes, VK_FORMAT_R8_UNORM},
                                                     {view.table, VK_FORMAT_R32G32B32A32_SFLOAT}};
         stream->dispatch(kernel, p.pixels.slice(0, bytes), inputs, &layout,

@@ -1,14 +1,12 @@
 // RGB of one source pixel from a frame's raw planes, as preprocess_rows.comp
 // (network input) and display.comp (the viewer) both read it, so the window
 // shows exactly the colours the network got. The including shader declares
-// `planes` (R8_UNORM texel buffer) and the PreprocessParams push constants `pc`,
-// and may define PREPROCESS_FLAGS (pc.flags otherwise) as a specialisation constant.
+// `planes` (R8_UNORM texel buffer), the PreprocessParams push constants `pc` and
+// PREPROCESS_FLAGS: pc.flags as a specialisation constant, because lavapipe runs
+// both sides of an `if` under a mask even when no lane takes one, so each layout
+// gets a pipeline holding only its own path.
 #ifndef RESVK_PREPROCESS_COLOUR_GLSL
 #define RESVK_PREPROCESS_COLOUR_GLSL
-
-#ifndef PREPROCESS_FLAGS
-#define PREPROCESS_FLAGS pc.flags
-#endif
 
 // Component c at (x, y) in its own plane's coordinates (chroma ones subsampled).
 float component(int c, int x, int y) {
