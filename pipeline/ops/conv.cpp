@@ -51,7 +51,9 @@ shaders::ShaderId tileShader(const ConvTile& t) {
     }
 }
 
-bool hasPadding(const ConvGeometry& g) { return g.padBegin[0] || g.padBegin[1] || g.padEnd[0] || g.padEnd[1]; }
+bool hasPadding(const ConvGeometry& g) {
+    return g.padBegin[0] || g.padBegin[1] || g.padEnd[0] || g.padEnd[1];
+}
 
 // Output indices [first, last) along one axis whose taps all land inside the
 // input (empty when none do).

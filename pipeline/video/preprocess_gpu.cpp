@@ -404,7 +404,8 @@ void GpuPreprocessor::record(ops::Recorder& r, int slot, const ops::Tensor& dst,
     const std::vector<vk::TexelInput> frameInputs = {{s.planes.slice(0, s.planes.size()), kPlaneFormat}, {table}};
     r.stream.dispatch(rowsKey, rows, frameInputs, &p, ops::flatGrid(rowGroups * p.outWidth, r.localSize));
     const vk::KernelKey key{r.kernel(shaders::ShaderId::preprocess), {static_cast<int32_t>(r.localSize)}, 2, sizeof p};
-    const int64_t columnGroups = (p.outWidth + PREPROCESS_COLUMNS_PER_INVOCATION - 1) / PREPROCESS_COLUMNS_PER_INVOCATION;
+    const int64_t columnGroups =
+        (p.outWidth + PREPROCESS_COLUMNS_PER_INVOCATION - 1) / PREPROCESS_COLUMNS_PER_INVOCATION;
     r.stream.dispatch(key, out, std::vector<vk::BufferSlice>{rows, table}, &p,
                       ops::flatGrid(columnGroups * p.outHeight, r.localSize));
     s.recorded = true;

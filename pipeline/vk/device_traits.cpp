@@ -141,7 +141,8 @@ DeviceTraits makeDeviceTraits(const DeviceFacts& facts, const TraitOverrides& ov
     }
     if (const char* env = std::getenv("RESVK_SPLIT_PADDED"); env && *env) {
         const std::string value = env;
-        if (value != "0" && value != "1") throw std::invalid_argument("RESVK_SPLIT_PADDED: '" + value + "' is not 0 or 1");
+        if (value != "0" && value != "1")
+            throw std::invalid_argument("RESVK_SPLIT_PADDED: '" + value + "' is not 0 or 1");
         t.splitPadded = value == "1";
     }
     if (const char* env = std::getenv("RESVK_CHANNEL_LANE_PIXELS"); env && *env) {

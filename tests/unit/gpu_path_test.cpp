@@ -123,7 +123,8 @@ TEST_CASE("device traits: each profile takes its own branch whatever the device"
     }
 }
 
-TEST_CASE("device traits: the tile knobs RESVK_WINOGRAD, RESVK_CHANNEL_LANE_PIXELS, RESVK_SPLIT_PADDED, bad values", "[gpu_path]") {
+TEST_CASE("device traits: the tile knobs RESVK_WINOGRAD, RESVK_CHANNEL_LANE_PIXELS, RESVK_SPLIT_PADDED, bad values",
+          "[gpu_path]") {
     const vk::DeviceFacts cpu = cpuFacts();
     vk::TraitOverrides asCpu, asGpu;
     asCpu.profile = vk::ProfileRequest::Cpu;
