@@ -1,5 +1,6 @@
 #include "bench_pipeline.h"
 
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -31,6 +32,14 @@ double median(std::vector<double> v) {
     if (v.empty()) return 0.0;
     std::sort(v.begin(), v.end());
     return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
+}
+
+// CPU time of the whole process (every thread: decoders, lavapipe's workers).
+double processCpuMs() {
+    rusage u{};
+    getrusage(RUSAGE_SELF, &u);
+    auto ms = [](const timeval& t) { return t.tv_sec * 1e3 + t.tv_usec / 1e3; };
+    return ms(u.ru_utime) + ms(u.ru_stime);
 }
 
 double minimum(const std::vector<double>& v) {
@@ -80,7 +89,9 @@ int runPipelineBench(const Args& args) {
     const std::vector<model::HostTensor> inputs{input};
     runtime::Engine engine(*context, m);
     std::vector<double> inferMs;
+    double inferCpuMs = 0;
     auto timeInference = [&](int n, const char* phase) {
+        const double cpu0 = processCpuMs();
         for (int i = 0; i < n; ++i) {
             if (progress)
                 std::cerr << "\rinference alone (" << phase << ") " << i + 1 << "/" << n << "    " << std::flush;
@@ -88,6 +99,7 @@ int runPipelineBench(const Args& args) {
             engine.run(inputs);
             inferMs.push_back(msSince(t0));
         }
+        inferCpuMs += processCpuMs() - cpu0;
     };
     for (int i = 0; i < warmup; ++i) {
         if (progress) std::cerr << "\rinference warm-up " << i + 1 << "/" << warmup << "    " << std::flush;
@@ -102,7 +114,12 @@ int runPipelineBench(const Args& args) {
     const int64_t warmFrames = int64_t(pipelineWarmup) * batch, target = warmFrames + int64_t(frames) * batch;
     int64_t classified = 0, delivered = 0, timedClassified = 0, timedDelivered = 0;
     std::vector<double> latencies;
-    Clock::time_point timedStart{}, timedEnd{};
+    // Each step's (one frame of every source) time since the previous step:
+    // inference alone is summarised by its median and minimum, so the pipeline
+    // is too, not only by its mean (throughput), which one slow spell inflates.
+    std::vector<double> stepMs;
+    Clock::time_point timedStart{}, timedEnd{}, lastStep{};
+    double timedCpu0 = 0, timedCpuMs = 0;
     bool timing = false, done = false;
     const auto pipelineStart = Clock::now();
     pipeline.run(
@@ -116,21 +133,31 @@ int runPipelineBench(const Args& args) {
                 ++timedClassified;
                 latencies.push_back(e.latencyMs);
             }
+            if (timing && classified % batch == 0) {
+                const auto now = Clock::now();
+                stepMs.push_back(std::chrono::duration<double, std::milli>(now - lastStep).count());
+                lastStep = now;
+            }
             if (classified == warmFrames) {
                 timing = true;
-                timedStart = Clock::now();
+                timedStart = lastStep = Clock::now();
+                timedCpu0 = processCpuMs();
             }
             if (progress && classified % batch == 0)
                 std::cerr << "\rpipeline " << classified / batch << "/" << target / batch << " frames per source    "
                           << std::flush;
-            if (classified >= target) {
-                timedEnd = Clock::now();
+            if (classified >= target) {  // a step's end: target is whole steps
+                timedEnd = lastStep;
+                timedCpuMs = processCpuMs() - timedCpu0;
                 done = true;
                 stop = true;
             }
         },
         stop);
-    if (!done) timedEnd = Clock::now();
+    if (!done) {
+        timedEnd = Clock::now();
+        timedCpuMs = processCpuMs() - timedCpu0;
+    }
     const double pipelineSeconds = std::chrono::duration<double>(Clock::now() - pipelineStart).count();
 
     timeInference(iters / 2, "after");
@@ -155,6 +182,12 @@ int runPipelineBench(const Args& args) {
     const double inferMedian = median(inferMs), inferMin = minimum(inferMs);
     const double inferMsPerImage = inferMedian / batch;
     const double overheadPct = 100.0 * (pipelineMsPerFrame / inferMsPerImage - 1.0);
+    const double stepMedianPerFrame = median(stepMs) / batch, stepMinPerFrame = minimum(stepMs) / batch;
+    const double overheadMedianPct = 100.0 * (stepMedianPerFrame / inferMsPerImage - 1.0);
+    const double overheadMinPct = 100.0 * (stepMinPerFrame / (inferMin / batch) - 1.0);
+    // CPU time per frame does not move with the VM's speed spells the way wall time does.
+    const double pipelineCpuPerFrame = timedCpuMs / double(timedClassified);
+    const double inferCpuPerImage = inferCpuMs / double(inferMs.size() * batch);
     const double p50 = classify::percentile(latencies, 50), p95 = classify::percentile(latencies, 95);
     const bool shortRun = timedClassified < int64_t(frames) * batch;
 
@@ -209,7 +242,25 @@ int runPipelineBench(const Args& args) {
             .key("inference_runs_ms")
             .beginArray();
         for (double t : inferMs) j.value(t);
-        j.endArray().key("pipeline_overhead_percent").value(overheadPct).key("short_run").value(shortRun).endObject();
+        j.endArray()
+            .key("pipeline_step_ms_median")
+            .value(median(stepMs))
+            .key("pipeline_step_ms_min")
+            .value(minimum(stepMs))
+            .key("pipeline_steps_ms")
+            .beginArray();
+        for (double t : stepMs) j.value(t);
+        j.endArray()
+            .key("pipeline_cpu_ms_per_frame")
+            .value(pipelineCpuPerFrame)
+            .key("inference_cpu_ms_per_image")
+            .value(inferCpuPerImage)
+            .key("pipeline_overhead_percent_median")
+            .value(overheadMedianPct)
+            .key("pipeline_overhead_percent_min")
+            .value(overheadMinPct)
+            .key("pipeline_overhead_percent")
+            .value(overheadPct).key("short_run").value(shortRun).endObject();
         std::cout << j.str() << "\n";
         return 0;
     }
@@ -221,11 +272,16 @@ int runPipelineBench(const Args& args) {
               << format("pipeline:     %lld frames classified after %d warm-up frames per source, %.1f s\n",
                         (long long)timedClassified, pipelineWarmup, timedMs / 1000)
               << format("frames/s:     %.2f classified, %.2f delivered\n", classifiedPerS, deliveredPerS)
-              << format("ms/frame:     %.2f (pipeline, from throughput)\n", pipelineMsPerFrame)
+              << format("ms/frame:     %.2f (pipeline, from throughput); per step: min %.2f  median %.2f\n",
+                        pipelineMsPerFrame, stepMinPerFrame, stepMedianPerFrame)
+              << format("CPU time:     %.1f ms per frame (pipeline), %.1f ms per image (inference alone)\n",
+                        pipelineCpuPerFrame, inferCpuPerImage)
               << format("latency:      p50 %.1f ms  p95 %.1f ms  (decode -> result)\n", p50, p95)
               << format("inference:    min %.2f  median %.2f ms per batch of %d, %.2f ms/image (%zu runs)\n", inferMin,
                         inferMedian, batch, inferMsPerImage, inferMs.size())
-              << format("pipeline adds %.1f%% per frame over inference alone\n", overheadPct);
+              << format("pipeline adds %.1f%% per frame over inference alone (throughput against median run); "
+                        "medians %.1f%%, minima %.1f%%\n",
+                        overheadPct, overheadMedianPct, overheadMinPct);
     if (shortRun)
         std::cerr << format("resvk: warning: the sources ended after %lld of %lld timed frames\n",
                             (long long)timedClassified, (long long)frames * batch);

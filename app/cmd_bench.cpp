@@ -26,7 +26,10 @@ const CommandSpec& benchSpec() {
         "GPU preprocessing, inference, readback; batch = number of sources): classified frames/s,\n"
         "decode->result latency p50/p95, and in the same run inference alone on random input of the\n"
         "same batch (--iters runs, half before and half after the pipeline), giving\n"
-        "\"pipeline adds X% per frame over inference alone\".",
+        "\"pipeline adds X% per frame over inference alone\": throughput against the median run,\n"
+        "then the median step (one frame of every source) against the median run and the fastest\n"
+        "step against the fastest run, which a slow spell of a shared machine moves less. Also the\n"
+        "process's CPU time per frame and per inference-alone image.",
         "SOURCE",
         0,
         {{"model", "MODEL.onnx", "the model to time (required)", ""},

@@ -4,6 +4,12 @@ import json
 import sys
 
 
+def median(values):
+    v = sorted(values)
+    mid = len(v) // 2
+    return v[mid] if len(v) % 2 else (v[mid - 1] + v[mid]) / 2
+
+
 def pool(records):
     """One record per (engine, net, batch): the timed runs of every round together
     (bench/run.sh --rounds), min and median recomputed over all of them."""
@@ -16,26 +22,37 @@ def pool(records):
             merged[key]["rounds"] += 1
             merged[key]["runs_ms"] += r["runs_ms"]
     for r in merged.values():
-        runs = sorted(r["runs_ms"])
-        mid = len(runs) // 2
-        r["ms_per_batch_min"] = runs[0]
-        r["ms_per_batch_median"] = runs[mid] if len(runs) % 2 else (runs[mid - 1] + runs[mid]) / 2
+        r["ms_per_batch_min"] = min(r["runs_ms"])
+        r["ms_per_batch_median"] = median(r["runs_ms"])
         r["images_per_s"] = r["batch"] * 1000 / r["ms_per_batch_median"]
     return list(merged.values())
 
 
 def pool_pipeline(records):
-    """One row per (engine, net, sources): the round with the median overhead
-    (bench/run.sh --rounds), with every round's overhead beside it."""
+    """One row per (engine, net, sources), pooled over the rounds (bench/run.sh
+    --rounds) as inference is: every round's step times (one frame of each
+    source) and every round's inference-alone runs, so that the overhead compares
+    like with like, median step against median run and fastest against fastest.
+    Each round's throughput-based overhead (its mean) is listed beside them."""
     groups = {}
     for r in records:
         groups.setdefault((r.get("engine"), r.get("net", r["model"]), r["batch"]), []).append(r)
     rows = []
     for group in groups.values():
-        group.sort(key=lambda r: r["pipeline_overhead_percent"])
-        median = dict(group[(len(group) - 1) // 2])
-        median["rounds_overhead"] = [r["pipeline_overhead_percent"] for r in group]
-        rows.append(median)
+        row = dict(group[0])
+        steps = [t for r in group for t in r["pipeline_steps_ms"]]
+        runs = [t for r in group for t in r["inference_runs_ms"]]
+        timed_ms = sum(r["pipeline_ms_timed"] for r in group)
+        row["classified_frames"] = sum(r["classified_frames"] for r in group)
+        row["classified_per_s"] = row["classified_frames"] * 1000 / timed_ms
+        row["step_min"], row["step_median"] = min(steps), median(steps)
+        row["inference_min"], row["inference_median"] = min(runs), median(runs)
+        row["latency_p50_ms"] = median([r["latency_p50_ms"] for r in group])
+        row["latency_p95_ms"] = median([r["latency_p95_ms"] for r in group])
+        row["overhead_median"] = 100 * (row["step_median"] / row["inference_median"] - 1)
+        row["overhead_min"] = 100 * (row["step_min"] / row["inference_min"] - 1)
+        row["rounds_overhead"] = [r["pipeline_overhead_percent"] for r in group]
+        rows.append(row)
     return rows
 
 
@@ -81,19 +98,22 @@ def main(path):
     if pipe:
         print("### Pipeline (720p H.264 clip(s) -> GPU preprocessing -> network; batch = sources)\n")
         rounds = max(len(r["rounds_overhead"]) for r in pipe)
-        if rounds > 1:
-            print(f"Each row is the round with the median overhead of {rounds}; the last column lists all rounds.\n")
-        print("| network | sources | frames timed | classified frames/s | pipeline ms/frame "
-              "| latency p50 / p95 ms | inference alone ms/batch min / med | inference ms/image "
-              "| pipeline adds per frame |" + (" every round |" if rounds > 1 else ""))
-        print("|---|---|---|---|---|---|---|---|---|" + ("---|" if rounds > 1 else ""))
+        pooled = f", pooled over {rounds} rounds" if rounds > 1 else ""
+        print(f"Step = one frame of every source; ms per step and per inference-alone run: min / median{pooled}. "
+              "*Adds* compares median with median and min with min; *throughput* is each round's "
+              "frames / time against its median run.\n")
+        print("| network | sources | frames timed | classified frames/s | pipeline ms/step min / med "
+              "| inference alone ms/batch min / med | latency p50 / p95 ms "
+              "| pipeline adds (medians) | pipeline adds (minima) | throughput, each round |")
+        print("|---|---|---|---|---|---|---|---|---|---|")
         for r in pipe:
             net = r.get("net", r["model"]) + (" (before)" if r.get("engine") == "resvk_before" else "")
             print(f'| {net} | {r["batch"]} | {r["classified_frames"]} | {r["classified_per_s"]:.2f} '
-                  f'| {r["pipeline_ms_per_frame"]:.1f} | {r["latency_p50_ms"]:.0f} / {r["latency_p95_ms"]:.0f} '
-                  f'| {r["inference_ms_per_batch_min"]:.1f} / {r["inference_ms_per_batch_median"]:.1f} '
-                  f'| {r["inference_ms_per_image"]:.1f} | {r["pipeline_overhead_percent"]:+.1f}% |'
-                  + (" " + ", ".join(f"{x:+.0f}%" for x in r["rounds_overhead"]) + " |" if rounds > 1 else ""))
+                  f'| {r["step_min"]:.1f} / {r["step_median"]:.1f} '
+                  f'| {r["inference_min"]:.1f} / {r["inference_median"]:.1f} '
+                  f'| {r["latency_p50_ms"]:.0f} / {r["latency_p95_ms"]:.0f} '
+                  f'| **{r["overhead_median"]:+.1f}%** | {r["overhead_min"]:+.1f}% | '
+                  + ", ".join(f"{x:+.0f}%" for x in r["rounds_overhead"]) + " |")
         print()
     print(f"(raw JSON lines: {len(rows)} records)")
 

@@ -2,6 +2,7 @@
 // on the shared CIFAR ResNet-20 and on small broken or unsupported models.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -227,6 +228,52 @@ TEST_CASE("cli: bench and devices", "[cli]") {
     r = run({"devices", "--json"});
     CHECK(r.code == 0);
     CHECK(contains(r.out, "\"usable\":true"));
+}
+
+// The numbers after `"key":` in a JSON object: one for a number, every element for an array.
+std::vector<double> jsonNumbers(const std::string& json, const std::string& key) {
+    std::vector<double> out;
+    size_t at = json.find("\"" + key + "\":");
+    if (at == std::string::npos) return out;
+    const char* p = json.c_str() + at + key.size() + 3;
+    const bool array = *p == '[';
+    if (array) ++p;
+    while (true) {
+        char* end = nullptr;
+        const double v = std::strtod(p, &end);
+        if (end == p) break;
+        out.push_back(v);
+        p = end;
+        if (!array || *p != ',') break;
+        ++p;
+    }
+    return out;
+}
+
+TEST_CASE("cli: bench --source reports the pipeline per step against inference alone", "[cli]") {
+    auto r = ok({"bench", "--source", "lavfi:testsrc2=size=160x120:rate=30", "--model", cifarModel(), "--crop",
+                 "32x32", "--frames", "6", "--iters", "4", "--warmup", "1", "--json"});
+    const auto steps = jsonNumbers(r.out, "pipeline_steps_ms");
+    const auto runs = jsonNumbers(r.out, "inference_runs_ms");
+    REQUIRE(steps.size() == 6);  // batch 1: one step per timed frame
+    REQUIRE(runs.size() == 4);
+    const double stepMin = *std::min_element(steps.begin(), steps.end());
+    const double runMin = *std::min_element(runs.begin(), runs.end());
+    CHECK(jsonNumbers(r.out, "pipeline_step_ms_min") == std::vector<double>{stepMin});
+    REQUIRE(jsonNumbers(r.out, "pipeline_overhead_percent_min").size() == 1);
+    CHECK(jsonNumbers(r.out, "pipeline_overhead_percent_min")[0] ==
+          Approx(100.0 * (stepMin / runMin - 1.0)).margin(1e-6));
+    // The steps cover the timed interval: their sum is the throughput's time.
+    double sum = 0;
+    for (double t : steps) sum += t;
+    CHECK(jsonNumbers(r.out, "pipeline_ms_timed")[0] == Approx(sum).epsilon(1e-6));
+    CHECK(jsonNumbers(r.out, "pipeline_cpu_ms_per_frame")[0] > 0.0);
+    CHECK(jsonNumbers(r.out, "inference_cpu_ms_per_image")[0] > 0.0);
+    r = ok({"bench", "--source", "lavfi:testsrc2=size=160x120:rate=30", "--model", cifarModel(), "--crop", "32x32",
+            "--frames", "3", "--iters", "2", "--warmup", "1"});
+    CHECK(contains(r.out, "per step: min"));
+    CHECK(contains(r.out, "medians"));
+    CHECK(contains(r.out, "CPU time:"));
 }
 
 TEST_CASE("cli: errors are one line and a non-zero exit", "[cli]") {
