@@ -43,6 +43,11 @@ layout(constant_id = 7) const int PADDED = 1;  // 0: no padding, every tap is in
 // uses its own weights, weightBatchStride texels further on.
 layout(constant_id = 9) const int WEIGHT_BATCHED = 0;
 layout(constant_id = 10) const int EPILOGUE = 0;  // RESVK_EPILOGUE_* bits
+// Channels the input texels hold: 4, or 1-3 for a layer with fewer input
+// channels than one texel (an RGB stem), whose unused lanes are zero in inputs
+// and weights alike. lavapipe compiles every multiply and add (it has no FMA
+// contraction): leaving out the empty lane takes a quarter of a stem's arithmetic.
+layout(constant_id = 11) const int IN_LANES = 4;
 
 layout(std430, binding = 0) writeonly buffer Out { StoredVec4 outData[]; };
 layout(binding = 1) uniform samplerBuffer inTex;
@@ -51,6 +56,13 @@ layout(binding = 3) uniform samplerBuffer biasTex;
 layout(binding = 4) uniform samplerBuffer residualTex;
 
 #include "conv_register_tile.glsl"
+
+float dotInput(vec4 w, vec4 x) {
+    if (IN_LANES == 1) return w.x * x.x;
+    if (IN_LANES == 2) return dot(w.xy, x.xy);
+    if (IN_LANES == 3) return dot(w.xyz, x.xyz);
+    return dot(w, x);
+}
 
 
 void main() {
@@ -99,12 +111,12 @@ void main() {
                 for (int j = 0; j < ROWS_PER_LANE; ++j) rows[j] = texelFetch(weightTex, weightBase[j] + wOffset);
                 for (int o = 0; o < OC; ++o) {
                     vec4 w = subgroupShuffle(rows[o / SG], uint(o % SG));
-                    for (int p = 0; p < PIXELS; ++p) acc[o][p] += dot(w, x[p]);
+                    for (int p = 0; p < PIXELS; ++p) acc[o][p] += dotInput(w, x[p]);
                 }
 #else
                 for (int o = 0; o < OC; ++o) {
                     vec4 w = texelFetch(weightTex, weightBase[o] + wOffset);
-                    for (int p = 0; p < PIXELS; ++p) acc[o][p] += dot(w, x[p]);
+                    for (int p = 0; p < PIXELS; ++p) acc[o][p] += dotInput(w, x[p]);
                 }
 #endif
             }

@@ -195,6 +195,7 @@ void recordConv(Recorder& r, const ConvGeometry& g, const ConvTile& tile, const 
     spec.push_back(subgroupShared ? static_cast<int32_t>(r.sharedWeightsSubgroup) : 0);
     spec.push_back(weightSets > 1 ? 1 : 0);
     spec.push_back(epilogueBits(hasBias, b.residual != nullptr, relu));
+    spec.push_back(p.inC4 == 1 ? p.inC : 4);  // IN_LANES (conv2d.comp)
     // Batched GEMMs: each batch item (grid z) has its own weight set.
     const int64_t items = weightSets > 1 ? 1 : out[0];
     if (weightSets > 1) p.weightBatchStride = p.outC4 * 4 * p.inC4 * g.kernel[0] * g.kernel[1];
