@@ -98,7 +98,10 @@ void main() {
     for (int o = 0; o < OC; ++o) weightBase[o] = weightSet + min(co4First * 4 + o, pc.outC4 * 4 - 1) * weightRow;
 #endif
 
-    for (int ci4 = 0; ci4 < pc.inC4; ++ci4) {
+    // Fewer than four lanes means a single input texel: a constant trip count,
+    // so the loop disappears and nothing in it runs under a mask.
+    const int channelTexels = IN_LANES < 4 ? 1 : pc.inC4;
+    for (int ci4 = 0; ci4 < channelTexels; ++ci4) {
         const int planeOffset = ci4 * inPlane;
         for (int ky = 0; ky < KH; ++ky) {
             for (int kx = 0; kx < KW; ++kx) {
