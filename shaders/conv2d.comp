@@ -64,7 +64,6 @@ float dotInput(vec4 w, vec4 x) {
     return dot(w, x);
 }
 
-
 void main() {
     const int regionPlane = regionPixels();
     const int firstItem = WEIGHT_BATCHED != 0 ? int(gl_GlobalInvocationID.z) : 0;
