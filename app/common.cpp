@@ -23,8 +23,8 @@ OptionSpec deviceProfileOption() {
 OptionSpec precisionOption() {
     return {"precision", "auto|fp32|fp16",
             "how weights and activations are stored (arithmetic is fp32 either way): fp16 halves memory traffic, "
-            "outputs differ from fp32 by about 0.1 % of their magnitude; auto: fp16 under the gpu device profile "
-            "where the device has shaderFloat16 and 16-bit storage, else fp32. Also RESVK_PRECISION",
+            "outputs differ from fp32 by about 0.1 % of their magnitude; auto: fp32 (fp16 storage measured slower "
+            "on an H200 and on lavapipe). Also RESVK_PRECISION",
             "auto"};
 }
 

@@ -80,7 +80,7 @@ labels     a file with one class name per line in output order, or "imagenet" /
            model, else names are "class N"
 device     a device index from resvk.devices(); default: the first discrete GPU,
            else integrated, else any (net.device says which, and why)
-precision  "auto" (fp16 on GPUs with 16-bit storage, else fp32), "fp32" or "fp16"
+precision  "auto" (fp32: fp16 measured slower on an H200), "fp32" or "fp16"
 resize, crop, no_crop, mean, std
            the preprocessing of `resvk classify` (--resize S, --crop HxW or (H, W),
            --no-crop, --mean R,G,B, --std R,G,B): the short side is resized to S

@@ -264,7 +264,6 @@ Context::Context(const ContextOptions& options) {
         vkGetPhysicalDeviceFormatProperties(physical_, VK_FORMAT_R16G16B16A16_SFLOAT, &half4);
         facts.storage16 =
             supported11.storageBuffer16BitAccess && (half4.bufferFeatures & VK_FORMAT_FEATURE_UNIFORM_TEXEL_BUFFER_BIT);
-        facts.float16Arithmetic = supported12.shaderFloat16;
         queryGpuFacts(instance_, physical_, facts);
         try {
             traits_ = makeDeviceTraits(facts, options.traits);

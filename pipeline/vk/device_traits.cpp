@@ -153,8 +153,10 @@ DeviceTraits makeDeviceTraits(const DeviceFacts& facts, const TraitOverrides& ov
                                         "' is not a pixel count (0 or more)");
         t.channelLanePixels = value;
     }
-    // fp16 where the hardware treats halves as first-class; a CPU's SIMD units
-    // convert halves on every load and store, so there it costs more than it saves.
+    // fp16 only when asked for. A CPU's SIMD units convert halves on every load
+    // and store (lavapipe: ResNet-20 batch 32 1.2 s fp32, 1.7 s fp16), and on the
+    // one GPU measured, an H200, fp16 storage was as fast at batch 1 and 1.3-2x
+    // slower at batch 8 and 32 in every kernel family (bench/README.md).
     PrecisionRequest precision = overrides.precision;
     if (precision == PrecisionRequest::Auto) {
         const char* env = std::getenv("RESVK_PRECISION");
@@ -169,9 +171,7 @@ DeviceTraits makeDeviceTraits(const DeviceFacts& facts, const TraitOverrides& ov
         throw std::invalid_argument(
             "precision fp16: this device cannot store 16-bit floats from shaders (no storageBuffer16BitAccess); "
             "use --precision fp32");
-    const bool fp16 = precision == PrecisionRequest::Fp16 ||
-                      (precision == PrecisionRequest::Auto && !cpu && facts.storage16 && facts.float16Arithmetic);
-    t.precision = fp16 ? Precision::Fp16 : Precision::Fp32;
+    t.precision = precision == PrecisionRequest::Fp16 ? Precision::Fp16 : Precision::Fp32;
     // F(4x4)'s transforms scale values by up to ~100 before they are stored; as
     // halves that rounding exceeds the fp16 tolerance, so fp16 keeps F(2x2).
     if (t.precision == Precision::Fp16) t.winogradTile = std::min(t.winogradTile, 2);
@@ -196,7 +196,11 @@ DeviceTraits makeDeviceTraits(const DeviceFacts& facts, const TraitOverrides& ov
     t.splitK = t.tiledConv && enabled("splitk");
     // The coopmat kernel runs 4 subgroups of 32 and pins that size.
     const bool pin32 = facts.subgroupSizeControl && facts.minSubgroupSize <= 32 && 32 <= facts.maxSubgroupSize;
-    t.coopMat = t.tiledConv && t.canPinSubgroupSize && enabled("coopmat") && coopMatCompiledIn() &&
+    // It rounds its operands to halves, so only where fp16 was asked for: fp32
+    // means fp32 operands (on an H200 coopmat at fp32 storage missed fp32's
+    // tolerance on every reference case, by as much as fp16 storage does).
+    t.coopMat = t.precision == Precision::Fp16 && t.tiledConv && t.canPinSubgroupSize && enabled("coopmat") &&
+                coopMatCompiledIn() &&
                 facts.cooperativeMatrix && facts.shaderFloat16 && pin32 &&
                 offersCoopMatKernelShape(facts.coopMatShapes);
     t.coopMatSubgroup = t.coopMat ? 32 : 0;

@@ -116,11 +116,8 @@ struct DeviceFacts {
     uint32_t minSubgroupSize = 0, maxSubgroupSize = 0;
     bool hostVisibleDeviceMemory = false;  // a memory type both device-local and host-visible
     // What fp16 needs: storing 16-bit floats from shaders (storageBuffer16BitAccess)
-    // and reading them through RGBA16F uniform texel buffers. shaderFloat16 (fp16
-    // arithmetic) is not used by the kernels; it marks hardware where halves are
-    // first-class, so the automatic choice asks for it too.
+    // and reading them through RGBA16F uniform texel buffers.
     bool storage16 = false;
-    bool float16Arithmetic = false;
     int computeUnits = 0;                  // VK_NV_shader_sm_builtins / VK_AMD_shader_core_properties
     // VK_NV_cooperative_matrix: the feature, fp16 arithmetic, and the shapes offered.
     bool cooperativeMatrix = false;

@@ -100,7 +100,7 @@ TEST_CASE("GPU conv choice: big layers take big tiles whole, small layers small 
     }
 }
 
-TEST_CASE("coopmat selection: only with the extension, the feature, fp16, a pinnable 32 and the shape",
+TEST_CASE("coopmat selection: only at fp16 precision, with the extension, the feature, fp16, a pinnable 32 and the shape",
           "[conv_tiled][choice]") {
     vk::DeviceFacts nv;
     nv.type = VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU;
@@ -111,6 +111,7 @@ TEST_CASE("coopmat selection: only with the extension, the feature, fp16, a pinn
     nv.computeUnits = 132;
     nv.cooperativeMatrix = true;
     nv.shaderFloat16 = true;
+    nv.storage16 = true;
     const vk::CoopMatShape h16{16,
                                16,
                                16,
@@ -122,6 +123,7 @@ TEST_CASE("coopmat selection: only with the extension, the feature, fp16, a pinn
     nv.coopMatShapes = {h16};
     vk::TraitOverrides auto_;
     auto_.profile = vk::ProfileRequest::Gpu;
+    auto_.precision = vk::PrecisionRequest::Fp16;
     const auto t = vk::makeDeviceTraits(nv, auto_);
     CHECK(t.tiledConv);
     CHECK(t.splitK);
@@ -129,6 +131,16 @@ TEST_CASE("coopmat selection: only with the extension, the feature, fp16, a pinn
     CHECK(t.coopMat == vk::coopMatCompiledIn());
     CHECK(t.coopMatSubgroup == (t.coopMat ? 32u : 0u));
 
+    SECTION("fp32 precision: halved operands would miss fp32's tolerance") {
+        auto fp32 = auto_;
+        fp32.precision = vk::PrecisionRequest::Fp32;
+        const auto f = vk::makeDeviceTraits(nv, fp32);
+        CHECK(f.tiledConv);
+        CHECK(f.splitK);
+        CHECK_FALSE(f.coopMat);
+        fp32.precision = vk::PrecisionRequest::Auto;
+        CHECK_FALSE(vk::makeDeviceTraits(nv, fp32).coopMat);
+    }
     SECTION("a CPU device takes the tiled kernels only when a tile is asked for") {
         auto f = nv;
         f.type = VK_PHYSICAL_DEVICE_TYPE_CPU;

@@ -68,19 +68,20 @@ TEST_CASE("check --precision fp16: every reference case passes, top-1 as PyTorch
 
 TEST_CASE("check --precision fp16 under the GPU profile: really fp16, yet close", "[precision][cli]") {
     const std::string dir = test::sharedPath("models/reference/cifar_resnet20");
-    // The discrete-GPU configuration: GPU profile, staging memory, fp16 by default.
-    auto r =
-        runCli({"check", dir, "--device-profile", "gpu", "--json"}, "env -u RESVK_PRECISION RESVK_FORCE_STAGING=1");
+    // The discrete-GPU configuration (GPU profile, staging memory) with halves asked for.
+    auto r = runCli({"check", dir, "--device-profile", "gpu", "--precision", "fp16", "--json"},
+                    "env RESVK_FORCE_STAGING=1");
     REQUIRE(r.code == 0);
     CHECK_THAT(r.out, Contains("\"precision\":\"fp16\""));
     CHECK(setsWithTop1Agreeing(r.out) == 5);
     // At fp32's tolerances the same run fails: the numbers did go through halves.
-    r = runCli({"check", dir, "--device-profile", "gpu", "--rtol", "1e-3", "--atol", "1e-4", "--peak-tol", "0"},
-               "env -u RESVK_PRECISION RESVK_FORCE_STAGING=1");
+    r = runCli({"check", dir, "--device-profile", "gpu", "--precision", "fp16", "--rtol", "1e-3", "--atol", "1e-4",
+                "--peak-tol", "0"},
+               "env RESVK_FORCE_STAGING=1");
     CHECK(r.code == 1);
     CHECK_THAT(r.out, Contains("mismatches") && Contains("(fp16, rtol 0.001, atol 0.0001, peak-tol 0)"));
-    // And fp32 forced on the same profile passes them.
-    r = runCli({"check", dir, "--device-profile", "gpu", "--precision", "fp32"}, "env RESVK_FORCE_STAGING=1");
+    // And the profile's default, fp32, passes them.
+    r = runCli({"check", dir, "--device-profile", "gpu"}, "env -u RESVK_PRECISION RESVK_FORCE_STAGING=1");
     CHECK(r.code == 0);
     CHECK_THAT(r.out, Contains("5 passed, 0 failed (fp32, rtol 0.001, atol 0.0001, peak-tol 0)"));
 }

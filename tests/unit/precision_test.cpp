@@ -77,11 +77,10 @@ TEST_CASE("fp16: floats round to the nearest half, ties to even", "[precision]")
     CHECK(std::isnan(ops::fromHalf(ops::toHalf(std::numeric_limits<float>::quiet_NaN()))));
 }
 
-TEST_CASE("precision: fp16 where a GPU has half support, fp32 on CPUs; forcing either", "[precision]") {
+TEST_CASE("precision: fp32 unless fp16 is asked for, on GPUs and CPUs alike", "[precision]") {
     vk::DeviceFacts gpu;
     gpu.type = VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU;
     gpu.storage16 = true;
-    gpu.float16Arithmetic = true;
     auto traits = [](const vk::DeviceFacts& f, vk::ProfileRequest profile, vk::PrecisionRequest precision) {
         vk::TraitOverrides o;
         o.profile = profile;
@@ -97,15 +96,10 @@ TEST_CASE("precision: fp16 where a GPU has half support, fp32 on CPUs; forcing e
         const char* saved = std::getenv("RESVK_PRECISION");
         const std::string keep = saved ? saved : "";
         unsetenv("RESVK_PRECISION");
-        CHECK(traits(gpu, D::Gpu, P::Auto).precision == fp16);
+        // fp16 storage measured slower on an H200 and on lavapipe: auto is fp32 everywhere
+        CHECK(traits(gpu, D::Gpu, P::Auto).precision == fp32);
         CHECK_FALSE(traits(gpu, D::Gpu, P::Auto).precisionForced);
-        CHECK(traits(gpu, D::Cpu, P::Auto).precision == fp32);  // the CPU profile stays fp32
-        vk::DeviceFacts noArithmetic = gpu;
-        noArithmetic.float16Arithmetic = false;
-        CHECK(traits(noArithmetic, D::Gpu, P::Auto).precision == fp32);
-        vk::DeviceFacts noStorage = gpu;
-        noStorage.storage16 = false;
-        CHECK(traits(noStorage, D::Gpu, P::Auto).precision == fp32);
+        CHECK(traits(gpu, D::Cpu, P::Auto).precision == fp32);
         setenv("RESVK_PRECISION", "fp16", 1);
         CHECK(traits(gpu, D::Cpu, P::Auto).precision == fp16);
         setenv("RESVK_PRECISION", "half", 1);
@@ -121,9 +115,7 @@ TEST_CASE("precision: fp16 where a GPU has half support, fp32 on CPUs; forcing e
         CHECK(t.precisionForced);
         CHECK(t.describe().find("fp16 (forced)") != std::string::npos);
         CHECK(traits(gpu, D::Gpu, P::Fp32).precision == fp32);
-        vk::DeviceFacts noArithmetic = gpu;
-        noArithmetic.float16Arithmetic = false;  // the kernels need only 16-bit storage
-        CHECK(traits(noArithmetic, D::Gpu, P::Fp16).precision == fp16);
+        CHECK(traits(gpu, D::Gpu, P::Fp16).precision == fp16);
     }
     SECTION("fp16 on a device without 16-bit storage is one clear error") {
         vk::DeviceFacts none = gpu;
