@@ -11,7 +11,7 @@
 # That machine has no Debian packages and cannot fetch any, so the engine goes
 # there as resvk-gpu-probe (the same engine as resvk, without FFmpeg or a
 # window) with its three libraries, and the Vulkan loader as the device tool's
-# README says. Its own PyTorch exports the torchvision ResNets and their
+# README says. Its own PyTorch builds the torchvision ResNets and their
 # reference outputs there (../shared does not travel, and ResNet-50 alone would
 # exceed what may be carried).
 #
