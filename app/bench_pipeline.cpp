@@ -173,6 +173,8 @@ int runPipelineBench(const Args& args) {
         decoded += s->stats().decoded;
         dropped += s->stats().dropped;
     }
+    // Every source decodes the same way (video/frame_source.h, start()).
+    const video::SourceStats decoding = sources.front()->stats();
     const double timedMs = std::chrono::duration<double, std::milli>(timedEnd - timedStart).count();
     // Throughput: the interval between the warm-up's last result and the last
     // counted result covers exactly timedClassified frames.
@@ -260,7 +262,14 @@ int runPipelineBench(const Args& args) {
             .key("pipeline_overhead_percent_min")
             .value(overheadMinPct)
             .key("pipeline_overhead_percent")
-            .value(overheadPct).key("short_run").value(shortRun).endObject();
+            .value(overheadPct)
+            .key("decoder_threads")
+            .value(decoding.decoderThreads)
+            .key("decoder_low_priority")
+            .value(decoding.lowPriority)
+            .key("short_run")
+            .value(shortRun)
+            .endObject();
         std::cout << j.str() << "\n";
         return 0;
     }
@@ -277,6 +286,9 @@ int runPipelineBench(const Args& args) {
               << format("CPU time:     %.1f ms per frame (pipeline), %.1f ms per image (inference alone)\n",
                         pipelineCpuPerFrame, inferCpuPerImage)
               << format("latency:      p50 %.1f ms  p95 %.1f ms  (decode -> result)\n", p50, p95)
+              << format("decoding:     %d thread%s per source%s\n", decoding.decoderThreads,
+                        decoding.decoderThreads == 1 ? "" : "s",
+                        decoding.lowPriority ? ", lowest priority (the network runs on these cores)" : "")
               << format("inference:    min %.2f  median %.2f ms per batch of %d, %.2f ms/image (%zu runs)\n", inferMin,
                         inferMedian, batch, inferMsPerImage, inferMs.size())
               << format("pipeline adds %.1f%% per frame over inference alone (throughput against median run); "

@@ -62,6 +62,8 @@ struct SourceInfo {
 struct SourceStats {
     int64_t decoded = 0, delivered = 0, dropped = 0, damaged = 0;
     int64_t reconnects = 0;  // times a lost live stream was reopened successfully
+    int decoderThreads = 0;  // what the decoder runs with (FFmpeg's choice, or 1: see start())
+    bool lowPriority = false;  // the decode thread runs at nice 19 (see start())
 };
 
 const char* toString(SourceKind kind);
@@ -76,7 +78,11 @@ public:
     FrameSource& operator=(const FrameSource&) = delete;
 
     const SourceInfo& info() const;
-    void start();  // starts the decode thread (once)
+    // Starts the decode thread (once). inferenceOnTheseCores: the network runs
+    // on the host's CPU cores (a CPU Vulkan driver such as lavapipe); then the
+    // decoder runs single-threaded at the lowest priority, so that it decodes
+    // in the network's gaps instead of preempting the driver's workers.
+    void start(bool inferenceOnTheseCores = false);
 
     // File/Generated: every frame in order, waiting up to `wait`. Live: the
     // newest decoded frame; older ones are dropped and counted. nullopt on

@@ -225,7 +225,7 @@ void VideoPipeline::run(const std::function<void(const FrameEvent&)>& onFrame, c
     const auto started = std::chrono::steady_clock::now();
     stats_.startedAt = started;
     stats_.seconds = 0.0;
-    for (auto& source : sources_) source->start();
+    for (auto& source : sources_) source->start(context_.traits().hostCores);
     std::deque<Tick> inFlight;
     auto drain = [&] {
         while (!inFlight.empty()) {

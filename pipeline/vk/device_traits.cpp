@@ -109,6 +109,13 @@ DeviceTraits makeDeviceTraits(const DeviceFacts& facts, const TraitOverrides& ov
     const bool staging =
         t.stagingForced || facts.type == VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU || !facts.hostVisibleDeviceMemory;
     t.memory = staging ? MemoryPath::Staging : MemoryPath::Mapped;
+    t.hostCores = facts.type == VK_PHYSICAL_DEVICE_TYPE_CPU;
+    if (const char* env = std::getenv("RESVK_HOST_CORES"); env && *env) {
+        const std::string value = env;
+        if (value != "0" && value != "1")
+            throw std::invalid_argument("RESVK_HOST_CORES: '" + value + "' is not 0 or 1");
+        t.hostCores = value == "1";
+    }
 
     t.canPinSubgroupSize = facts.subgroupSizeControl && facts.subgroupSize > 0 &&
                            facts.minSubgroupSize <= facts.subgroupSize && facts.subgroupSize <= facts.maxSubgroupSize;

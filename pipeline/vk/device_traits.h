@@ -40,6 +40,10 @@ struct DeviceTraits {
     bool profileForced = false;  // by option or environment, not by the device type
     MemoryPath memory = MemoryPath::Mapped;
     bool stagingForced = false;
+    // The device computes on the host's CPU cores (a CPU driver such as
+    // lavapipe), so host work beside the network, video decoding above all,
+    // takes cores from it (video/frame_source.h). RESVK_HOST_CORES=0|1 forces it.
+    bool hostCores = false;
     Precision precision = Precision::Fp32;
     bool precisionForced = false;
     // Workgroup width of the one-dimensional kernels.
@@ -142,7 +146,7 @@ struct TraitOverrides {
 };
 
 // Reads RESVK_DEVICE_PROFILE (auto|cpu|gpu), RESVK_PRECISION (auto|fp32|fp16),
-// RESVK_FORCE_STAGING=1, RESVK_WINOGRAD (0|2|4), RESVK_DISABLE_KERNELS,
+// RESVK_FORCE_STAGING=1, RESVK_HOST_CORES (0|1), RESVK_WINOGRAD (0|2|4), RESVK_DISABLE_KERNELS,
 // RESVK_CONV_TILE and RESVK_SPLIT_K where the overrides leave the choice open; an
 // unknown name or value, or fp16 asked of a device without 16-bit storage, throws
 // std::invalid_argument with one line saying so.

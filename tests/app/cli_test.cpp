@@ -269,11 +269,20 @@ TEST_CASE("cli: bench --source reports the pipeline per step against inference a
     CHECK(jsonNumbers(r.out, "pipeline_ms_timed")[0] == Approx(sum).epsilon(1e-6));
     CHECK(jsonNumbers(r.out, "pipeline_cpu_ms_per_frame")[0] > 0.0);
     CHECK(jsonNumbers(r.out, "inference_cpu_ms_per_image")[0] > 0.0);
+    // lavapipe computes on the host's cores: the decoder yields them (video/frame_source.h)
+    CHECK(contains(r.out, "\"decoder_threads\":1,\"decoder_low_priority\":true"));
     r = ok({"bench", "--source", "lavfi:testsrc2=size=160x120:rate=30", "--model", cifarModel(), "--crop", "32x32",
             "--frames", "3", "--iters", "2", "--warmup", "1"});
     CHECK(contains(r.out, "per step: min"));
     CHECK(contains(r.out, "medians"));
     CHECK(contains(r.out, "CPU time:"));
+    CHECK(contains(r.out, "decoding:     1 thread per source, lowest priority (the network runs on these cores)"));
+    // RESVK_HOST_CORES=0 forces the other branch on the same device.
+    r = runResvk({"bench", "--source", "lavfi:testsrc2=size=160x120:rate=30", "--model", cifarModel(), "--crop",
+                  "32x32", "--frames", "3", "--iters", "2", "--warmup", "1", "--json"},
+                 "env RESVK_HOST_CORES=0");
+    REQUIRE(r.code == 0);
+    CHECK(contains(r.out, "\"decoder_low_priority\":false"));
 }
 
 TEST_CASE("cli: errors are one line and a non-zero exit", "[cli]") {

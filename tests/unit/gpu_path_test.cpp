@@ -123,6 +123,30 @@ TEST_CASE("device traits: each profile takes its own branch whatever the device"
     }
 }
 
+TEST_CASE("device traits: a CPU device computes on the host's cores, whatever the profile; RESVK_HOST_CORES forces it",
+          "[gpu_path]") {
+    const char* saved = std::getenv("RESVK_HOST_CORES");
+    const std::string keep = saved ? saved : "";
+    unsetenv("RESVK_HOST_CORES");
+    const vk::DeviceFacts cpu = cpuFacts();
+    vk::DeviceFacts discrete = cpu;
+    discrete.type = VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU;
+    vk::TraitOverrides asGpu;
+    asGpu.profile = vk::ProfileRequest::Gpu;
+    CHECK(vk::makeDeviceTraits(cpu, asGpu).hostCores);  // the device type decides, not the kernel profile
+    CHECK_FALSE(vk::makeDeviceTraits(discrete, asGpu).hostCores);
+    setenv("RESVK_HOST_CORES", "0", 1);
+    CHECK_FALSE(vk::makeDeviceTraits(cpu, asGpu).hostCores);
+    setenv("RESVK_HOST_CORES", "1", 1);
+    CHECK(vk::makeDeviceTraits(discrete, asGpu).hostCores);
+    setenv("RESVK_HOST_CORES", "yes", 1);
+    CHECK_THROWS_WITH(vk::makeDeviceTraits(cpu, asGpu), Contains("RESVK_HOST_CORES") && Contains("'yes'"));
+    if (saved)
+        setenv("RESVK_HOST_CORES", keep.c_str(), 1);
+    else
+        unsetenv("RESVK_HOST_CORES");
+}
+
 TEST_CASE("device traits: the tile knobs RESVK_WINOGRAD, RESVK_CHANNEL_LANE_PIXELS, RESVK_SPLIT_PADDED, bad values",
           "[gpu_path]") {
     const vk::DeviceFacts cpu = cpuFacts();

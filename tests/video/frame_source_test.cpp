@@ -8,11 +8,13 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <sstream>
 #include <thread>
 #include <vector>
 
@@ -170,6 +172,62 @@ TEST_CASE("shared media files deliver every frame in order", "[video][source]") 
                     << " fps " << info.fps << ", estimate " << info.frameCountEstimate << ", decoded " << d.frames
                     << ", damaged " << s.damaged);
     }
+}
+
+namespace {
+
+// The nice values of this process's threads (/proc/self/task/*/stat, field 19).
+std::vector<int> threadNiceValues() {
+    std::vector<int> nice;
+    for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
+        std::ifstream in(task.path() / "stat");
+        std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        std::istringstream fields(stat.substr(stat.rfind(')') + 2));  // after "pid (comm) "
+        std::string field;
+        for (int i = 3; i <= 19 && fields >> field; ++i)
+            if (i == 19) nice.push_back(std::stoi(field));
+    }
+    return nice;
+}
+
+}  // namespace
+
+TEST_CASE("a source that shares the cores with inference decodes on one thread at the lowest priority",
+          "[video][source]") {
+    const std::string path = sharedPath("media/Megamind.avi");  // mpeg4: frame threads where FFmpeg may
+    const auto lowest = [] {
+        const auto nice = threadNiceValues();
+        return std::count(nice.begin(), nice.end(), 19);
+    };
+    const auto before = lowest();
+    FrameSource alone(0, path, {});
+    alone.start();
+    REQUIRE(alone.next(5s));
+    CHECK_FALSE(alone.stats().lowPriority);
+    CHECK(alone.stats().decoderThreads >= 1);
+    CHECK(lowest() == before);
+    WARN("FFmpeg's own choice here: " << alone.stats().decoderThreads << " decoder thread(s)");
+
+    FrameSource shared(1, path, {});
+    shared.start(true);
+    auto frame = shared.next(5s);
+    REQUIRE(frame);
+    CHECK(shared.stats().decoderThreads == 1);
+    CHECK(shared.stats().lowPriority);
+    CHECK(lowest() == before + 1);  // the decode thread, and only it
+    // And it still decodes every frame, in order.
+    int64_t frames = 1, lastIndex = frame->index;
+    bool inOrder = lastIndex == 0;
+    const auto end = Clock::now() + 20s;
+    while (!shared.finished() && Clock::now() < end)
+        if (auto f = shared.next(2000ms)) {
+            inOrder = inOrder && f->index == lastIndex + 1;
+            lastIndex = f->index;
+            ++frames;
+        }
+    CHECK(inOrder);
+    CHECK(frames == ffprobeFrameCount(path));
+    CHECK(shared.endError().empty());
 }
 
 TEST_CASE("modern codecs and pixel formats decode natively", "[video][source]") {
