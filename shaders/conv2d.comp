@@ -50,10 +50,10 @@ layout(constant_id = 10) const int EPILOGUE = 0;  // RESVK_EPILOGUE_* bits
 layout(constant_id = 11) const int IN_LANES = 4;
 
 layout(std430, binding = 0) writeonly buffer Out { StoredVec4 outData[]; };
-layout(binding = 1) uniform samplerBuffer inTex;
-layout(binding = 2) uniform samplerBuffer weightTex;
-layout(binding = 3) uniform samplerBuffer biasTex;
-layout(binding = 4) uniform samplerBuffer residualTex;
+layout(binding = 1, TEXEL_FORMAT) uniform readonly imageBuffer inTex;
+layout(binding = 2, TEXEL_FORMAT) uniform readonly imageBuffer weightTex;
+layout(binding = 3, TEXEL_FORMAT) uniform readonly imageBuffer biasTex;
+layout(binding = 4, TEXEL_FORMAT) uniform readonly imageBuffer residualTex;
 
 #include "conv_register_tile.glsl"
 
@@ -110,14 +110,14 @@ void main() {
                 const int wOffset = ci4 * taps + ky * KW + kx;
 #ifdef SUBGROUP_WEIGHTS
                 vec4 rows[ROWS_PER_LANE];
-                for (int j = 0; j < ROWS_PER_LANE; ++j) rows[j] = texelFetch(weightTex, weightBase[j] + wOffset);
+                for (int j = 0; j < ROWS_PER_LANE; ++j) rows[j] = imageLoad(weightTex, weightBase[j] + wOffset);
                 for (int o = 0; o < OC; ++o) {
                     vec4 w = subgroupShuffle(rows[o / SG], uint(o % SG));
                     for (int p = 0; p < PIXELS; ++p) acc[o][p] += dotInput(w, x[p]);
                 }
 #else
                 for (int o = 0; o < OC; ++o) {
-                    vec4 w = texelFetch(weightTex, weightBase[o] + wOffset);
+                    vec4 w = imageLoad(weightTex, weightBase[o] + wOffset);
                     for (int p = 0; p < PIXELS; ++p) acc[o][p] += dotInput(w, x[p]);
                 }
 #endif

@@ -51,10 +51,10 @@ layout(constant_id = 9) const int WEIGHT_BATCHED = 0;
 layout(constant_id = 10) const int EPILOGUE = 0;  // RESVK_EPILOGUE_* bits
 
 layout(std430, binding = 0) writeonly buffer Out { StoredVec4 outData[]; };
-layout(binding = 1) uniform samplerBuffer inTex;
-layout(binding = 2) uniform samplerBuffer weightTex;
-layout(binding = 3) uniform samplerBuffer biasTex;
-layout(binding = 4) uniform samplerBuffer residualTex;
+layout(binding = 1, TEXEL_FORMAT) uniform readonly imageBuffer inTex;
+layout(binding = 2, TEXEL_FORMAT) uniform readonly imageBuffer weightTex;
+layout(binding = 3, TEXEL_FORMAT) uniform readonly imageBuffer biasTex;
+layout(binding = 4, TEXEL_FORMAT) uniform readonly imageBuffer residualTex;
 
 #include "conv_register_tile.glsl"
 
@@ -106,7 +106,7 @@ void main() {
 #endif
                 const int wOffset = ci4 * taps + ky * KW + kx;
                 for (int o = 0; o < OC; ++o) {
-                    vec4 w = texelFetch(weightTex, weightBase[o] + wOffset);
+                    vec4 w = imageLoad(weightTex, weightBase[o] + wOffset);
                     for (int p = 0; p < PIXELS; ++p) acc[o][p] += dot(w, x[p]);
                 }
             }

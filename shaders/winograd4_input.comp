@@ -13,7 +13,7 @@
 
 layout(local_size_x_id = 0) in;
 layout(std430, binding = 0) writeonly buffer Out { StoredVec4 v[]; };
-layout(binding = 1) uniform samplerBuffer inTex;
+layout(binding = 1, TEXEL_FORMAT) uniform readonly imageBuffer inTex;
 
 // One column (or row) of B^T applied to six values.
 void transform6(vec4 d0, vec4 d1, vec4 d2, vec4 d3, vec4 d4, vec4 d5, out vec4 r[6]) {
@@ -46,7 +46,7 @@ void main() {
         for (int i = 0; i < 6; ++i) {
             const int y = y0 + i;
             const bool inside = y >= 0 && y < pc.inH && x >= 0 && x < pc.inW;
-            d[i] = inside ? texelFetch(inTex, base + y * pc.inW + x) : vec4(0.0);
+            d[i] = inside ? imageLoad(inTex, base + y * pc.inW + x) : vec4(0.0);
         }
         transform6(d[0], d[1], d[2], d[3], d[4], d[5], b[j]);
     }

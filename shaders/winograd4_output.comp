@@ -10,9 +10,9 @@
 layout(local_size_x_id = 0) in;
 layout(constant_id = 1) const int EPILOGUE = 0;  // RESVK_EPILOGUE_* bits
 layout(std430, binding = 0) writeonly buffer Out { StoredVec4 outData[]; };
-layout(binding = 1) uniform samplerBuffer mTex;
-layout(binding = 2) uniform samplerBuffer biasTex;
-layout(binding = 3) uniform samplerBuffer residualTex;
+layout(binding = 1, TEXEL_FORMAT) uniform readonly imageBuffer mTex;
+layout(binding = 2, TEXEL_FORMAT) uniform readonly imageBuffer biasTex;
+layout(binding = 3, TEXEL_FORMAT) uniform readonly imageBuffer residualTex;
 #include "conv_epilogue.glsl"
 
 // A^T applied to six values.
@@ -39,7 +39,7 @@ void main() {
     vec4 a[6][4];  // a[j][i]: row i of A^T M, column j
     for (int j = 0; j < 6; ++j) {
         vec4 m[6];
-        for (int i = 0; i < 6; ++i) m[i] = texelFetch(mTex, ((6 * i + j) * pc.outC4 + co4) * tiles + t);
+        for (int i = 0; i < 6; ++i) m[i] = imageLoad(mTex, ((6 * i + j) * pc.outC4 + co4) * tiles + t);
         transform4(m[0], m[1], m[2], m[3], m[4], m[5], a[j]);
     }
     const vec4 bias = epilogueBias(co4);

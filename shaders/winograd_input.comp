@@ -10,7 +10,7 @@
 
 layout(local_size_x_id = 0) in;
 layout(std430, binding = 0) writeonly buffer Out { StoredVec4 v[]; };
-layout(binding = 1) uniform samplerBuffer inTex;
+layout(binding = 1, TEXEL_FORMAT) uniform readonly imageBuffer inTex;
 
 void main() {
     const int tilesW = (pc.outW + 1) / 2, tilesH = (pc.outH + 1) / 2;
@@ -30,7 +30,7 @@ void main() {
         for (int j = 0; j < 4; ++j) {
             int y = y0 + i, x = x0 + j;
             bool inside = y >= 0 && y < pc.inH && x >= 0 && x < pc.inW;
-            d[i][j] = inside ? texelFetch(inTex, base + y * pc.inW + x) : vec4(0.0);
+            d[i][j] = inside ? imageLoad(inTex, base + y * pc.inW + x) : vec4(0.0);
         }
     // Rows: B^T d.
     vec4 b[4][4];

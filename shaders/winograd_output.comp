@@ -10,9 +10,9 @@
 layout(local_size_x_id = 0) in;
 layout(constant_id = 1) const int EPILOGUE = 0;  // RESVK_EPILOGUE_* bits
 layout(std430, binding = 0) writeonly buffer Out { StoredVec4 outData[]; };
-layout(binding = 1) uniform samplerBuffer mTex;
-layout(binding = 2) uniform samplerBuffer biasTex;
-layout(binding = 3) uniform samplerBuffer residualTex;
+layout(binding = 1, TEXEL_FORMAT) uniform readonly imageBuffer mTex;
+layout(binding = 2, TEXEL_FORMAT) uniform readonly imageBuffer biasTex;
+layout(binding = 3, TEXEL_FORMAT) uniform readonly imageBuffer residualTex;
 #include "conv_epilogue.glsl"
 
 void main() {
@@ -28,7 +28,7 @@ void main() {
 
     vec4 m[4][4];
     for (int i = 0; i < 4; ++i)
-        for (int j = 0; j < 4; ++j) m[i][j] = texelFetch(mTex, ((4 * i + j) * pc.outC4 + co4) * tiles + t);
+        for (int j = 0; j < 4; ++j) m[i][j] = imageLoad(mTex, ((4 * i + j) * pc.outC4 + co4) * tiles + t);
     // Rows: A^T M (2 x 4), then columns: (A^T M) A (2 x 2).
     vec4 a[2][4];
     for (int j = 0; j < 4; ++j) {

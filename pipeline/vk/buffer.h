@@ -23,7 +23,11 @@ struct BufferSlice {
 class Buffer {
 public:
     enum class Kind {
-        Compute,  // storage + texel buffer use; host-mapped on the mapped memory path (device_traits.h)
+        Compute,  // storage + uniform texel buffer use; host-mapped on the mapped memory path (device_traits.h)
+        // Compute, and storage texel buffer use too (the kernels that imageLoad
+        // their inputs). Only for RGBA32F / RGBA16F views: a buffer with that use
+        // may only have views whose format supports it (R8 video planes need not).
+        Tensors,
         Staging,  // host-visible transfer source/destination
     };
 

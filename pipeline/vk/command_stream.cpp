@@ -61,10 +61,11 @@ VkDescriptorSet CommandStream::allocateSet(VkDescriptorSetLayout layout) {
         VkDescriptorPoolSize sizes[] = {
             {VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, kSetsPerPool},
             {VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER, kSetsPerPool * kMaxInputsPerKernel},
+            {VK_DESCRIPTOR_TYPE_STORAGE_TEXEL_BUFFER, kSetsPerPool * kMaxInputsPerKernel},
         };
         VkDescriptorPoolCreateInfo info{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO};
         info.maxSets = kSetsPerPool;
-        info.poolSizeCount = 2;
+        info.poolSizeCount = 3;
         info.pPoolSizes = sizes;
         VkDescriptorPool pool;
         RESVK_VK(vkCreateDescriptorPool(context_.device(), &info, nullptr, &pool));
@@ -141,7 +142,7 @@ size_t CommandStream::dispatch(const KernelKey& key, const BufferSlice& output,
             writes[i].descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
             writes[i].pBufferInfo = &outInfo;
         } else {
-            writes[i].descriptorType = VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER;
+            writes[i].descriptorType = kernel.descriptorType(i);
             writes[i].pTexelBufferView = &views[i - 1];
         }
     }

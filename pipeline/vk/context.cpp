@@ -260,10 +260,17 @@ Context::Context(const ContextOptions& options) {
                                                      &supported12};
         VkPhysicalDeviceFeatures2 supported{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2, &supported11};
         vkGetPhysicalDeviceFeatures2(physical_, &supported);
-        VkFormatProperties half4{};
+        // Tensors are read through uniform and storage texel buffers (vk/kernel.h);
+        // Vulkan requires both of RGBA32F, so a device without them is broken.
+        constexpr VkFormatFeatureFlags texelReads =
+            VK_FORMAT_FEATURE_UNIFORM_TEXEL_BUFFER_BIT | VK_FORMAT_FEATURE_STORAGE_TEXEL_BUFFER_BIT;
+        VkFormatProperties float4{}, half4{};
+        vkGetPhysicalDeviceFormatProperties(physical_, VK_FORMAT_R32G32B32A32_SFLOAT, &float4);
+        if ((float4.bufferFeatures & texelReads) != texelReads)
+            throw Error(std::string("device '") + properties_.deviceName +
+                        "' cannot read RGBA32F texel buffers (uniform and storage), which Vulkan requires");
         vkGetPhysicalDeviceFormatProperties(physical_, VK_FORMAT_R16G16B16A16_SFLOAT, &half4);
-        facts.storage16 =
-            supported11.storageBuffer16BitAccess && (half4.bufferFeatures & VK_FORMAT_FEATURE_UNIFORM_TEXEL_BUFFER_BIT);
+        facts.storage16 = supported11.storageBuffer16BitAccess && (half4.bufferFeatures & texelReads) == texelReads;
         queryGpuFacts(instance_, physical_, facts);
         try {
             traits_ = makeDeviceTraits(facts, options.traits);

@@ -176,7 +176,8 @@ DeviceTraits makeDeviceTraits(const DeviceFacts& facts, const TraitOverrides& ov
     t.precisionForced = precision != PrecisionRequest::Auto;
     if (precision == PrecisionRequest::Fp16 && !facts.storage16)
         throw std::invalid_argument(
-            "precision fp16: this device cannot store 16-bit floats from shaders (no storageBuffer16BitAccess); "
+            "precision fp16: this device cannot store 16-bit floats from shaders or read them from texel buffers "
+            "(storageBuffer16BitAccess, RGBA16F uniform and storage texel buffers); "
             "use --precision fp32");
     t.precision = precision == PrecisionRequest::Fp16 ? Precision::Fp16 : Precision::Fp32;
     // F(4x4)'s transforms scale values by up to ~100 before they are stored; as

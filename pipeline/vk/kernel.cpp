@@ -5,6 +5,9 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <stdexcept>
+
+#include "vk/spirv_bindings.h"
 
 namespace resvk::vk {
 
@@ -14,11 +17,14 @@ constexpr uint32_t kLocalSizeAlias = 15;
 
 Kernel::Kernel(Context& context, VkPipelineCache cache, const KernelKey& key) : key_(key) {
     VkDevice device = context.device();
+    auto code = shaders::spirv(key.shader);
+    descriptorTypes_ = descriptorTypes(code, 1 + key.inputs);
+    if (descriptorTypes_[0] != VK_DESCRIPTOR_TYPE_STORAGE_BUFFER)
+        throw std::logic_error(std::string("kernel ") + shaders::name(key.shader) + ": binding 0 is not its output");
     std::vector<VkDescriptorSetLayoutBinding> bindings(1 + key.inputs);
     for (uint32_t i = 0; i < bindings.size(); ++i) {
         bindings[i].binding = i;
-        bindings[i].descriptorType =
-            i == 0 ? VK_DESCRIPTOR_TYPE_STORAGE_BUFFER : VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER;
+        bindings[i].descriptorType = descriptorTypes_[i];
         bindings[i].descriptorCount = 1;
         bindings[i].stageFlags = VK_SHADER_STAGE_COMPUTE_BIT;
     }
@@ -39,7 +45,6 @@ Kernel::Kernel(Context& context, VkPipelineCache cache, const KernelKey& key) : 
     RESVK_VK(vkCreatePipelineLayout(device, &layoutInfo, nullptr, &layout));
     layout_ = {device, layout};
 
-    auto code = shaders::spirv(key.shader);
     VkShaderModuleCreateInfo moduleInfo{VK_STRUCTURE_TYPE_SHADER_MODULE_CREATE_INFO};
     moduleInfo.codeSize = code.size() * sizeof(uint32_t);
     moduleInfo.pCode = code.data();

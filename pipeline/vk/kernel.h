@@ -1,9 +1,11 @@
 #pragma once
 // A compute pipeline made from an embedded shader plus specialisation constants.
-// Every kernel follows one binding convention, so descriptor layouts are derived
-// here and nowhere else: binding 0 is the output storage buffer, bindings
-// 1..inputs are uniform texel buffers (RGBA32F), which lavapipe reads ~20x faster
-// than storage buffers and real GPUs read through the texture cache.
+// Every kernel follows one binding convention: binding 0 is the output storage
+// buffer, bindings 1..inputs are texel buffers (RGBA32F or RGBA16F), which
+// lavapipe reads ~20x faster than storage buffers and real GPUs read through the
+// texture cache: uniform texel buffers (texelFetch), or storage texel buffers
+// (imageLoad, which lavapipe inlines) where the shader declares them so. The
+// descriptor layout takes each binding's type from the shader's SPIR-V.
 #include <map>
 #include <memory>
 #include <string>
@@ -37,10 +39,12 @@ public:
     VkPipeline pipeline() const { return pipeline_.get(); }
     VkPipelineLayout layout() const { return layout_.get(); }
     VkDescriptorSetLayout setLayout() const { return setLayout_.get(); }
+    VkDescriptorType descriptorType(uint32_t binding) const { return descriptorTypes_.at(binding); }
     const KernelKey& key() const { return key_; }
 
 private:
     KernelKey key_;
+    std::vector<VkDescriptorType> descriptorTypes_;
     OwnedSetLayout setLayout_;
     OwnedPipelineLayout layout_;
     OwnedPipeline pipeline_;

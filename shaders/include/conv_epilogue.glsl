@@ -8,12 +8,12 @@
 #define RESVK_CONV_EPILOGUE_GLSL
 
 vec4 epilogueBias(int co4) {
-    return (EPILOGUE & RESVK_EPILOGUE_BIAS) != 0 ? texelFetch(biasTex, co4) : vec4(0.0);
+    return (EPILOGUE & RESVK_EPILOGUE_BIAS) != 0 ? imageLoad(biasTex, co4) : vec4(0.0);
 }
 
 // v: the sums plus epilogueBias; index: the output texel (the residual's too).
 vec4 epilogueFinish(vec4 v, int index) {
-    if ((EPILOGUE & RESVK_EPILOGUE_RESIDUAL) != 0) v += texelFetch(residualTex, index);
+    if ((EPILOGUE & RESVK_EPILOGUE_RESIDUAL) != 0) v += imageLoad(residualTex, index);
     if ((EPILOGUE & RESVK_EPILOGUE_RELU) != 0) v = max(v, vec4(0.0));
     return v;
 }

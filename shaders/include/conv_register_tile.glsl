@@ -61,11 +61,11 @@ void pixelOrigin(int q, int pixelsTotal, int regionPlane, int firstItem, out int
 // The input texel a pixel with origin (base, iy0, ix0) reads at tap (ky, kx);
 // zero outside the picture (padding). Needs inTex, DH, DW and PADDED.
 vec4 tapInput(int base, int iy0, int ix0, int ky, int kx, int tapOffset) {
-    if (PADDED == 0) return texelFetch(inTex, base + tapOffset);
+    if (PADDED == 0) return imageLoad(inTex, base + tapOffset);
     int iy = iy0 + ky * DH;
     int ix = ix0 + kx * DW;
     bool inside = iy >= 0 && iy < pc.inH && ix >= 0 && ix < pc.inW;
-    return inside ? texelFetch(inTex, base + tapOffset) : vec4(0.0);
+    return inside ? imageLoad(inTex, base + tapOffset) : vec4(0.0);
 }
 
 void pixelOrigins(int p0, int pixelsTotal, int regionPlane, int firstItem, out int base[PIXELS],
