@@ -4,6 +4,8 @@
 # of convolution kernels, and one table of inference times: ResNet-18/50 at
 # batch 1/8/32, fp32 and fp16, each kernel family switched on in turn
 # (register tiles -> shared-memory tiles -> + split-K -> + tensor cores), then
+# ResNet-50 per layer at batch 1 and 32 in both precisions (with the host's
+# share of Engine::run), then
 # the video pipeline with 1 and 8 concurrent 720p sources where FFmpeg is
 # available there. Printed as one Markdown report; sized to finish in under 8
 # minutes on an H200.
@@ -138,7 +140,24 @@ run() {
     env $env timeout 120 "$probe" check .gpu/cases/* || echo "(check failed)"
   done
   table "$probe" 1,8,32 .gpu/cases/torchvision_resnet18/model.onnx .gpu/cases/torchvision_resnet50/model.onnx
+  layers "$probe" .gpu/cases/torchvision_resnet50/model.onnx 1 32
   video .gpu/resvk .gpu/cases/torchvision_resnet18/model.onnx 64
+}
+
+# Per layer, the default configuration at fp32 and at fp16 (the cooperative-matrix
+# kernels): which layers fp16 slows down on a GPU, how far each runs from the
+# hardware, and the host's share of Engine::run.
+layers() {
+  local probe=$1 model=$2
+  shift 2
+  local b p
+  for b in "$@"; do
+    for p in fp32 fp16; do
+      echo; echo "## per layer: batch $b, $p"
+      echo
+      RESVK_PRECISION=$p timeout 120 "$probe" profile "$model" "$b" || echo "(profile failed)"
+    done
+  done
 }
 
 # One table: each model x precision x kernel configuration x batch. The first
@@ -190,6 +209,7 @@ smoke() {
   export RESVK_DEVICE_PROFILE=gpu RESVK_CONV_TILE=auto RESVK_PROBE_RUNS=2  # lavapipe: tiled only when asked
   local model=../shared/models/cifar10/resnet20_cifar10.onnx
   table build/resvk-gpu-probe 1,2 "$model"
+  layers build/resvk-gpu-probe "$model" 1
   video build/resvk "$model" 2
 }
 

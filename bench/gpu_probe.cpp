@@ -5,6 +5,10 @@
 //   resvk-gpu-probe check CASE_DIR...
 //   resvk-gpu-probe bench MODEL.onnx BATCH...
 //   resvk-gpu-probe matrix MODEL.onnx BATCHES LABEL=OFF...
+//   resvk-gpu-probe profile MODEL.onnx BATCH
+// profile: one Markdown row per layer, the fastest of 5 profiled runs (GPU
+// timestamps), then the wall time of unprofiled runs against the layers' sum:
+// where a GPU's time goes, and how much of Engine::run is the host's.
 // matrix: Markdown table rows (bench/gpu.sh prints the header), one per kernel
 // configuration and batch; LABEL=OFF names a configuration and the kernel
 // families it switches off (RESVK_DISABLE_KERNELS syntax, e.g. "register=tiled",
@@ -164,6 +168,37 @@ int bench(const std::string& path, const std::vector<int>& batches) {
     return 0;
 }
 
+int profile(const std::string& path, int batch) {
+    vk::Context context;
+    const auto m = model::Model::load(path);
+    runtime::Engine engine(context, m);
+    const auto input = randomInput(m, batch);
+    const auto [wallMin, wallMedian] = timeRuns(engine, input, 20, 3);
+    engine.setProfiling(true);
+    std::vector<runtime::LayerTiming> best;
+    for (int run = 0; run < 5; ++run) {
+        engine.run({input});
+        const auto& layers = engine.lastProfile();
+        if (best.empty()) best = layers;
+        for (size_t i = 0; i < layers.size() && i < best.size(); ++i) best[i].ms = std::min(best[i].ms, layers[i].ms);
+    }
+    engine.setProfiling(false);
+    std::printf("%s, batch %d; device: %s; profile: %s\n\n| # | layer | kind | shape | ms | GFLOP/s | kernel | tile | "
+                "split | precision |\n|---|---|---|---|---|---|---|---|---|---|\n",
+                path.c_str(), batch, context.info().name.c_str(), context.traits().describe().c_str());
+    double sum = 0.0;
+    for (size_t i = 0; i < best.size(); ++i) {
+        const auto& l = best[i];
+        sum += l.ms;
+        std::printf("| %zu | %s | %s | %s | %.3f | %.0f | %s | %s | %d | %s |\n", i, l.name.c_str(), l.kind.c_str(),
+                    l.shape.c_str(), l.ms, l.ms > 0 ? l.gflop / l.ms * 1000.0 : 0.0, l.kernel.c_str(), l.tile.c_str(),
+                    l.split, l.precision.c_str());
+    }
+    std::printf("\nlayers' sum %.3f ms; wall (unprofiled) min %.3f, median %.3f ms: the host's share %.3f ms\n", sum,
+                wallMin, wallMedian, wallMedian - sum);
+    return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -179,6 +214,7 @@ int main(int argc, char** argv) {
             }
             return matrix(args[1], batches, {args.begin() + 3, args.end()});
         }
+        if (args.size() == 3 && args[0] == "profile") return profile(args[1], std::atoi(args[2].c_str()));
         if (args.size() >= 3 && args[0] == "bench") {
             std::vector<int> batches;
             for (size_t i = 2; i < args.size(); ++i) batches.push_back(std::atoi(args[i].c_str()));
@@ -186,7 +222,7 @@ int main(int argc, char** argv) {
         }
         std::fprintf(stderr,
                      "usage: resvk-gpu-probe devices | check CASE_DIR... | bench MODEL.onnx BATCH... | matrix "
-                     "MODEL.onnx 1,8,32 LABEL=OFF...\n");
+                     "MODEL.onnx 1,8,32 LABEL=OFF... | profile MODEL.onnx BATCH\n");
         return 2;
     } catch (const std::exception& e) {
         std::fprintf(stderr, "resvk-gpu-probe: error: %s\n", e.what());
