@@ -4,6 +4,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "ops/half.h"
+
 namespace resvk::ops {
 
 Shape4 view4(const std::vector<int64_t>& shape) {
@@ -47,17 +49,40 @@ size_t Recorder::dispatch(vk::KernelKey key, const vk::BufferSlice& output, cons
     return stream.dispatch(key, output, views, push, groups);
 }
 
-std::vector<float> pack4(const float* nchw, const Shape4& s) {
+namespace {
+
+// Texel by texel in the packed order, each lane from its channel plane (0 past
+// the channel count), handed to store(index, value).
+template <class Store>
+void forEachPackedValue(const float* nchw, const Shape4& s, Store store) {
     const int c4 = channelTexels(s[1]);
     const int64_t plane = int64_t(s[2]) * s[3];
-    std::vector<float> out(static_cast<size_t>(texelCount(s) * 4), 0.0f);
+    int64_t out = 0;
     for (int n = 0; n < s[0]; ++n)
-        for (int c = 0; c < s[1]; ++c) {
-            const float* src = nchw + (int64_t(n) * s[1] + c) * plane;
-            float* dst = out.data() + ((int64_t(n) * c4 + c / 4) * plane) * 4 + (c & 3);
-            for (int64_t i = 0; i < plane; ++i) dst[i * 4] = src[i];
+        for (int q = 0; q < c4; ++q) {
+            const int lanes = std::min(4, s[1] - 4 * q);
+            const float* src = nchw + (int64_t(n) * s[1] + 4 * q) * plane;
+            for (int64_t i = 0; i < plane; ++i, out += 4)
+                for (int l = 0; l < 4; ++l) store(out + l, l < lanes ? src[l * plane + i] : 0.0f);
         }
+}
+
+}  // namespace
+
+std::vector<float> pack4(const float* nchw, const Shape4& s) {
+    std::vector<float> out(static_cast<size_t>(texelCount(s) * 4));
+    packTexels(nchw, s, vk::Precision::Fp32, out.data());
     return out;
+}
+
+void packTexels(const float* nchw, const Shape4& s, vk::Precision precision, void* dst) {
+    if (precision == vk::Precision::Fp16) {
+        auto* halves = static_cast<uint16_t*>(dst);
+        forEachPackedValue(nchw, s, [&](int64_t i, float v) { halves[i] = toHalf(v); });
+    } else {
+        auto* floats = static_cast<float*>(dst);
+        forEachPackedValue(nchw, s, [&](int64_t i, float v) { floats[i] = v; });
+    }
 }
 
 void unpack4(const float* packed, const Shape4& s, float* nchw) {

@@ -29,6 +29,10 @@ struct Tensor {
 // Host NCHW floats <-> pack4 texels (padding lanes zero).
 std::vector<float> pack4(const float* nchw, const Shape4& shape);
 void unpack4(const float* packed, const Shape4& shape, float* nchw);
+// The same packing straight into packedBytes(shape, precision) bytes at `dst`
+// (mapped device or staging memory), as floats or halves, written in order: no
+// intermediate copy, which at batch 32 was most of Engine::run's host time.
+void packTexels(const float* nchw, const Shape4& shape, vk::Precision precision, void* dst);
 
 // What every op needs to record: the stream and the device's choices that ops
 // read (vk/device_traits.h): workgroup width (one SIMD row = one subgroup on a

@@ -408,18 +408,18 @@ void Plan::writeInput(size_t index, const float* data, const model::Shape& shape
     if (shape != want)
         throw model::Error("input '" + program_.values[v].name + "' must be " + model::toString(want) + ", got " +
                            model::toString(shape));
-    const auto packed = ops::pack4(data, valueShapes_[v]);
-    std::vector<uint16_t> halves;
-    const void* bytes = packed.data();
-    if (precision_ == vk::Precision::Fp16) {
-        halves = ops::toHalf(packed);
-        bytes = halves.data();
+    // Packed straight into mapped memory: the staging buffer, or the arena on the
+    // mapped path. Otherwise (a device-only arena off the staging path: tests) a copy.
+    void* dst = staged_           ? static_cast<char*>(inputStaging_.mapped()) + inputStagingOffsets_[index]
+                : arena_.mapped() ? static_cast<char*>(arena_.mapped()) + valueOffsets_[v]
+                                  : nullptr;
+    if (dst) {
+        ops::packTexels(data, valueShapes_[v], precision_, dst);
+        return;
     }
-    const size_t size = static_cast<size_t>(bytesOf(valueShapes_[v]));
-    if (staged_)
-        std::memcpy(static_cast<char*>(inputStaging_.mapped()) + inputStagingOffsets_[index], bytes, size);
-    else
-        arena_.write(valueOffsets_[v], bytes, size);
+    std::vector<char> bytes(static_cast<size_t>(bytesOf(valueShapes_[v])));
+    ops::packTexels(data, valueShapes_[v], precision_, bytes.data());
+    arena_.write(valueOffsets_[v], bytes.data(), bytes.size());
 }
 
 std::vector<model::HostTensor> Plan::readOutputs() const {
