@@ -11,7 +11,7 @@ layout(local_size_x_id = 0) in;
 layout(constant_id = 1) const int LAYOUT_FLAGS = 0;  // pc.flags (see preprocess_colour.glsl)
 #define PREPROCESS_FLAGS LAYOUT_FLAGS
 layout(std430, binding = 0) writeonly buffer Out { uint outPixels[]; };  // RGBA8, row-major srcWidth x srcHeight
-layout(binding = 1) uniform samplerBuffer planes;  // R8_UNORM bytes
+layout(binding = 1, r32ui) uniform readonly uimageBuffer planes;  // the bytes, in R32UI words
 layout(binding = 2) uniform samplerBuffer table;   // RGBA32F; texels 0..2: colour matrix rows
 
 #include "preprocess_colour.glsl"

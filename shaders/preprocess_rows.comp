@@ -15,7 +15,7 @@ layout(local_size_x_id = 0) in;
 layout(constant_id = 1) const int LAYOUT_FLAGS = 0;  // pc.flags (see preprocess_colour.glsl)
 #define PREPROCESS_FLAGS LAYOUT_FLAGS
 layout(std430, binding = 0) writeonly buffer Rows { vec4 rowData[]; };  // rowsCount x outWidth
-layout(binding = 1) uniform samplerBuffer planes;                       // R8_UNORM bytes
+layout(binding = 1, r32ui) uniform readonly uimageBuffer planes;        // the bytes, in R32UI words
 layout(binding = 2) uniform samplerBuffer table;                        // RGBA32F
 
 #include "preprocess_colour.glsl"

@@ -67,7 +67,7 @@ std::shared_ptr<vk::CommandStream> FrameConverter::submit(int source, const vide
         // The layout flags are a specialisation constant, as in preprocessing's pass 1.
         const vk::KernelKey kernel{
             shaders::ShaderId::display, {static_cast<int32_t>(kLocalSize), layout.flags}, 2, sizeof layout};
-        const std::vector<vk::TexelInput> inputs = {{view.planes, VK_FORMAT_R8_UNORM},
+        const std::vector<vk::TexelInput> inputs = {{view.planes, video::GpuPreprocessor::kPlaneFormat},
                                                     {view.table, VK_FORMAT_R32G32B32A32_SFLOAT}};
         stream->dispatch(kernel, p.pixels.slice(0, bytes), inputs, &layout,
                          ops::flatGrid(static_cast<int64_t>(layout.srcWidth) * layout.srcHeight, kLocalSize));

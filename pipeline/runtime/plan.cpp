@@ -142,7 +142,7 @@ void Plan::placeActivations() {
     MemoryPlan plan = planMemory(lifetimes, kAlignment);
     valueOffsets_ = plan.offsets;
     stats_.activationBytes = plan.arenaBytes;
-    arena_ = vk::Buffer(context_, plan.arenaBytes, vk::Buffer::Kind::Tensors);
+    arena_ = vk::Buffer(context_, plan.arenaBytes, vk::Buffer::Kind::StorageTexels);
 }
 
 void Plan::checkLimits() const {
@@ -256,7 +256,7 @@ void Plan::uploadConstants() {
         append(ops::packBias(l.bias, outC));
     }
     const size_t bytes = host.size() * element;
-    weights_ = vk::Buffer(context_, std::max<size_t>(bytes, 16), vk::Buffer::Kind::Tensors);
+    weights_ = vk::Buffer(context_, std::max<size_t>(bytes, 16), vk::Buffer::Kind::StorageTexels);
     for (const auto& [offset, count] : ranges)
         if (static_cast<uint64_t>(count + 3) / 4 > context_.traits().maxTexelBufferElements)
             throw LimitError("a layer's weights (" + std::to_string(count * element) +

@@ -21,7 +21,6 @@ namespace resvk::video {
 
 namespace {
 
-constexpr VkFormat kPlaneFormat = VK_FORMAT_R8_UNORM;
 
 // What the kernel's addressing can read: every used component 8 bits wide in
 // whole bytes, no palette / bitstream / hardware / float / Bayer layouts.
@@ -174,8 +173,8 @@ GpuPreprocessor::GpuPreprocessor(vk::Context& context, vk::KernelCache& kernels,
     if (slots <= 0) throw std::invalid_argument("GpuPreprocessor: needs at least one slot");
     VkFormatProperties props;
     vkGetPhysicalDeviceFormatProperties(context.physicalDevice(), kPlaneFormat, &props);
-    if (!(props.bufferFeatures & VK_FORMAT_FEATURE_UNIFORM_TEXEL_BUFFER_BIT))
-        throw vk::Error("the Vulkan device cannot read R8_UNORM texel buffers (needed for video preprocessing)");
+    if (!(props.bufferFeatures & VK_FORMAT_FEATURE_STORAGE_TEXEL_BUFFER_BIT))
+        throw vk::Error("the Vulkan device cannot read R32_UINT storage texel buffers (needed for video preprocessing)");
     for (int i = 0; i < slots; ++i) slots_.push_back(std::make_unique<Slot>());
 }
 
@@ -276,7 +275,7 @@ void GpuPreprocessor::uploadLayout(Slot& s, const AVFrame& frame, int formatValu
         offsets[p] = total;
         total += (static_cast<size_t>(linesizes[p]) * rows[p] + 3) & ~size_t{3};
     }
-    if (total > context_.properties().limits.maxTexelBufferElements)
+    if (total / 4 > context_.properties().limits.maxTexelBufferElements)
         throw std::runtime_error("video frame too large for a texel buffer (" + std::to_string(w) + "x" +
                                  std::to_string(h) + ")");
 
@@ -333,7 +332,7 @@ void GpuPreprocessor::uploadLayout(Slot& s, const AVFrame& frame, int formatValu
     // Buffers grow only; a new one invalidates recorded streams.
     const size_t tableBytes = t.size() * sizeof(float);
     if (s.planes.size() < total) {
-        s.planes = vk::Buffer(context_, total, vk::Buffer::Kind::Compute);
+        s.planes = vk::Buffer(context_, total, vk::Buffer::Kind::StorageTexels);
         s.stale = true;
     }
     if (s.table.size() < tableBytes) {

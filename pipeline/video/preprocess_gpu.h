@@ -81,8 +81,11 @@ public:
     int slots() const { return static_cast<int>(slots_.size()); }
     const classify::PreprocessOptions& options() const { return options_; }
 
+    // How kernels read the raw planes: their bytes as R32UI words (each plane
+    // starts at a multiple of 4 bytes), from a storage texel buffer.
+    static constexpr VkFormat kPlaneFormat = VK_FORMAT_R32_UINT;
     // A slot's current upload as other kernels can read it (the viewer draws the
-    // video from it): the raw planes (R8_UNORM texels), the table whose texels
+    // video from it): the raw planes (kPlaneFormat texels), the table whose texels
     // 0..2 hold the colour matrix rows, and the layout push constants.
     struct PlaneView {
         vk::BufferSlice planes, table;

@@ -22,9 +22,9 @@ Buffer::Buffer(Context& context, VkDeviceSize size, Kind kind) : context_(&conte
     VkBufferCreateInfo info{VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO};
     info.size = size > 0 ? size : 16;
     info.usage = VK_BUFFER_USAGE_TRANSFER_SRC_BIT | VK_BUFFER_USAGE_TRANSFER_DST_BIT;
-    if (kind == Kind::Compute || kind == Kind::Tensors)
+    if (kind == Kind::Compute || kind == Kind::StorageTexels)
         info.usage |= VK_BUFFER_USAGE_STORAGE_BUFFER_BIT | VK_BUFFER_USAGE_UNIFORM_TEXEL_BUFFER_BIT;
-    if (kind == Kind::Tensors) info.usage |= VK_BUFFER_USAGE_STORAGE_TEXEL_BUFFER_BIT;
+    if (kind == Kind::StorageTexels) info.usage |= VK_BUFFER_USAGE_STORAGE_TEXEL_BUFFER_BIT;
     info.sharingMode = VK_SHARING_MODE_EXCLUSIVE;
     RESVK_VK(vkCreateBuffer(context.device(), &info, nullptr, &buffer_));
     context.countBufferCreated();

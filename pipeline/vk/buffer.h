@@ -25,9 +25,9 @@ public:
     enum class Kind {
         Compute,  // storage + uniform texel buffer use; host-mapped on the mapped memory path (device_traits.h)
         // Compute, and storage texel buffer use too (the kernels that imageLoad
-        // their inputs). Only for RGBA32F / RGBA16F views: a buffer with that use
-        // may only have views whose format supports it (R8 video planes need not).
-        Tensors,
+        // their inputs). A buffer with that use may only have views whose format
+        // supports it: RGBA32F / RGBA16F tensors, R32UI video planes.
+        StorageTexels,
         Staging,  // host-visible transfer source/destination
     };
 

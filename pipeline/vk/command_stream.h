@@ -36,8 +36,8 @@ public:
     // Returns the dispatch's index (for timings).
     size_t dispatch(const KernelKey& key, const BufferSlice& output, const std::vector<BufferSlice>& inputs,
                     const void* push, std::array<uint32_t, 3> groups);
-    // The same with a view format per input (e.g. VK_FORMAT_R8_UNORM over raw
-    // bytes); the format must support VK_FORMAT_FEATURE_UNIFORM_TEXEL_BUFFER_BIT.
+    // The same with a view format per input (e.g. VK_FORMAT_R32_UINT over raw
+    // bytes); the format must support the texel-buffer use the kernel's binding has.
     size_t dispatch(const KernelKey& key, const BufferSlice& output, const std::vector<TexelInput>& inputs,
                     const void* push, std::array<uint32_t, 3> groups);
 

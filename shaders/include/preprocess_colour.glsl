@@ -1,7 +1,9 @@
 // RGB of one source pixel from a frame's raw planes, as preprocess_rows.comp
 // (network input) and display.comp (the viewer) both read it, so the window
 // shows exactly the colours the network got. The including shader declares
-// `planes` (R8_UNORM texel buffer), the PreprocessParams push constants `pc` and
+// `planes` (the bytes as R32UI words of a storage texel buffer: lavapipe inlines
+// imageLoad, where every texelFetch of an R8 view was a call that sent the
+// shader's sums to the stack and back), the PreprocessParams push constants `pc` and
 // PREPROCESS_FLAGS: pc.flags as a specialisation constant, because lavapipe runs
 // both sides of an `if` under a mask even when no lane takes one, so each layout
 // gets a pipeline holding only its own path.
@@ -10,7 +12,9 @@
 
 // Component c at (x, y) in its own plane's coordinates (chroma ones subsampled).
 float component(int c, int x, int y) {
-    return texelFetch(planes, pc.compStart[c] + y * pc.compStride[c] + x * pc.compStep[c]).r;
+    const int byteIndex = pc.compStart[c] + y * pc.compStride[c] + x * pc.compStep[c];
+    const uint word = imageLoad(planes, byteIndex >> 2).r;
+    return float((word >> (8 * (byteIndex & 3))) & 0xffu) / 255.0;  // as an R8_UNORM read converts
 }
 
 // Chroma component c at luma pixel (x, y), bilinear between the nearest samples.

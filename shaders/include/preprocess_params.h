@@ -5,7 +5,7 @@
 namespace resvk::shaders {
 #endif
 // preprocess_rows.comp + preprocess.comp: one decoded frame (raw 8-bit planes,
-// binding 1 of the first pass as R8_UNORM) -> one batch item of a pack4
+// binding 1 of the first pass as R32UI words) -> one batch item of a pack4
 // N x 3 x H x W tensor, through an intermediate of rowsCount x outWidth RGBA32F
 // texels (the horizontally resized rows). Component c (Y,U,V or
 // R,G,B) of source pixel (x, y) is byte compStart[c] + (y >> shiftY) * compStride[c]

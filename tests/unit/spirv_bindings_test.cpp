@@ -16,14 +16,17 @@ TEST_CASE("descriptor types come from the shader: storage texel inputs where it 
     const auto types = [](S id, uint32_t count) { return vk::descriptorTypes(shaders::spirv(id), count); };
     constexpr auto out = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, storage = VK_DESCRIPTOR_TYPE_STORAGE_TEXEL_BUFFER,
                    uniform = VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER;
-    // The register-tiled convolution and the Winograd transforms read through storage texel buffers...
+    // The register-tiled convolution, the Winograd transforms and the video planes of
+    // preprocessing's first pass and of the viewer read through storage texel buffers...
     CHECK(types(S::conv2d_sg_o4p4, 5) == std::vector<VkDescriptorType>{out, storage, storage, storage, storage});
     CHECK(types(S::conv2d_sg_o4p4_fp16, 5) == std::vector<VkDescriptorType>{out, storage, storage, storage, storage});
     CHECK(types(S::winograd4_input, 2) == std::vector<VkDescriptorType>{out, storage});
-    // ...the others through uniform texel buffers (pool, the GPU's shared-memory tiles, preprocessing).
+    CHECK(types(S::preprocess_rows, 3) == std::vector<VkDescriptorType>{out, storage, uniform});
+    CHECK(types(S::display, 3) == std::vector<VkDescriptorType>{out, storage, uniform});
+    // ...the others through uniform texel buffers (pool, the GPU's shared-memory tiles, the second pass).
     CHECK(types(S::pool, 2) == std::vector<VkDescriptorType>{out, uniform});
     CHECK(types(S::conv_tiled_128x32, 5) == std::vector<VkDescriptorType>{out, uniform, uniform, uniform, uniform});
-    CHECK(types(S::preprocess_rows, 3) == std::vector<VkDescriptorType>{out, uniform, uniform});
+    CHECK(types(S::preprocess, 3) == std::vector<VkDescriptorType>{out, uniform, uniform});
     // A binding the shader does not declare takes the common type.
     CHECK(types(S::pool, 4).back() == uniform);
     // Not SPIR-V, or cut short: a programming error, said as such.
