@@ -409,7 +409,8 @@ void Plan::writeInput(size_t index, const float* data, const model::Shape& shape
         throw model::Error("input '" + program_.values[v].name + "' must be " + model::toString(want) + ", got " +
                            model::toString(shape));
     // Packed straight into mapped memory: the staging buffer, or the arena on the
-    // mapped path. Otherwise (a device-only arena off the staging path: tests) a copy.
+    // mapped path. An arena the mapped path had to place in device-only memory
+    // (Buffer's fallback memory type) takes a host copy and Buffer::write.
     void* dst = staged_           ? static_cast<char*>(inputStaging_.mapped()) + inputStagingOffsets_[index]
                 : arena_.mapped() ? static_cast<char*>(arena_.mapped()) + valueOffsets_[v]
                                   : nullptr;

@@ -21,7 +21,6 @@ namespace resvk::video {
 
 namespace {
 
-
 // What the kernel's addressing can read: every used component 8 bits wide in
 // whole bytes, no palette / bitstream / hardware / float / Bayer layouts.
 bool gpuReadable(const AVPixFmtDescriptor* d) {

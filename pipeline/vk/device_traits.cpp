@@ -15,6 +15,17 @@ bool envFlag(const char* name) {
     return v && *v && std::strcmp(v, "0") != 0;
 }
 
+// A 0|1 switch that forces a choice: `otherwise` when unset or empty; any other
+// value throws, naming the variable.
+bool envSwitch(const char* name, bool otherwise) {
+    const char* env = std::getenv(name);
+    if (!env || !*env) return otherwise;
+    const std::string value = env;
+    if (value != "0" && value != "1")
+        throw std::invalid_argument(std::string(name) + ": '" + value + "' is not 0 or 1");
+    return value == "1";
+}
+
 // "tiled,coopmat" -> the names, each checked against the families that can be switched off.
 std::vector<std::string> kernelList(const std::string& text, const char* origin) {
     static const char* known[] = {"tiled", "splitk", "coopmat"};
@@ -109,13 +120,7 @@ DeviceTraits makeDeviceTraits(const DeviceFacts& facts, const TraitOverrides& ov
     const bool staging =
         t.stagingForced || facts.type == VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU || !facts.hostVisibleDeviceMemory;
     t.memory = staging ? MemoryPath::Staging : MemoryPath::Mapped;
-    t.hostCores = facts.type == VK_PHYSICAL_DEVICE_TYPE_CPU;
-    if (const char* env = std::getenv("RESVK_HOST_CORES"); env && *env) {
-        const std::string value = env;
-        if (value != "0" && value != "1")
-            throw std::invalid_argument("RESVK_HOST_CORES: '" + value + "' is not 0 or 1");
-        t.hostCores = value == "1";
-    }
+    t.hostCores = envSwitch("RESVK_HOST_CORES", facts.type == VK_PHYSICAL_DEVICE_TYPE_CPU);
 
     t.canPinSubgroupSize = facts.subgroupSizeControl && facts.subgroupSize > 0 &&
                            facts.minSubgroupSize <= facts.subgroupSize && facts.subgroupSize <= facts.maxSubgroupSize;
@@ -146,12 +151,7 @@ DeviceTraits makeDeviceTraits(const DeviceFacts& facts, const TraitOverrides& ov
             throw std::invalid_argument("RESVK_WINOGRAD: '" + value + "' is not 0, 2 or 4");
         t.winogradTile = std::stoi(value);
     }
-    if (const char* env = std::getenv("RESVK_SPLIT_PADDED"); env && *env) {
-        const std::string value = env;
-        if (value != "0" && value != "1")
-            throw std::invalid_argument("RESVK_SPLIT_PADDED: '" + value + "' is not 0 or 1");
-        t.splitPadded = value == "1";
-    }
+    t.splitPadded = envSwitch("RESVK_SPLIT_PADDED", t.splitPadded);
     if (const char* env = std::getenv("RESVK_CHANNEL_LANE_PIXELS"); env && *env) {
         char* end = nullptr;
         const long value = std::strtol(env, &end, 10);

@@ -1,7 +1,8 @@
 #pragma once
 // A compute pipeline made from an embedded shader plus specialisation constants.
 // Every kernel follows one binding convention: binding 0 is the output storage
-// buffer, bindings 1..inputs are texel buffers (RGBA32F or RGBA16F), which
+// buffer, bindings 1..inputs are texel buffers (RGBA32F or RGBA16F tensors,
+// R32UI video planes), which
 // lavapipe reads ~20x faster than storage buffers and real GPUs read through the
 // texture cache: uniform texel buffers (texelFetch), or storage texel buffers
 // (imageLoad, which lavapipe inlines) where the shader declares them so. The

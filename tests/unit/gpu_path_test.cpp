@@ -11,7 +11,10 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <initializer_list>
 #include <random>
+#include <string>
+#include <vector>
 
 #include "model/model.h"
 #include "runtime/engine.h"
@@ -25,6 +28,36 @@ using namespace resvk;
 using Catch::Contains;
 
 namespace {
+
+// Unsets the named variables for a test and puts back what they held, however
+// the test ends.
+class ScopedUnsetEnv {
+public:
+    explicit ScopedUnsetEnv(std::initializer_list<const char*> names) {
+        for (const char* name : names) {
+            const char* value = std::getenv(name);
+            saved_.push_back({name, value != nullptr, value ? value : ""});
+            unsetenv(name);
+        }
+    }
+    ~ScopedUnsetEnv() {
+        for (const auto& v : saved_)
+            if (v.set)
+                setenv(v.name, v.value.c_str(), 1);
+            else
+                unsetenv(v.name);
+    }
+    ScopedUnsetEnv(const ScopedUnsetEnv&) = delete;
+    ScopedUnsetEnv& operator=(const ScopedUnsetEnv&) = delete;
+
+private:
+    struct Saved {
+        const char* name;
+        bool set;
+        std::string value;
+    };
+    std::vector<Saved> saved_;
+};
 
 vk::ContextOptions forced(vk::ProfileRequest profile, bool staging, uint64_t maxBufferRange = 0) {
     vk::ContextOptions o;
@@ -125,9 +158,7 @@ TEST_CASE("device traits: each profile takes its own branch whatever the device"
 
 TEST_CASE("device traits: a CPU device computes on the host's cores, whatever the profile; RESVK_HOST_CORES forces it",
           "[gpu_path]") {
-    const char* saved = std::getenv("RESVK_HOST_CORES");
-    const std::string keep = saved ? saved : "";
-    unsetenv("RESVK_HOST_CORES");
+    const ScopedUnsetEnv clean{"RESVK_HOST_CORES"};
     const vk::DeviceFacts cpu = cpuFacts();
     vk::DeviceFacts discrete = cpu;
     discrete.type = VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU;
@@ -141,10 +172,6 @@ TEST_CASE("device traits: a CPU device computes on the host's cores, whatever th
     CHECK(vk::makeDeviceTraits(discrete, asGpu).hostCores);
     setenv("RESVK_HOST_CORES", "yes", 1);
     CHECK_THROWS_WITH(vk::makeDeviceTraits(cpu, asGpu), Contains("RESVK_HOST_CORES") && Contains("'yes'"));
-    if (saved)
-        setenv("RESVK_HOST_CORES", keep.c_str(), 1);
-    else
-        unsetenv("RESVK_HOST_CORES");
 }
 
 TEST_CASE("device traits: the tile knobs RESVK_WINOGRAD, RESVK_CHANNEL_LANE_PIXELS, RESVK_SPLIT_PADDED, bad values",
@@ -153,15 +180,7 @@ TEST_CASE("device traits: the tile knobs RESVK_WINOGRAD, RESVK_CHANNEL_LANE_PIXE
     vk::TraitOverrides asCpu, asGpu;
     asCpu.profile = vk::ProfileRequest::Cpu;
     asGpu.profile = vk::ProfileRequest::Gpu;
-    auto saved = [](const char* name) {
-        const char* v = std::getenv(name);
-        return std::make_pair(v != nullptr, std::string(v ? v : ""));
-    };
-    const auto winograd = saved("RESVK_WINOGRAD"), lanes = saved("RESVK_CHANNEL_LANE_PIXELS"),
-               split = saved("RESVK_SPLIT_PADDED");
-    unsetenv("RESVK_WINOGRAD");
-    unsetenv("RESVK_SPLIT_PADDED");
-    unsetenv("RESVK_CHANNEL_LANE_PIXELS");
+    const ScopedUnsetEnv clean{"RESVK_WINOGRAD", "RESVK_CHANNEL_LANE_PIXELS", "RESVK_SPLIT_PADDED"};
     // Channel lanes below one SIMD row of 4-pixel tiles on CPUs (8 lanes: 28 pixels).
     CHECK(vk::makeDeviceTraits(cpu, asCpu).channelLanePixels == 28);
     CHECK(vk::makeDeviceTraits(cpu, asGpu).channelLanePixels == 16);
@@ -187,13 +206,6 @@ TEST_CASE("device traits: the tile knobs RESVK_WINOGRAD, RESVK_CHANNEL_LANE_PIXE
     CHECK(vk::makeDeviceTraits(cpu, asCpu).winogradTile == 2);
     setenv("RESVK_WINOGRAD", "3", 1);
     CHECK_THROWS_WITH(vk::makeDeviceTraits(cpu, asCpu), Contains("RESVK_WINOGRAD") && Contains("'3'"));
-    for (const auto& [name, value] :
-         {std::pair{"RESVK_WINOGRAD", winograd}, std::pair{"RESVK_CHANNEL_LANE_PIXELS", lanes},
-          std::pair{"RESVK_SPLIT_PADDED", split}})
-        if (value.first)
-            setenv(name, value.second.c_str(), 1);
-        else
-            unsetenv(name);
 }
 
 TEST_CASE("lavapipe: a forced profile records the other family of kernels", "[gpu_path]") {
