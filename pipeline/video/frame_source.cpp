@@ -354,7 +354,7 @@ struct FrameSource::Impl {
     // decoder's frame threads would take cores from the driver's workers, and a
     // dispatch split over those workers waits for the one that was preempted.
     // Single-threaded at nice 19 it decodes in the gaps instead: ResNet-18 with
-    // one 720p file on lavapipe, 2 cores, 56-63 against 61-77 ms per frame in six
+    // one 720p file on lavapipe, 2 cores, 55-63 against 61-77 ms per frame in six
     // interleaved rounds; four sources 42 against 47. It cannot starve: when the
     // network has no next frame it goes idle, and the decoder runs.
     // Returns what went wrong, "" when nothing did.

@@ -162,7 +162,7 @@ DeviceTraits makeDeviceTraits(const DeviceFacts& facts, const TraitOverrides& ov
     }
     // fp16 only when asked for. A CPU's SIMD units convert halves on every load
     // and store (lavapipe: ResNet-20 batch 32 1.2 s fp32, 1.7 s fp16), and on the
-    // one GPU measured, an H200, fp16 storage was 1.3-2x slower at batch 8 and 32
+    // one GPU measured, an H200, fp16 storage was 1.1-2.3x slower at batch 8 and 32
     // in every kernel family and, at batch 1, faster only with the register
     // tiles, slower with split-K, the fastest family (bench/README.md).
     PrecisionRequest precision = overrides.precision;
