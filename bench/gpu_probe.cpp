@@ -214,7 +214,8 @@ int main(int argc, char** argv) {
             }
             return matrix(args[1], batches, {args.begin() + 3, args.end()});
         }
-        if (args.size() == 3 && args[0] == "profile") return profile(args[1], std::atoi(args[2].c_str()));
+        if (args.size() == 3 && args[0] == "profile" && std::atoi(args[2].c_str()) >= 1)
+            return profile(args[1], std::atoi(args[2].c_str()));
         if (args.size() >= 3 && args[0] == "bench") {
             std::vector<int> batches;
             for (size_t i = 2; i < args.size(); ++i) batches.push_back(std::atoi(args[i].c_str()));
