@@ -48,6 +48,10 @@ layout(constant_id = 10) const int EPILOGUE = 0;  // RESVK_EPILOGUE_* bits
 // and weights alike. lavapipe compiles every multiply and add (it has no FMA
 // contraction): leaving out the empty lane takes a quarter of a stem's arithmetic.
 layout(constant_id = 11) const int IN_LANES = 4;
+// Workgroup order: 0 pixel blocks fastest (grid x), channel groups along grid y;
+// 1 the other way round, so that consecutive workgroups share a block of input
+// in cache (vk::DeviceTraits::channelsFirstInputBytes says when).
+layout(constant_id = 12) const int CHANNELS_FASTEST = 0;
 
 layout(std430, binding = 0) writeonly buffer Out { StoredVec4 outData[]; };
 layout(binding = 1, TEXEL_FORMAT) uniform readonly imageBuffer inTex;
@@ -68,8 +72,10 @@ void main() {
     const int regionPlane = regionPixels();
     const int firstItem = WEIGHT_BATCHED != 0 ? int(gl_GlobalInvocationID.z) : 0;
     const int pixelsTotal = WEIGHT_BATCHED != 0 ? regionPlane : pc.batch * regionPlane;
-    const int p0 = int(gl_GlobalInvocationID.x) * PIXELS;
-    const int co4First = int(gl_GlobalInvocationID.y) * OC_TEXELS;
+    const uint pixelGroup = CHANNELS_FASTEST != 0 ? gl_WorkGroupID.y : gl_WorkGroupID.x;
+    const uint channelGroup = CHANNELS_FASTEST != 0 ? gl_WorkGroupID.x : gl_WorkGroupID.y;
+    const int p0 = int(pixelGroup * gl_WorkGroupSize.x + gl_LocalInvocationID.x) * PIXELS;
+    const int co4First = int(channelGroup) * OC_TEXELS;
 #ifndef SUBGROUP_WEIGHTS
     if (p0 >= pixelsTotal || co4First >= pc.outC4) return;
 #endif

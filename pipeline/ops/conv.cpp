@@ -74,6 +74,11 @@ int64_t weightPasses(const ConvTile& t, int64_t pixels, uint32_t localSize) {
 
 }  // namespace
 
+bool convChannelsFirst(int64_t inputBytes, int64_t outputBytes, int64_t channelsFirstInputBytes, bool always) {
+    if (always) return true;
+    return channelsFirstInputBytes >= 0 && inputBytes > channelsFirstInputBytes && inputBytes > outputBytes;
+}
+
 ConvTile chooseConvTile(const Shape4& out, const Recorder& r, int weightSets) {
     const int64_t pixels = int64_t(out[0]) * out[2] * out[3];
     const int outC4 = channelTexels(out[1]);
@@ -198,6 +203,14 @@ void recordConv(Recorder& r, const ConvGeometry& g, const ConvTile& tile, const 
     spec.push_back(p.inC4 == 1 ? p.inC : 4);  // IN_LANES (conv2d.comp)
     // Batched GEMMs: each batch item (grid z) has its own weight set.
     const int64_t items = weightSets > 1 ? 1 : out[0];
+    // The channel-lane kernels interleave channels and pixels in one flat grid.
+    const int64_t texelBytes = r.precision == vk::Precision::Fp16 ? 8 : 16;
+    const Shape4& in = b.input.shape;
+    const bool byChannels =
+        !tile.channelLanes && convChannelsFirst(items * channelTexels(in[1]) * in[2] * in[3] * texelBytes,
+                                                items * channelTexels(out[1]) * out[2] * out[3] * texelBytes,
+                                                r.channelsFirstInputBytes, r.channelsFirstAlways);
+    spec.push_back(byChannels ? 1 : 0);  // CHANNELS_FASTEST (conv2d.comp)
     if (weightSets > 1) p.weightBatchStride = p.outC4 * 4 * p.inC4 * g.kernel[0] * g.kernel[1];
     vk::KernelKey key{tileShader(tile), spec, 4, sizeof p};
     if (tile.subgroupInputs || (!tile.channelLanes && tile.subgroupWeights))
@@ -216,7 +229,10 @@ void recordConv(Recorder& r, const ConvGeometry& g, const ConvTile& tile, const 
         const uint32_t groupsX = static_cast<uint32_t>((pixelBlocks + r.localSize - 1) / r.localSize);
         const uint32_t groupsY = static_cast<uint32_t>((params.outC4 + tile.outTexels - 1) / tile.outTexels);
         if (groupsX > 65535 || groupsY > 65535) throw std::runtime_error("convolution too large for one dispatch");
-        r.dispatch(k, b.output.slice, inputs, &params, {groupsX, groupsY, sets});
+        if (byChannels)
+            r.dispatch(k, b.output.slice, inputs, &params, {groupsY, groupsX, sets});
+        else
+            r.dispatch(k, b.output.slice, inputs, &params, {groupsX, groupsY, sets});
     };
 
     const int64_t plane = int64_t(out[2]) * out[3];

@@ -36,6 +36,13 @@ struct ConvTile {
 // traffic than they save in fetches: bench/README.md).
 ConvTile chooseConvTile(const Shape4& out, const Recorder& r, int weightSets = 1);
 
+// Whether a pixel-lane convolution's workgroups walk output channels fastest
+// (vk::DeviceTraits::channelsFirstInputBytes, -1: never; always: RESVK_CONV_ORDER=
+// channels): where the input one weight set reads is larger than the cache and
+// than the output, so that a block of input stays in cache while the weights,
+// the smaller operand, stream past.
+bool convChannelsFirst(int64_t inputBytes, int64_t outputBytes, int64_t channelsFirstInputBytes, bool always);
+
 // ONNX weights [Cout, Cin/group, KH, KW] in the layout the chosen kernel reads.
 std::vector<float> packConvWeights(const std::vector<float>& weights, int outC, int inC, const ConvGeometry& g);
 // Bias padded to whole texels (zeros when absent).

@@ -39,7 +39,8 @@ void packTexels(const float* nchw, const Shape4& shape, vk::Precision precision,
 // CPU profile, 64 on the GPU profile), whether convolutions may share fetched
 // weights across a (pinned) subgroup, when bigger register tiles pay off, and
 // when output channels go across lanes, the precision every tensor of the
-// plan is stored in, and whether padded convolutions split off their frame.
+// plan is stored in, whether padded convolutions split off their frame, and
+// which order their workgroups walk.
 struct Recorder {
     vk::CommandStream& stream;
     uint32_t localSize = 64;
@@ -48,6 +49,8 @@ struct Recorder {
     int64_t channelLanePixels = 0;
     vk::Precision precision = vk::Precision::Fp32;
     bool splitPadded = false;
+    int64_t channelsFirstInputBytes = -1;  // vk::DeviceTraits: -1 never
+    bool channelsFirstAlways = false;
 
     static Recorder forDevice(vk::CommandStream& stream, const vk::DeviceTraits& traits) {
         return {stream,
@@ -56,7 +59,9 @@ struct Recorder {
                 traits.convTileInvocations,
                 traits.channelLanePixels,
                 traits.precision,
-                traits.splitPadded};
+                traits.splitPadded,
+                traits.channelsFirstInputBytes,
+                traits.channelsFirstAlways};
     }
 
     // Records a kernel that writes the tensor `output` from the tensors (or

@@ -5,6 +5,8 @@
 #include <cstdlib>
 #include <cstring>
 
+#include <unistd.h>
+
 #include "vk/gpu_facts.h"
 
 namespace resvk::vk {
@@ -272,6 +274,10 @@ Context::Context(const ContextOptions& options) {
         vkGetPhysicalDeviceFormatProperties(physical_, VK_FORMAT_R16G16B16A16_SFLOAT, &half4);
         facts.storage16 = supported11.storageBuffer16BitAccess && (half4.bufferFeatures & texelReads) == texelReads;
         queryGpuFacts(instance_, physical_, facts);
+        if (facts.type == VK_PHYSICAL_DEVICE_TYPE_CPU) {
+            const long l2 = sysconf(_SC_LEVEL2_CACHE_SIZE);  // glibc reads it from cpuid; 0 or -1 if unknown
+            facts.hostL2Bytes = l2 > 0 ? static_cast<uint64_t>(l2) : 0;
+        }
         try {
             traits_ = makeDeviceTraits(facts, options.traits);
         } catch (const std::invalid_argument& e) {

@@ -10,6 +10,10 @@ namespace resvk::vk {
 
 namespace {
 
+// The L2 per core assumed where the host does not say (sysconf): the smaller
+// of the CPUs measured (AMD EPYC 512 KiB, Intel Xeon 2 MiB).
+constexpr int64_t kUnknownL2Bytes = 512 * 1024;
+
 bool envFlag(const char* name) {
     const char* v = std::getenv(name);
     return v && *v && std::strcmp(v, "0") != 0;
@@ -138,6 +142,7 @@ DeviceTraits makeDeviceTraits(const DeviceFacts& facts, const TraitOverrides& ov
         // tiles) are faster with pixels across lanes (bench/README.md, 2026-12-02).
         t.channelLanePixels = 4 * (int64_t(t.workgroupWidth) - 1);
         t.splitPadded = true;
+        t.channelsFirstInputBytes = facts.hostL2Bytes ? int64_t(facts.hostL2Bytes) : kUnknownL2Bytes;
     } else {
         t.workgroupWidth = 64;
         t.sharedWeightsSubgroup = 0;
@@ -152,6 +157,13 @@ DeviceTraits makeDeviceTraits(const DeviceFacts& facts, const TraitOverrides& ov
         t.winogradTile = std::stoi(value);
     }
     t.splitPadded = envSwitch("RESVK_SPLIT_PADDED", t.splitPadded);
+    if (const char* env = std::getenv("RESVK_CONV_ORDER"); env && *env) {
+        const std::string value = env;
+        if (value != "pixels" && value != "channels" && value != "auto")
+            throw std::invalid_argument("RESVK_CONV_ORDER: '" + value + "' is not pixels, channels or auto");
+        if (value == "pixels") t.channelsFirstInputBytes = -1;
+        t.channelsFirstAlways = value == "channels";
+    }
     if (const char* env = std::getenv("RESVK_CHANNEL_LANE_PIXELS"); env && *env) {
         char* end = nullptr;
         const long value = std::strtol(env, &end, 10);

@@ -70,6 +70,18 @@ struct DeviceTraits {
     // as a taken one (lavapipe) the checks are a quarter of a stride-2 layer.
     // RESVK_SPLIT_PADDED=0|1 forces it.
     bool splitPadded = false;
+    // Workgroup order of the pixel-lane convolutions (ops/conv.cpp). Pixels
+    // fastest keeps one workgroup's weights in cache while the whole input
+    // streams past, once per group of output channels; output channels fastest
+    // keeps a block of input in cache while the weights stream past instead. A
+    // CPU cache holds a layer's weights far more often than its input, so where
+    // the input (of one weight set) is larger than this and than the output,
+    // channels go fastest (CPU profile: the host's L2 per core; ResNet-50's
+    // 256-channel 1x1 layers at 56x56 ran 20-45 % faster, bench/README.md).
+    // -1: never (GPU profile, unmeasured there). RESVK_CONV_ORDER=pixels|channels|auto
+    // forces it; channelsFirstAlways is "channels", for tests.
+    int64_t channelsFirstInputBytes = -1;
+    bool channelsFirstAlways = false;
     // Largest range a kernel may bind: storage buffer bytes, texel buffer texels.
     uint64_t maxStorageBufferRange = 0;
     uint64_t maxTexelBufferElements = 0;
@@ -127,6 +139,8 @@ struct DeviceFacts {
     bool cooperativeMatrix = false;
     bool shaderFloat16 = false;
     std::vector<CoopMatShape> coopMatShapes;
+    // A CPU device computes in the host's caches: its L2 per core (0: unknown).
+    uint64_t hostL2Bytes = 0;
 };
 
 struct TraitOverrides {
@@ -146,7 +160,8 @@ struct TraitOverrides {
 };
 
 // Reads RESVK_DEVICE_PROFILE (auto|cpu|gpu), RESVK_PRECISION (auto|fp32|fp16),
-// RESVK_FORCE_STAGING=1, RESVK_HOST_CORES (0|1), RESVK_WINOGRAD (0|2|4), RESVK_DISABLE_KERNELS,
+// RESVK_FORCE_STAGING=1, RESVK_HOST_CORES (0|1), RESVK_WINOGRAD (0|2|4), RESVK_CONV_ORDER
+// (pixels|channels|auto), RESVK_DISABLE_KERNELS,
 // RESVK_CONV_TILE and RESVK_SPLIT_K where the overrides leave the choice open; an
 // unknown name or value, or fp16 asked of a device without 16-bit storage, throws
 // std::invalid_argument with one line saying so.

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "model/model.h"
+#include "ops/conv.h"
 #include "runtime/engine.h"
 #include "runtime/plan.h"
 #include "support/process.h"
@@ -206,6 +207,39 @@ TEST_CASE("device traits: the tile knobs RESVK_WINOGRAD, RESVK_CHANNEL_LANE_PIXE
     CHECK(vk::makeDeviceTraits(cpu, asCpu).winogradTile == 2);
     setenv("RESVK_WINOGRAD", "3", 1);
     CHECK_THROWS_WITH(vk::makeDeviceTraits(cpu, asCpu), Contains("RESVK_WINOGRAD") && Contains("'3'"));
+}
+
+TEST_CASE("device traits: convolutions walk output channels first where the input outgrows the host's L2",
+          "[gpu_path]") {
+    vk::DeviceFacts cpu = cpuFacts();
+    cpu.hostL2Bytes = 2 << 20;
+    vk::TraitOverrides asCpu, asGpu;
+    asCpu.profile = vk::ProfileRequest::Cpu;
+    asGpu.profile = vk::ProfileRequest::Gpu;
+    const ScopedUnsetEnv clean{"RESVK_CONV_ORDER"};
+    const auto t = vk::makeDeviceTraits(cpu, asCpu);
+    CHECK(t.channelsFirstInputBytes == 2 << 20);
+    CHECK_FALSE(t.channelsFirstAlways);
+    cpu.hostL2Bytes = 0;  // unknown: the smallest L2 measured
+    CHECK(vk::makeDeviceTraits(cpu, asCpu).channelsFirstInputBytes == 512 * 1024);
+    CHECK(vk::makeDeviceTraits(cpu, asGpu).channelsFirstInputBytes == -1);
+    // ResNet-50 at batch 1, fp32 texels of 16 bytes: layer1.1's conv1 reads
+    // 256x56x56 (3.2 MB) and writes a quarter of it; its conv3 writes 4x what it reads.
+    const int64_t big = 64 * 56 * 56 * 16, small = 16 * 56 * 56 * 16;
+    CHECK(ops::convChannelsFirst(big, small, t.channelsFirstInputBytes, false));
+    CHECK_FALSE(ops::convChannelsFirst(small, big, t.channelsFirstInputBytes, false));
+    CHECK_FALSE(ops::convChannelsFirst(small, small / 4, t.channelsFirstInputBytes, false));  // 0.8 MB: cached
+    CHECK_FALSE(ops::convChannelsFirst(big, small, -1, false));
+    setenv("RESVK_CONV_ORDER", "pixels", 1);
+    CHECK(vk::makeDeviceTraits(cpu, asCpu).channelsFirstInputBytes == -1);
+    setenv("RESVK_CONV_ORDER", "channels", 1);
+    const auto always = vk::makeDeviceTraits(cpu, asGpu);
+    CHECK(always.channelsFirstAlways);
+    CHECK(ops::convChannelsFirst(small, big, always.channelsFirstInputBytes, always.channelsFirstAlways));
+    setenv("RESVK_CONV_ORDER", "auto", 1);
+    CHECK(vk::makeDeviceTraits(cpu, asCpu).channelsFirstInputBytes == 512 * 1024);
+    setenv("RESVK_CONV_ORDER", "rows", 1);
+    CHECK_THROWS_WITH(vk::makeDeviceTraits(cpu, asCpu), Contains("RESVK_CONV_ORDER") && Contains("'rows'"));
 }
 
 TEST_CASE("lavapipe: a forced profile records the other family of kernels", "[gpu_path]") {
