@@ -76,17 +76,22 @@ void pixelOrigins(int p0, int pixelsTotal, int regionPlane, int firstItem, out i
 void storeTile(int co4First, int p0, int pixelsTotal, int regionPlane, int firstItem,
                float acc[OC_TEXELS * 4][PIXELS]) {
     const int outPlane = pc.outH * pc.outW;
+    // Each pixel's place once, not once per output texel: lavapipe runs an integer
+    // division as one scalar division per lane.
+    int pixelIndex[PIXELS];
+    for (int p = 0; p < PIXELS; ++p) {
+        const int q = min(p0 + p, pixelsTotal - 1);
+        const int n = q / regionPlane;
+        const ivec2 o = regionPixel(q - n * regionPlane);
+        pixelIndex[p] = (n + firstItem) * pc.outC4 * outPlane + o.x * pc.outW + o.y;
+    }
     for (int t = 0; t < OC_TEXELS; ++t) {
         const int co4 = co4First + t;
         if (co4 >= pc.outC4) break;
         const vec4 bias = epilogueBias(co4);
         for (int p = 0; p < PIXELS; ++p) {
-            int q = p0 + p;
-            if (q >= pixelsTotal) break;
-            int n = q / regionPlane;
-            const ivec2 o = regionPixel(q - n * regionPlane);
-            n += firstItem;
-            int index = (n * pc.outC4 + co4) * outPlane + o.x * pc.outW + o.y;
+            if (p0 + p >= pixelsTotal) break;
+            const int index = pixelIndex[p] + co4 * outPlane;
             const vec4 v = vec4(acc[t * 4][p], acc[t * 4 + 1][p], acc[t * 4 + 2][p], acc[t * 4 + 3][p]) + bias;
             outData[index] = store4(epilogueFinish(v, index));
         }
