@@ -3,7 +3,8 @@
 // computes OC_TEXELS*4 output channels for PIXELS output pixels, so every
 // texel fetched feeds several FMAs. Pixels run over batch*outH*outW, so batch
 // grows the GEMM instead of repeating it. Weights are texels of four input
-// channels: w[((co * inC4 + ci4) * KH + ky) * KW + kx].
+// channels, k = (ci4 * KH + ky) * KW + kx, in blocks of WEIGHT_BLOCK output
+// channels (weightOrigin; 1: w[co * inC4 * KH * KW + k]).
 // Bindings: 0 out (SSBO), 1 input, 2 weights, 3 bias (texel per c4), 4 residual.
 //
 // SUBGROUP_WEIGHTS: every lane of a subgroup needs the same weight texels, so
@@ -52,6 +53,9 @@ layout(constant_id = 11) const int IN_LANES = 4;
 // 1 the other way round, so that consecutive workgroups share a block of input
 // in cache (vk::DeviceTraits::channelsFirstInputBytes says when).
 layout(constant_id = 12) const int CHANNELS_FASTEST = 0;
+// Weights come in blocks of WEIGHT_BLOCK output channels (vk::DeviceTraits::weightBlock;
+// 1: plain rows): see weightOrigin in conv_register_tile.glsl.
+layout(constant_id = 13) const int WEIGHT_BLOCK = 1;
 
 layout(std430, binding = 0) writeonly buffer Out { StoredVec4 outData[]; };
 layout(binding = 1, TEXEL_FORMAT) uniform readonly imageBuffer inTex;
@@ -97,10 +101,11 @@ void main() {
     const int lane = int(gl_SubgroupInvocationID);
     int weightBase[ROWS_PER_LANE];
     for (int j = 0; j < ROWS_PER_LANE; ++j)
-        weightBase[j] = weightSet + min(co4First * 4 + j * SG + lane, pc.outC4 * 4 - 1) * weightRow;
+        weightBase[j] = weightOrigin(weightSet, min(co4First * 4 + j * SG + lane, pc.outC4 * 4 - 1), weightRow);
 #else
     int weightBase[OC];
-    for (int o = 0; o < OC; ++o) weightBase[o] = weightSet + min(co4First * 4 + o, pc.outC4 * 4 - 1) * weightRow;
+    for (int o = 0; o < OC; ++o)
+        weightBase[o] = weightOrigin(weightSet, min(co4First * 4 + o, pc.outC4 * 4 - 1), weightRow);
 #endif
 
     // Fewer than four lanes means a single input texel: a constant trip count,
@@ -113,7 +118,7 @@ void main() {
                 const int tapOffset = planeOffset + ky * DH * pc.inW + kx * DW;
                 vec4 x[PIXELS];
                 for (int p = 0; p < PIXELS; ++p) x[p] = tapInput(base[p], iy0[p], ix0[p], ky, kx, tapOffset);
-                const int wOffset = ci4 * taps + ky * KW + kx;
+                const int wOffset = (ci4 * taps + ky * KW + kx) * WEIGHT_BLOCK;
 #ifdef SUBGROUP_WEIGHTS
                 vec4 rows[ROWS_PER_LANE];
                 for (int j = 0; j < ROWS_PER_LANE; ++j) rows[j] = imageLoad(weightTex, weightBase[j] + wOffset);

@@ -49,6 +49,9 @@ layout(constant_id = 7) const int PADDED = 1;  // 0: no padding, every tap is in
 // uses its own weights, weightBatchStride texels further on.
 layout(constant_id = 9) const int WEIGHT_BATCHED = 0;
 layout(constant_id = 10) const int EPILOGUE = 0;  // RESVK_EPILOGUE_* bits
+// Weights come in blocks of WEIGHT_BLOCK output channels (vk::DeviceTraits::weightBlock;
+// 1: plain rows): see weightOrigin in conv_register_tile.glsl.
+layout(constant_id = 13) const int WEIGHT_BLOCK = 1;
 
 layout(std430, binding = 0) writeonly buffer Out { StoredVec4 outData[]; };
 layout(binding = 1, TEXEL_FORMAT) uniform readonly imageBuffer inTex;
@@ -89,7 +92,8 @@ void main() {
     const int weightRow = pc.inC4 * taps;
     const int weightSet = firstItem * pc.weightBatchStride;
     int weightBase[OC];
-    for (int o = 0; o < OC; ++o) weightBase[o] = weightSet + min(co4First * 4 + o, pc.outC4 * 4 - 1) * weightRow;
+    for (int o = 0; o < OC; ++o)
+        weightBase[o] = weightOrigin(weightSet, min(co4First * 4 + o, pc.outC4 * 4 - 1), weightRow);
 
     for (int ci4 = 0; ci4 < pc.inC4; ++ci4) {
         const int planeOffset = ci4 * inPlane;
@@ -104,7 +108,7 @@ void main() {
 #else
                 for (int p = 0; p < PIXELS; ++p) x[p] = tapInput(base[p], iy0[p], ix0[p], ky, kx, tapOffset);
 #endif
-                const int wOffset = ci4 * taps + ky * KW + kx;
+                const int wOffset = (ci4 * taps + ky * KW + kx) * WEIGHT_BLOCK;
                 for (int o = 0; o < OC; ++o) {
                     vec4 w = imageLoad(weightTex, weightBase[o] + wOffset);
                     for (int p = 0; p < PIXELS; ++p) acc[o][p] += dot(w, x[p]);

@@ -117,7 +117,17 @@ ConvTile chooseConvTile(const Shape4& out, const Recorder& r, int weightSets) {
     return outC4 >= 2 ? ConvTile{2, 4, false} : ConvTile{1, 4, false};
 }
 
-std::vector<float> packConvWeights(const std::vector<float>& w, int outC, int inC, const ConvGeometry& g) {
+int64_t weightRows(int outC, int block) {
+    const int64_t rows = int64_t(channelTexels(outC)) * 4;
+    return (rows + block - 1) / block * block;
+}
+
+size_t weightTexel(int co, int64_t k, int64_t texelsPerChannel, int block) {
+    return size_t(((co / block) * texelsPerChannel + k) * block + co % block);
+}
+
+std::vector<float> packConvWeights(const std::vector<float>& w, int outC, int inC, const ConvGeometry& g,
+                                   int block) {
     const int kh = g.kernel[0], kw = g.kernel[1];
     if (g.group != 1) {
         // The grouped kernel reads the ONNX array as is, four floats per texel.
@@ -125,13 +135,13 @@ std::vector<float> packConvWeights(const std::vector<float>& w, int outC, int in
         flat.resize((flat.size() + 3) / 4 * 4, 0.0f);
         return flat;
     }
-    const int inC4 = channelTexels(inC), outRows = channelTexels(outC) * 4;
+    const int inC4 = channelTexels(inC);
     const int taps = kh * kw;
-    std::vector<float> packed(size_t(outRows) * inC4 * taps * 4, 0.0f);
+    std::vector<float> packed(size_t(weightRows(outC, block)) * inC4 * taps * 4, 0.0f);
     for (int co = 0; co < outC; ++co)
         for (int ci = 0; ci < inC; ++ci)
             for (int t = 0; t < taps; ++t) {
-                size_t texel = (size_t(co) * inC4 + ci / 4) * taps + t;
+                const size_t texel = weightTexel(co, int64_t(ci / 4) * taps + t, int64_t(inC4) * taps, block);
                 packed[texel * 4 + (ci & 3)] = w[(size_t(co) * inC + ci) * taps + t];
             }
     return packed;
@@ -211,7 +221,9 @@ void recordConv(Recorder& r, const ConvGeometry& g, const ConvTile& tile, const 
                                                 items * channelTexels(out[1]) * out[2] * out[3] * texelBytes,
                                                 r.channelsFirstInputBytes, r.channelsFirstAlways);
     spec.push_back(byChannels ? 1 : 0);  // CHANNELS_FASTEST (conv2d.comp)
-    if (weightSets > 1) p.weightBatchStride = p.outC4 * 4 * p.inC4 * g.kernel[0] * g.kernel[1];
+    spec.push_back(r.weightBlock);       // WEIGHT_BLOCK, as packConvWeights / packWinogradWeights laid them out
+    if (weightSets > 1)
+        p.weightBatchStride = static_cast<int32_t>(weightRows(p.outC, r.weightBlock) * p.inC4 * g.kernel[0] * g.kernel[1]);
     vk::KernelKey key{tileShader(tile), spec, 4, sizeof p};
     if (tile.subgroupInputs || (!tile.channelLanes && tile.subgroupWeights))
         key.requiredSubgroupSize = r.sharedWeightsSubgroup;

@@ -43,8 +43,16 @@ ConvTile chooseConvTile(const Shape4& out, const Recorder& r, int weightSets = 1
 // the smaller operand, stream past.
 bool convChannelsFirst(int64_t inputBytes, int64_t outputBytes, int64_t channelsFirstInputBytes, bool always);
 
-// ONNX weights [Cout, Cin/group, KH, KW] in the layout the chosen kernel reads.
-std::vector<float> packConvWeights(const std::vector<float>& weights, int outC, int inC, const ConvGeometry& g);
+// ONNX weights [Cout, Cin/group, KH, KW] in the layout the chosen kernel reads:
+// for group 1, texels of four input channels in blocks of `block` output channels
+// (vk::DeviceTraits::weightBlock for the register-tiled kernels, 1 for the GPU
+// tiles: plain rows); grouped ones as ONNX has them.
+std::vector<float> packConvWeights(const std::vector<float>& weights, int outC, int inC, const ConvGeometry& g,
+                                   int block = 1);
+// Output-channel rows the packed weights hold: whole texels, whole blocks.
+int64_t weightRows(int outC, int block);
+// Texel of (output channel co, k-th of texelsPerChannel) in that layout.
+size_t weightTexel(int co, int64_t k, int64_t texelsPerChannel, int block);
 // Bias padded to whole texels (zeros when absent).
 std::vector<float> packBias(const std::vector<float>& bias, int outC);
 

@@ -51,6 +51,7 @@ struct Recorder {
     bool splitPadded = false;
     int64_t channelsFirstInputBytes = -1;  // vk::DeviceTraits: -1 never
     bool channelsFirstAlways = false;
+    int weightBlock = 1;  // output channels per block of packed convolution weights
 
     static Recorder forDevice(vk::CommandStream& stream, const vk::DeviceTraits& traits) {
         return {stream,
@@ -61,7 +62,8 @@ struct Recorder {
                 traits.precision,
                 traits.splitPadded,
                 traits.channelsFirstInputBytes,
-                traits.channelsFirstAlways};
+                traits.channelsFirstAlways,
+                traits.weightBlock};
     }
 
     // Records a kernel that writes the tensor `output` from the tensors (or

@@ -70,18 +70,18 @@ Shape4 winogradOutputScratch(const Shape4& out, int tile) {
     return {setsOf(tile), out[1], 1, tilesOf(out, tile)};
 }
 
-std::vector<float> packWinogradWeights(const std::vector<float>& w, int outC, int inC, int tile) {
+std::vector<float> packWinogradWeights(const std::vector<float>& w, int outC, int inC, int tile, int block) {
     if (tile != 2 && tile != 4) throw std::logic_error("Winograd tile must be 2 or 4");
     const int sets = setsOf(tile);
-    const int inC4 = channelTexels(inC), outRows = channelTexels(outC) * 4;
-    const size_t setTexels = size_t(outRows) * inC4;
+    const int inC4 = channelTexels(inC);
+    const size_t setTexels = size_t(weightRows(outC, block)) * inC4;
     std::vector<float> packed(sets * setTexels * 4, 0.0f);
     float u[36];
     for (int co = 0; co < outC; ++co)
         for (int ci = 0; ci < inC; ++ci) {
             transformKernel(&w[(size_t(co) * inC + ci) * 9], tile, u);
             for (int xi = 0; xi < sets; ++xi)
-                packed[(xi * setTexels + size_t(co) * inC4 + ci / 4) * 4 + (ci & 3)] = u[xi];
+                packed[(xi * setTexels + weightTexel(co, ci / 4, inC4, block)) * 4 + (ci & 3)] = u[xi];
         }
     return packed;
 }

@@ -24,7 +24,7 @@ Shape4 winogradInputScratch(const Shape4& in, const Shape4& out, int tile);
 Shape4 winogradOutputScratch(const Shape4& out, int tile);
 
 // ONNX [Cout, Cin, 3, 3] weights as (m+2)^2 GEMM weight sets U = G g G^T.
-std::vector<float> packWinogradWeights(const std::vector<float>& weights, int outC, int inC, int tile);
+std::vector<float> packWinogradWeights(const std::vector<float>& weights, int outC, int inC, int tile, int block = 1);
 
 void recordWinogradConv(Recorder& r, const ConvGeometry& g, const ConvBindings& b, const Tensor& v, const Tensor& m,
                         bool hasBias, bool relu, int tile);

@@ -251,8 +251,11 @@ void Plan::uploadConstants() {
         const ops::ConvGeometry g = geometryOf(l);
         const int inC = valueShapes_[l.inputs.at(0)][1];
         const int tile = winogradTile(l);
-        append(tile ? ops::packWinogradWeights(l.weights, outC, inC, tile)
-                    : ops::packConvWeights(l.weights, outC, inC, g));
+        // The register-tiled kernels read weights in blocks of output channels;
+        // the GPU's shared-memory tiles read plain rows.
+        const int block = gpuConvOf(l) ? 1 : context_.traits().weightBlock;
+        append(tile ? ops::packWinogradWeights(l.weights, outC, inC, tile, block)
+                    : ops::packConvWeights(l.weights, outC, inC, g, block));
         append(ops::packBias(l.bias, outC));
     }
     const size_t bytes = host.size() * element;

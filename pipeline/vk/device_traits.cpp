@@ -1,6 +1,7 @@
 #include "vk/device_traits.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <cstring>
 #include <stdexcept>
@@ -143,6 +144,7 @@ DeviceTraits makeDeviceTraits(const DeviceFacts& facts, const TraitOverrides& ov
         t.channelLanePixels = 4 * (int64_t(t.workgroupWidth) - 1);
         t.splitPadded = true;
         t.channelsFirstInputBytes = facts.hostL2Bytes ? int64_t(facts.hostL2Bytes) : kUnknownL2Bytes;
+        t.weightBlock = 16;
     } else {
         t.workgroupWidth = 64;
         t.sharedWeightsSubgroup = 0;
@@ -157,6 +159,13 @@ DeviceTraits makeDeviceTraits(const DeviceFacts& facts, const TraitOverrides& ov
         t.winogradTile = std::stoi(value);
     }
     t.splitPadded = envSwitch("RESVK_SPLIT_PADDED", t.splitPadded);
+    if (const char* env = std::getenv("RESVK_WEIGHT_BLOCK"); env && *env) {
+        const std::string value = env;
+        const int block = value.size() <= 2 && std::all_of(value.begin(), value.end(), ::isdigit) ? std::stoi(value) : 0;
+        if (block < 1 || block > 64 || (block & (block - 1)))
+            throw std::invalid_argument("RESVK_WEIGHT_BLOCK: '" + value + "' is not a power of two from 1 to 64");
+        t.weightBlock = block;
+    }
     if (const char* env = std::getenv("RESVK_CONV_ORDER"); env && *env) {
         const std::string value = env;
         if (value != "pixels" && value != "channels" && value != "auto")

@@ -82,6 +82,13 @@ struct DeviceTraits {
     // forces it; channelsFirstAlways is "channels", for tests.
     int64_t channelsFirstInputBytes = -1;
     bool channelsFirstAlways = false;
+    // Register-tiled convolutions store weights in blocks of this many output
+    // channels, channel fastest within a block (shaders/include/conv_register_tile.glsl),
+    // so that a subgroup's weight fetches at one step are one contiguous run and
+    // the next step's follow: one stream. 1: plain rows, one stream per output
+    // channel, which kept lavapipe's batch-1 7x7 Winograd GEMMs waiting on memory.
+    // CPU profile 16, GPU profile 1 (unmeasured there). RESVK_WEIGHT_BLOCK=1|2|4|...|64 forces it.
+    int weightBlock = 1;
     // Largest range a kernel may bind: storage buffer bytes, texel buffer texels.
     uint64_t maxStorageBufferRange = 0;
     uint64_t maxTexelBufferElements = 0;
@@ -161,7 +168,7 @@ struct TraitOverrides {
 
 // Reads RESVK_DEVICE_PROFILE (auto|cpu|gpu), RESVK_PRECISION (auto|fp32|fp16),
 // RESVK_FORCE_STAGING=1, RESVK_HOST_CORES (0|1), RESVK_WINOGRAD (0|2|4), RESVK_CONV_ORDER
-// (pixels|channels|auto), RESVK_DISABLE_KERNELS,
+// (pixels|channels|auto), RESVK_WEIGHT_BLOCK (1|2|4|...|64), RESVK_DISABLE_KERNELS,
 // RESVK_CONV_TILE and RESVK_SPLIT_K where the overrides leave the choice open; an
 // unknown name or value, or fp16 asked of a device without 16-bit storage, throws
 // std::invalid_argument with one line saying so.

@@ -1,9 +1,9 @@
 // What the register-tiled convolutions (conv2d.comp: pixels across lanes,
 // conv2d_lanes.comp: output channels across lanes) share: where each of an
-// invocation's PIXELS output pixels reads its input, and the store of its
-// OC_TEXELS*4 x PIXELS accumulators with bias, residual and ReLU. Include after
-// the kernel's OC_TEXELS/PIXELS, specialisation constants (SH, SW, DH, DW, PADDED,
-// EPILOGUE) and bindings.
+// invocation's PIXELS output pixels reads its input and its weights, and the
+// store of its OC_TEXELS*4 x PIXELS accumulators with bias, residual and ReLU.
+// Include after the kernel's OC_TEXELS/PIXELS, specialisation constants (SH, SW,
+// DH, DW, PADDED, EPILOGUE, WEIGHT_BLOCK) and bindings.
 #ifndef RESVK_CONV_REGISTER_TILE_GLSL
 #define RESVK_CONV_REGISTER_TILE_GLSL
 #include "conv_epilogue.glsl"
@@ -43,6 +43,16 @@ ivec2 regionPixel(int r) {
     const int y = s / side;
     const int c = s - y * side;
     return ivec2(pc.innerY0 + y, c < left ? c : pc.innerX1 + c - left);
+}
+
+// Texel of output channel co's first weight (k = 0) in its set. Weights are
+// blocks of WEIGHT_BLOCK output channels, channel fastest within a block: the
+// texel for (co, k) is ((co / B) * K + k) * B + co % B, K = inC4 * taps texels
+// per channel, so k steps B texels. The channels one subgroup reads at one k
+// lie side by side and the next k follows them: one stream a prefetcher keeps
+// up with, where plain rows (B = 1) are as many streams as channels.
+int weightOrigin(int weightSet, int co, int weightRow) {
+    return weightSet + (co / WEIGHT_BLOCK) * weightRow * WEIGHT_BLOCK + co % WEIGHT_BLOCK;
 }
 
 // base: texel index of (n, 0, iy0, ix0), may point outside when padded.

@@ -242,6 +242,31 @@ TEST_CASE("device traits: convolutions walk output channels first where the inpu
     CHECK_THROWS_WITH(vk::makeDeviceTraits(cpu, asCpu), Contains("RESVK_CONV_ORDER") && Contains("'rows'"));
 }
 
+TEST_CASE("device traits: convolution weights in blocks of 16 output channels on CPUs, RESVK_WEIGHT_BLOCK",
+          "[gpu_path]") {
+    const vk::DeviceFacts cpu = cpuFacts();
+    vk::TraitOverrides asCpu, asGpu;
+    asCpu.profile = vk::ProfileRequest::Cpu;
+    asGpu.profile = vk::ProfileRequest::Gpu;
+    const ScopedUnsetEnv clean{"RESVK_WEIGHT_BLOCK"};
+    CHECK(vk::makeDeviceTraits(cpu, asCpu).weightBlock == 16);
+    CHECK(vk::makeDeviceTraits(cpu, asGpu).weightBlock == 1);
+    setenv("RESVK_WEIGHT_BLOCK", "64", 1);
+    CHECK(vk::makeDeviceTraits(cpu, asGpu).weightBlock == 64);
+    for (const char* bad : {"0", "3", "128", "16x", "-4"}) {
+        setenv("RESVK_WEIGHT_BLOCK", bad, 1);
+        CHECK_THROWS_WITH(vk::makeDeviceTraits(cpu, asCpu),
+                          Contains("RESVK_WEIGHT_BLOCK") && Contains(std::string("'") + bad + "'"));
+    }
+    // The layout: channel fastest within a block, whole blocks of rows.
+    CHECK(ops::weightRows(5, 16) == 16);
+    CHECK(ops::weightRows(17, 16) == 32);
+    CHECK(ops::weightRows(5, 1) == 8);
+    CHECK(ops::weightTexel(0, 1, 10, 16) == 16);
+    CHECK(ops::weightTexel(17, 2, 10, 16) == (10 + 2) * 16 + 1);
+    CHECK(ops::weightTexel(17, 2, 10, 1) == 17 * 10 + 2);
+}
+
 TEST_CASE("lavapipe: a forced profile records the other family of kernels", "[gpu_path]") {
     const auto m = resnet20();
     vk::Context cpu(forced(vk::ProfileRequest::Cpu, false));
