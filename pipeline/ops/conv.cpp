@@ -126,8 +126,7 @@ size_t weightTexel(int co, int64_t k, int64_t texelsPerChannel, int block) {
     return size_t(((co / block) * texelsPerChannel + k) * block + co % block);
 }
 
-std::vector<float> packConvWeights(const std::vector<float>& w, int outC, int inC, const ConvGeometry& g,
-                                   int block) {
+std::vector<float> packConvWeights(const std::vector<float>& w, int outC, int inC, const ConvGeometry& g, int block) {
     const int kh = g.kernel[0], kw = g.kernel[1];
     if (g.group != 1) {
         // The grouped kernel reads the ONNX array as is, four floats per texel.
@@ -223,7 +222,8 @@ void recordConv(Recorder& r, const ConvGeometry& g, const ConvTile& tile, const 
     spec.push_back(byChannels ? 1 : 0);  // CHANNELS_FASTEST (conv2d.comp)
     spec.push_back(r.weightBlock);       // WEIGHT_BLOCK, as packConvWeights / packWinogradWeights laid them out
     if (weightSets > 1)
-        p.weightBatchStride = static_cast<int32_t>(weightRows(p.outC, r.weightBlock) * p.inC4 * g.kernel[0] * g.kernel[1]);
+        p.weightBatchStride =
+            static_cast<int32_t>(weightRows(p.outC, r.weightBlock) * p.inC4 * g.kernel[0] * g.kernel[1]);
     vk::KernelKey key{tileShader(tile), spec, 4, sizeof p};
     if (tile.subgroupInputs || (!tile.channelLanes && tile.subgroupWeights))
         key.requiredSubgroupSize = r.sharedWeightsSubgroup;

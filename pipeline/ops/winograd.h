@@ -23,7 +23,8 @@ int winogradTile(const ConvGeometry& g, const Shape4& in, const Shape4& out, int
 Shape4 winogradInputScratch(const Shape4& in, const Shape4& out, int tile);
 Shape4 winogradOutputScratch(const Shape4& out, int tile);
 
-// ONNX [Cout, Cin, 3, 3] weights as (m+2)^2 GEMM weight sets U = G g G^T.
+// ONNX [Cout, Cin, 3, 3] weights as (m+2)^2 GEMM weight sets U = G g G^T, each
+// laid out as packConvWeights lays out a 1x1 convolution's (blocks of `block`).
 std::vector<float> packWinogradWeights(const std::vector<float>& weights, int outC, int inC, int tile, int block = 1);
 
 void recordWinogradConv(Recorder& r, const ConvGeometry& g, const ConvBindings& b, const Tensor& v, const Tensor& m,

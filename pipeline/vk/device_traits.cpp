@@ -161,7 +161,8 @@ DeviceTraits makeDeviceTraits(const DeviceFacts& facts, const TraitOverrides& ov
     t.splitPadded = envSwitch("RESVK_SPLIT_PADDED", t.splitPadded);
     if (const char* env = std::getenv("RESVK_WEIGHT_BLOCK"); env && *env) {
         const std::string value = env;
-        const int block = value.size() <= 2 && std::all_of(value.begin(), value.end(), ::isdigit) ? std::stoi(value) : 0;
+        const bool digits = std::all_of(value.begin(), value.end(), [](unsigned char c) { return std::isdigit(c); });
+        const int block = digits && value.size() <= 2 ? std::stoi(value) : 0;
         if (block < 1 || block > 64 || (block & (block - 1)))
             throw std::invalid_argument("RESVK_WEIGHT_BLOCK: '" + value + "' is not a power of two from 1 to 64");
         t.weightBlock = block;

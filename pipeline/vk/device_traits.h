@@ -77,7 +77,7 @@ struct DeviceTraits {
     // CPU cache holds a layer's weights far more often than its input, so where
     // the input (of one weight set) is larger than this and than the output,
     // channels go fastest (CPU profile: the host's L2 per core; ResNet-50's
-    // 256-channel 1x1 layers at 56x56 ran 20-45 % faster, bench/README.md).
+    // 256-channel 1x1 layers at 56x56 took 0.60-0.83x the time, bench/README.md).
     // -1: never (GPU profile, unmeasured there). RESVK_CONV_ORDER=pixels|channels|auto
     // forces it; channelsFirstAlways is "channels", for tests.
     int64_t channelsFirstInputBytes = -1;
