@@ -109,6 +109,13 @@ vk::DeviceFacts cpuFacts() {
     return cpu;
 }
 
+// Overrides that ask for one profile, so that the environment cannot change it.
+vk::TraitOverrides forcedProfile(vk::ProfileRequest profile) {
+    vk::TraitOverrides o;
+    o.profile = profile;
+    return o;
+}
+
 }  // namespace
 
 TEST_CASE("device traits: each profile takes its own branch whatever the device", "[gpu_path]") {
@@ -163,8 +170,7 @@ TEST_CASE("device traits: a CPU device computes on the host's cores, whatever th
     const vk::DeviceFacts cpu = cpuFacts();
     vk::DeviceFacts discrete = cpu;
     discrete.type = VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU;
-    vk::TraitOverrides asGpu;
-    asGpu.profile = vk::ProfileRequest::Gpu;
+    const vk::TraitOverrides asGpu = forcedProfile(vk::ProfileRequest::Gpu);
     CHECK(vk::makeDeviceTraits(cpu, asGpu).hostCores);  // the device type decides, not the kernel profile
     CHECK_FALSE(vk::makeDeviceTraits(discrete, asGpu).hostCores);
     setenv("RESVK_HOST_CORES", "0", 1);
@@ -178,9 +184,8 @@ TEST_CASE("device traits: a CPU device computes on the host's cores, whatever th
 TEST_CASE("device traits: the tile knobs RESVK_WINOGRAD, RESVK_CHANNEL_LANE_PIXELS, RESVK_SPLIT_PADDED, bad values",
           "[gpu_path]") {
     const vk::DeviceFacts cpu = cpuFacts();
-    vk::TraitOverrides asCpu, asGpu;
-    asCpu.profile = vk::ProfileRequest::Cpu;
-    asGpu.profile = vk::ProfileRequest::Gpu;
+    const vk::TraitOverrides asCpu = forcedProfile(vk::ProfileRequest::Cpu);
+    const vk::TraitOverrides asGpu = forcedProfile(vk::ProfileRequest::Gpu);
     const ScopedUnsetEnv clean{"RESVK_WINOGRAD", "RESVK_CHANNEL_LANE_PIXELS", "RESVK_SPLIT_PADDED"};
     // Channel lanes below one SIMD row of 4-pixel tiles on CPUs (8 lanes: 28 pixels).
     CHECK(vk::makeDeviceTraits(cpu, asCpu).channelLanePixels == 28);
@@ -213,9 +218,8 @@ TEST_CASE("device traits: convolutions walk output channels first where the inpu
           "[gpu_path]") {
     vk::DeviceFacts cpu = cpuFacts();
     cpu.hostL2Bytes = 2 << 20;
-    vk::TraitOverrides asCpu, asGpu;
-    asCpu.profile = vk::ProfileRequest::Cpu;
-    asGpu.profile = vk::ProfileRequest::Gpu;
+    const vk::TraitOverrides asCpu = forcedProfile(vk::ProfileRequest::Cpu);
+    const vk::TraitOverrides asGpu = forcedProfile(vk::ProfileRequest::Gpu);
     const ScopedUnsetEnv clean{"RESVK_CONV_ORDER"};
     const auto t = vk::makeDeviceTraits(cpu, asCpu);
     CHECK(t.channelsFirstInputBytes == 2 << 20);
@@ -245,9 +249,8 @@ TEST_CASE("device traits: convolutions walk output channels first where the inpu
 TEST_CASE("device traits: convolution weights in blocks of 16 output channels on CPUs, RESVK_WEIGHT_BLOCK",
           "[gpu_path]") {
     const vk::DeviceFacts cpu = cpuFacts();
-    vk::TraitOverrides asCpu, asGpu;
-    asCpu.profile = vk::ProfileRequest::Cpu;
-    asGpu.profile = vk::ProfileRequest::Gpu;
+    const vk::TraitOverrides asCpu = forcedProfile(vk::ProfileRequest::Cpu);
+    const vk::TraitOverrides asGpu = forcedProfile(vk::ProfileRequest::Gpu);
     const ScopedUnsetEnv clean{"RESVK_WEIGHT_BLOCK"};
     CHECK(vk::makeDeviceTraits(cpu, asCpu).weightBlock == 16);
     CHECK(vk::makeDeviceTraits(cpu, asGpu).weightBlock == 1);
