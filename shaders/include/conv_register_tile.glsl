@@ -55,17 +55,52 @@ int weightOrigin(int weightSet, int co, int weightRow) {
     return weightSet + (co / WEIGHT_BLOCK) * weightRow * WEIGHT_BLOCK + co % WEIGHT_BLOCK;
 }
 
-// base: texel index of (n, 0, iy0, ix0), may point outside when padded.
-// Pixels past the end repeat the last one: computed, never stored.
-void pixelOrigin(int q, int pixelsTotal, int regionPlane, int firstItem, out int base, out int iy0, out int ix0) {
+// Image (batch item) and output (row, column) of the q-th pixel of the region;
+// pixels past the end repeat the last one: computed, never stored.
+void regionPlace(int q, int pixelsTotal, int regionPlane, int firstItem, out int item, out ivec2 pos) {
     q = min(q, pixelsTotal - 1);
-    int n = q / regionPlane;
-    const ivec2 o = regionPixel(q - n * regionPlane);
-    n += firstItem;
-    const int oy = o.x, ox = o.y;
-    iy0 = oy * SH - pc.padTop;
-    ix0 = ox * SW - pc.padLeft;
-    base = n * pc.inC4 * pc.inH * pc.inW + iy0 * pc.inW + ix0;
+    const int n = q / regionPlane;
+    pos = regionPixel(q - n * regionPlane);
+    item = n + firstItem;
+}
+
+// The same for the PIXELS consecutive pixels from p0. lavapipe runs an integer
+// division as one scalar division per lane, so in the inner rectangle only the
+// first pixel divides and the others step along its rows.
+void tilePlaces(int p0, int pixelsTotal, int regionPlane, int firstItem, out int item[PIXELS], out ivec2 pos[PIXELS]) {
+    regionPlace(p0, pixelsTotal, regionPlane, firstItem, item[0], pos[0]);
+    for (int p = 1; p < PIXELS; ++p) {
+        if (PADDED != 0) {
+            regionPlace(p0 + p, pixelsTotal, regionPlane, firstItem, item[p], pos[p]);
+            continue;
+        }
+        ivec2 o = pos[p - 1];
+        int n = item[p - 1];
+        if (p0 + p < pixelsTotal) {
+            o.y += 1;
+            if (o.y == pc.innerX1) o = ivec2(o.x + 1, pc.innerX0);  // the next row
+            if (o.x == pc.innerY1) {                                  // the next image
+                o.x = pc.innerY0;
+                n += 1;
+            }
+        }
+        item[p] = n;
+        pos[p] = o;
+    }
+}
+
+// base: texel index of (n, 0, iy0, ix0), may point outside when padded.
+void originOf(int item, ivec2 pos, out int base, out int iy0, out int ix0) {
+    iy0 = pos.x * SH - pc.padTop;
+    ix0 = pos.y * SW - pc.padLeft;
+    base = item * pc.inC4 * pc.inH * pc.inW + iy0 * pc.inW + ix0;
+}
+
+void pixelOrigin(int q, int pixelsTotal, int regionPlane, int firstItem, out int base, out int iy0, out int ix0) {
+    int item;
+    ivec2 pos;
+    regionPlace(q, pixelsTotal, regionPlane, firstItem, item, pos);
+    originOf(item, pos, base, iy0, ix0);
 }
 
 // The input texel a pixel with origin (base, iy0, ix0) reads at tap (ky, kx);
@@ -80,21 +115,21 @@ vec4 tapInput(int base, int iy0, int ix0, int ky, int kx, int tapOffset) {
 
 void pixelOrigins(int p0, int pixelsTotal, int regionPlane, int firstItem, out int base[PIXELS],
                   out int iy0[PIXELS], out int ix0[PIXELS]) {
-    for (int p = 0; p < PIXELS; ++p) pixelOrigin(p0 + p, pixelsTotal, regionPlane, firstItem, base[p], iy0[p], ix0[p]);
+    int item[PIXELS];
+    ivec2 pos[PIXELS];
+    tilePlaces(p0, pixelsTotal, regionPlane, firstItem, item, pos);
+    for (int p = 0; p < PIXELS; ++p) originOf(item[p], pos[p], base[p], iy0[p], ix0[p]);
 }
 
 void storeTile(int co4First, int p0, int pixelsTotal, int regionPlane, int firstItem,
                float acc[OC_TEXELS * 4][PIXELS]) {
     const int outPlane = pc.outH * pc.outW;
-    // Each pixel's place once, not once per output texel: lavapipe runs an integer
-    // division as one scalar division per lane.
+    // Each pixel's place once, not once per output texel (divisions: tilePlaces).
+    int item[PIXELS];
+    ivec2 pos[PIXELS];
+    tilePlaces(p0, pixelsTotal, regionPlane, firstItem, item, pos);
     int pixelIndex[PIXELS];
-    for (int p = 0; p < PIXELS; ++p) {
-        const int q = min(p0 + p, pixelsTotal - 1);
-        const int n = q / regionPlane;
-        const ivec2 o = regionPixel(q - n * regionPlane);
-        pixelIndex[p] = (n + firstItem) * pc.outC4 * outPlane + o.x * pc.outW + o.y;
-    }
+    for (int p = 0; p < PIXELS; ++p) pixelIndex[p] = item[p] * pc.outC4 * outPlane + pos[p].x * pc.outW + pos[p].y;
     for (int t = 0; t < OC_TEXELS; ++t) {
         const int co4 = co4First + t;
         if (co4 >= pc.outC4) break;
