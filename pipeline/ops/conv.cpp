@@ -213,12 +213,9 @@ void recordConv(Recorder& r, const ConvGeometry& g, const ConvTile& tile, const 
     // Batched GEMMs: each batch item (grid z) has its own weight set.
     const int64_t items = weightSets > 1 ? 1 : out[0];
     // The channel-lane kernels interleave channels and pixels in one flat grid.
-    const int64_t texelBytes = r.precision == vk::Precision::Fp16 ? 8 : 16;
-    const Shape4& in = b.input.shape;
-    const bool byChannels =
-        !tile.channelLanes && convChannelsFirst(items * channelTexels(in[1]) * in[2] * in[3] * texelBytes,
-                                                items * channelTexels(out[1]) * out[2] * out[3] * texelBytes,
-                                                r.channelsFirstInputBytes, r.channelsFirstAlways);
+    auto bytes = [&](const Shape4& s) { return items * channelTexels(s[1]) * s[2] * s[3] * texelBytes(r.precision); };
+    const bool byChannels = !tile.channelLanes && convChannelsFirst(bytes(b.input.shape), bytes(out),
+                                                                    r.channelsFirstInputBytes, r.channelsFirstAlways);
     spec.push_back(byChannels ? 1 : 0);  // CHANNELS_FASTEST (conv2d.comp)
     spec.push_back(r.weightBlock);       // WEIGHT_BLOCK, as packConvWeights / packWinogradWeights laid them out
     if (weightSets > 1)

@@ -1,7 +1,6 @@
 #include "vk/device_traits.h"
 
 #include <algorithm>
-#include <cctype>
 #include <cstdlib>
 #include <cstring>
 #include <stdexcept>
@@ -160,12 +159,12 @@ DeviceTraits makeDeviceTraits(const DeviceFacts& facts, const TraitOverrides& ov
     }
     t.splitPadded = envSwitch("RESVK_SPLIT_PADDED", t.splitPadded);
     if (const char* env = std::getenv("RESVK_WEIGHT_BLOCK"); env && *env) {
-        const std::string value = env;
-        const bool digits = std::all_of(value.begin(), value.end(), [](unsigned char c) { return std::isdigit(c); });
-        const int block = digits && value.size() <= 2 ? std::stoi(value) : 0;
-        if (block < 1 || block > 64 || (block & (block - 1)))
-            throw std::invalid_argument("RESVK_WEIGHT_BLOCK: '" + value + "' is not a power of two from 1 to 64");
-        t.weightBlock = block;
+        char* end = nullptr;
+        const long block = std::strtol(env, &end, 10);
+        if (*end || block < 1 || block > 64 || (block & (block - 1)))
+            throw std::invalid_argument(std::string("RESVK_WEIGHT_BLOCK: '") + env +
+                                        "' is not a power of two from 1 to 64");
+        t.weightBlock = static_cast<int>(block);
     }
     if (const char* env = std::getenv("RESVK_CONV_ORDER"); env && *env) {
         const std::string value = env;
