@@ -12,7 +12,7 @@ RESVK_PARAMS(TensorParams) {
     int auxShape[4];          // second input (eltwise) / unused
     int start[4];             // gather: source start per dim; pool: kernel pad top/left in [2],[3]
     int step[4];              // gather: source step per dim; pool: pad bottom/right in [2],[3]
-    int perm[4];              // gather transpose; pool: kernel h, w, stride h, w
+    int perm[4];              // gather transpose
     int mode;                 // kernel-specific (see each shader)
     int relu;
     int flags;                // kernel-specific bit flags
