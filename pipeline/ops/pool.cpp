@@ -39,8 +39,16 @@ void recordPool(Recorder& r, PoolKind kind, const ConvGeometry& w, bool countInc
                              span(kBlockW, w.stride[1], w.kernel[1], w.dilation[1]) <=
                          kMaxBlockFootprint;
     const int bh = blocked ? kBlockH : 1, bw = blocked ? kBlockW : 1;
-    const std::vector<int32_t> spec = {static_cast<int32_t>(r.localSize), w.dilation[0], w.dilation[1], w.kernel[0],
-                                       w.kernel[1], p.mode, w.stride[0], w.stride[1], bh, bw};
+    const std::vector<int32_t> spec = {static_cast<int32_t>(r.localSize),
+                                       w.dilation[0],
+                                       w.dilation[1],
+                                       w.kernel[0],
+                                       w.kernel[1],
+                                       p.mode,
+                                       w.stride[0],
+                                       w.stride[1],
+                                       bh,
+                                       bw};
     const int64_t blocks =
         int64_t(out.shape[0]) * channelTexels(out.shape[1]) * ceilDiv(out.shape[2], bh) * ceilDiv(out.shape[3], bw);
     vk::KernelKey key{shaders::ShaderId::pool, spec, 1, sizeof p};
