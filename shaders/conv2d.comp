@@ -13,6 +13,10 @@
 // gather across the SIMD row while a shuffle is a register permute, so this
 // cuts the fetches per FMA several-fold. Needs local size == subgroup size and
 // OC a multiple of it, so every lane reaches every shuffle.
+//
+// TILE_QUEUE (with SUBGROUP_WEIGHTS): workgroups claim their tiles from a queue
+// at binding 5 (tile_queue.glsl), so a CPU driver's threads share the work
+// by who is free rather than by fixed halves.
 #include "conv_params.h"
 #include "precision.glsl"
 #include "tensor.glsl"
@@ -40,7 +44,7 @@ layout(constant_id = 4) const int SW = 1;
 layout(constant_id = 5) const int DH = 1;
 layout(constant_id = 6) const int DW = 1;
 layout(constant_id = 7) const int PADDED = 1;  // 0: no padding, every tap is inside
-// 1: a batch of independent GEMMs (Winograd's 16): batch item gl_GlobalInvocationID.z
+// 1: a batch of independent GEMMs (Winograd's 16): batch item = grid z
 // uses its own weights, weightBatchStride texels further on.
 layout(constant_id = 9) const int WEIGHT_BATCHED = 0;
 layout(constant_id = 10) const int EPILOGUE = 0;  // RESVK_EPILOGUE_* bits
@@ -64,6 +68,10 @@ layout(binding = 3, TEXEL_FORMAT) uniform readonly imageBuffer biasTex;
 layout(binding = 4, TEXEL_FORMAT) uniform readonly imageBuffer residualTex;
 
 #include "conv_register_tile.glsl"
+#ifdef TILE_QUEUE
+#define TILE_QUEUE_BINDING 5
+#include "tile_queue.glsl"
+#endif
 
 float dotInput(vec4 w, vec4 x) {
     if (IN_LANES == 1) return w.x * x.x;
@@ -72,12 +80,14 @@ float dotInput(vec4 w, vec4 x) {
     return dot(w, x);
 }
 
-void main() {
+// The output tile of workgroup `group` (x, y as the host's grid orders them; z
+// the weight set of a batched GEMM).
+void convTile(uvec3 group) {
     const int regionPlane = regionPixels();
-    const int firstItem = WEIGHT_BATCHED != 0 ? int(gl_GlobalInvocationID.z) : 0;
+    const int firstItem = WEIGHT_BATCHED != 0 ? int(group.z) : 0;
     const int pixelsTotal = WEIGHT_BATCHED != 0 ? regionPlane : pc.batch * regionPlane;
-    const uint pixelGroup = CHANNELS_FASTEST != 0 ? gl_WorkGroupID.y : gl_WorkGroupID.x;
-    const uint channelGroup = CHANNELS_FASTEST != 0 ? gl_WorkGroupID.x : gl_WorkGroupID.y;
+    const uint pixelGroup = CHANNELS_FASTEST != 0 ? group.y : group.x;
+    const uint channelGroup = CHANNELS_FASTEST != 0 ? group.x : group.y;
     const int p0 = int(pixelGroup * gl_WorkGroupSize.x + gl_LocalInvocationID.x) * PIXELS;
     const int co4First = int(channelGroup) * OC_TEXELS;
 #ifndef SUBGROUP_WEIGHTS
@@ -138,4 +148,14 @@ void main() {
 
     if (p0 >= pixelsTotal) return;
     storeTile(co4First, p0, pixelsTotal, regionPlane, firstItem, acc);
+}
+
+void main() {
+#ifdef TILE_QUEUE
+    TileCursor cursor = tileCursor();
+    uvec3 group;
+    while (nextTile(cursor, group)) convTile(group);
+#else
+    convTile(gl_WorkGroupID);
+#endif
 }

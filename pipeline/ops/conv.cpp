@@ -10,7 +10,7 @@ namespace resvk::ops {
 
 namespace {
 
-shaders::ShaderId tileShader(const ConvTile& t) {
+shaders::ShaderId tileShader(const ConvTile& t, bool tileQueue) {
     using shaders::ShaderId;
     if (t.channelLanes) {
         switch (t.outTexels * 1000 + t.pixels * 10 + (t.subgroupInputs ? 1 : 0)) {
@@ -31,6 +31,16 @@ shaders::ShaderId tileShader(const ConvTile& t) {
         }
     }
     const int key = t.outTexels * 100 + t.pixels * 10 + (t.subgroupWeights ? 1 : 0);
+    if (tileQueue && t.subgroupWeights) {
+        switch (key) {
+            case 441:
+                return ShaderId::conv2d_sgq_o4p4;
+            case 281:
+                return ShaderId::conv2d_sgq_o2p8;
+            case 241:
+                return ShaderId::conv2d_sgq_o2p4;
+        }
+    }
     switch (key) {
         case 441:
             return ShaderId::conv2d_sg_o4p4;
@@ -221,9 +231,16 @@ void recordConv(Recorder& r, const ConvGeometry& g, const ConvTile& tile, const 
     if (weightSets > 1)
         p.weightBatchStride =
             static_cast<int32_t>(weightRows(p.outC, r.weightBlock) * p.inC4 * g.kernel[0] * g.kernel[1]);
-    vk::KernelKey key{tileShader(tile), spec, 4, sizeof p};
-    if (tile.subgroupInputs || (!tile.channelLanes && tile.subgroupWeights))
-        key.requiredSubgroupSize = r.sharedWeightsSubgroup;
+    const bool pixelLanesShared = !tile.channelLanes && tile.subgroupWeights;
+    vk::KernelKey key{tileShader(tile, r.tileQueue), spec, 4, sizeof p};
+    if (tile.subgroupInputs || pixelLanesShared) key.requiredSubgroupSize = r.sharedWeightsSubgroup;
+    key.tileQueue = r.tileQueue && pixelLanesShared;
+    // A queued workgroup loops over its tiles, and lavapipe ends an invocation's
+    // loops after 65535 iterations in all (shaders/include/tile_queue.glsl): at
+    // most half that, counting every tap of the reduction as one (the tap loops
+    // may stay loops) and the tile's own loops generously.
+    const int64_t tileIterations = int64_t(p.inC4 == 1 ? 1 : p.inC4) * g.kernel[0] * (g.kernel[1] + 1) + 64;
+    const uint32_t tileLimit = static_cast<uint32_t>(std::max<int64_t>(1, 32768 / tileIterations));
 
     // One dispatch over `pixels` output pixels per image.
     auto dispatchPixels = [&](const vk::KernelKey& k, const shaders::ConvParams& params, int64_t pixels) {
@@ -239,9 +256,9 @@ void recordConv(Recorder& r, const ConvGeometry& g, const ConvTile& tile, const 
         const uint32_t groupsY = static_cast<uint32_t>((params.outC4 + tile.outTexels - 1) / tile.outTexels);
         if (groupsX > 65535 || groupsY > 65535) throw std::runtime_error("convolution too large for one dispatch");
         if (byChannels)
-            r.dispatch(k, b.output.slice, inputs, &params, {groupsY, groupsX, sets});
+            r.dispatch(k, b.output.slice, inputs, &params, {groupsY, groupsX, sets}, tileLimit);
         else
-            r.dispatch(k, b.output.slice, inputs, &params, {groupsX, groupsY, sets});
+            r.dispatch(k, b.output.slice, inputs, &params, {groupsX, groupsY, sets}, tileLimit);
     };
 
     const int64_t plane = int64_t(out[2]) * out[3];

@@ -41,12 +41,12 @@ shaders::ShaderId Recorder::kernel(shaders::ShaderId shader) const {
 }
 
 size_t Recorder::dispatch(vk::KernelKey key, const vk::BufferSlice& output, const std::vector<vk::BufferSlice>& inputs,
-                          const void* push, std::array<uint32_t, 3> groups) {
+                          const void* push, std::array<uint32_t, 3> groups, uint32_t tileLimit) {
     key.shader = kernel(key.shader);
     std::vector<vk::TexelInput> views;
     views.reserve(inputs.size());
     for (const auto& in : inputs) views.push_back({in, texelFormat(precision)});
-    return stream.dispatch(key, output, views, push, groups);
+    return stream.dispatch(key, output, views, push, groups, tileLimit);
 }
 
 namespace {

@@ -51,7 +51,8 @@ struct Recorder {
     bool splitPadded = false;
     int64_t channelsFirstInputBytes = -1;  // vk::DeviceTraits: -1 never
     bool channelsFirstAlways = false;
-    int weightBlock = 1;  // output channels per block of packed convolution weights
+    int weightBlock = 1;     // output channels per block of packed convolution weights
+    bool tileQueue = false;  // subgroup-shared convolutions claim tiles from a queue
 
     static Recorder forDevice(vk::CommandStream& stream, const vk::DeviceTraits& traits) {
         return {stream,
@@ -63,7 +64,8 @@ struct Recorder {
                 traits.splitPadded,
                 traits.channelsFirstInputBytes,
                 traits.channelsFirstAlways,
-                traits.weightBlock};
+                traits.weightBlock,
+                traits.tileQueue};
     }
 
     // Records a kernel that writes the tensor `output` from the tensors (or
@@ -72,7 +74,7 @@ struct Recorder {
     // through this; only kernels reading non-tensor data (raw frame bytes, a
     // float table) use stream.dispatch with their own formats.
     size_t dispatch(vk::KernelKey key, const vk::BufferSlice& output, const std::vector<vk::BufferSlice>& inputs,
-                    const void* push, std::array<uint32_t, 3> groups);
+                    const void* push, std::array<uint32_t, 3> groups, uint32_t tileLimit = 0);
     // The kernel to record for `shader` in this precision; throws std::logic_error
     // when an fp16 plan needs a kernel built without an fp16 variant.
     shaders::ShaderId kernel(shaders::ShaderId shader) const;

@@ -8,6 +8,17 @@ namespace {
 constexpr uint32_t kSetsPerPool = 128;
 constexpr uint32_t kMaxInputsPerKernel = 8;
 constexpr uint32_t kMaxTimedDispatches = 4096;
+// Tile queues (shaders/include/tile_queue.glsl): slots per buffer; the
+// workgroups a queued dispatch launches, of which each of the driver's threads
+// must get one (lavapipe runs one per core; the ones beyond find the queue
+// empty and return); at least this many chunks per dispatch, so that the
+// threads finish within a small part of it of each other; and where one
+// workgroup may take only so many tiles, this many times the workgroups that
+// would just cover them, so that still any thread could take every tile.
+constexpr VkDeviceSize kTileQueueSlots = 256;
+constexpr uint64_t kTileQueueWorkgroups = 256;
+constexpr uint64_t kTileQueueChunks = 64;
+constexpr uint64_t kTileQueueSlack = 4;
 
 // Everything a stream's commands do: shaders and copies reading and writing buffers.
 constexpr VkPipelineStageFlags kWorkStages = VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT;
@@ -109,17 +120,47 @@ void CommandStream::barrierIfNeeded(const BufferSlice& output, const std::vector
     readSinceBarrier_.insert(readSinceBarrier_.end(), inputs.begin(), inputs.end());
 }
 
+std::pair<BufferSlice, uint32_t> CommandStream::recordTileQueue(std::array<uint32_t, 3> groups, uint32_t tileLimit) {
+    // Chunks of consecutive tiles: a grid row (x) where that leaves enough of them.
+    const uint64_t tiles = uint64_t(groups[0]) * groups[1] * groups[2];
+    uint64_t chunk = std::clamp<uint64_t>(tiles / kTileQueueChunks, 1, std::max<uint32_t>(groups[0], 1));
+    if (tileLimit) chunk = std::min<uint64_t>(chunk, tileLimit);
+    const uint64_t chunks = (tiles + chunk - 1) / chunk;
+    const uint64_t claimLimit = tileLimit ? tileLimit / chunk : ~0u;
+    uint64_t launch =
+        std::max(kTileQueueWorkgroups, tileLimit ? kTileQueueSlack * ((chunks + claimLimit - 1) / claimLimit) : 0);
+    launch = std::min<uint64_t>({launch, chunks, context_.properties().limits.maxComputeWorkGroupCount[0]});
+    if (launch * claimLimit < chunks) throw Error("CommandStream::dispatch: too many tiles for one queued dispatch");
+
+    // Reset on every replay: the next chunk, the grid, tiles per chunk, the
+    // most chunks one workgroup takes (shaders/include/tile_queue.glsl).
+    const uint32_t reset[8] = {
+        0, groups[0], groups[1], groups[2], static_cast<uint32_t>(chunk), static_cast<uint32_t>(claimLimit)};
+    // A texel view's offset must be aligned.
+    const VkDeviceSize slot =
+        std::max<VkDeviceSize>(sizeof reset, context_.properties().limits.minTexelBufferOffsetAlignment);
+    if (tileQueues_.empty() || tileQueueUsed_ + slot > tileQueues_.back().size()) {
+        tileQueues_.emplace_back(context_, slot * kTileQueueSlots, Buffer::Kind::StorageTexels);
+        tileQueueUsed_ = 0;
+    }
+    const BufferSlice queue = tileQueues_.back().slice(tileQueueUsed_, sizeof reset);
+    tileQueueUsed_ += slot;
+    barrierIfNeeded(queue, {});
+    vkCmdUpdateBuffer(cmd_, queue.buffer, queue.offset, sizeof reset, reset);
+    return {queue, static_cast<uint32_t>(launch)};
+}
+
 size_t CommandStream::dispatch(const KernelKey& key, const BufferSlice& output, const std::vector<BufferSlice>& inputs,
-                               const void* push, std::array<uint32_t, 3> groups) {
+                               const void* push, std::array<uint32_t, 3> groups, uint32_t tileLimit) {
     std::vector<TexelInput> typed;
     typed.reserve(inputs.size());
     for (const auto& in : inputs) typed.push_back({in});
-    return dispatch(key, output, typed, push, groups);
+    return dispatch(key, output, typed, push, groups, tileLimit);
 }
 
 size_t CommandStream::dispatch(const KernelKey& key, const BufferSlice& output,
                                const std::vector<TexelInput>& typedInputs, const void* push,
-                               std::array<uint32_t, 3> groups) {
+                               std::array<uint32_t, 3> groups, uint32_t tileLimit) {
     std::vector<BufferSlice> inputs;
     inputs.reserve(typedInputs.size());
     for (const auto& in : typedInputs) inputs.push_back(in.slice);
@@ -145,6 +186,20 @@ size_t CommandStream::dispatch(const KernelKey& key, const BufferSlice& output,
             writes[i].descriptorType = kernel.descriptorType(i);
             writes[i].pTexelBufferView = &views[i - 1];
         }
+    }
+    VkBufferView queueView = VK_NULL_HANDLE;
+    if (key.tileQueue) {
+        const auto [queue, launch] = recordTileQueue(groups, tileLimit);
+        queueView = texelView(queue, VK_FORMAT_R32_UINT);
+        VkWriteDescriptorSet w{VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET};
+        w.dstSet = set;
+        w.dstBinding = static_cast<uint32_t>(writes.size());
+        w.descriptorCount = 1;
+        w.descriptorType = kernel.descriptorType(w.dstBinding);
+        w.pTexelBufferView = &queueView;
+        writes.push_back(w);
+        inputs.push_back(queue);
+        groups = {launch, 1, 1};
     }
     vkUpdateDescriptorSets(context_.device(), static_cast<uint32_t>(writes.size()), writes.data(), 0, nullptr);
 

@@ -10,6 +10,7 @@
 #include <map>
 #include <string>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 #include "vk/buffer.h"
@@ -32,14 +33,16 @@ public:
     CommandStream& operator=(const CommandStream&) = delete;
 
     // Records one dispatch of `groups` workgroups. `inputs` are bound as RGBA32F
-    // texel buffers at bindings 1.., `output` as a storage buffer at binding 0.
-    // Returns the dispatch's index (for timings).
+    // texel buffers at bindings 1.., `output` as a storage buffer at binding 0;
+    // a key.tileQueue kernel gets a queue of `groups` tiles after them instead
+    // of the grid itself, of which one workgroup takes at most `tileLimit`
+    // (0: any number). Returns the dispatch's index (for timings).
     size_t dispatch(const KernelKey& key, const BufferSlice& output, const std::vector<BufferSlice>& inputs,
-                    const void* push, std::array<uint32_t, 3> groups);
+                    const void* push, std::array<uint32_t, 3> groups, uint32_t tileLimit = 0);
     // The same with a view format per input (e.g. VK_FORMAT_R32_UINT over raw
     // bytes); the format must support the texel-buffer use the kernel's binding has.
     size_t dispatch(const KernelKey& key, const BufferSlice& output, const std::vector<TexelInput>& inputs,
-                    const void* push, std::array<uint32_t, 3> groups);
+                    const void* push, std::array<uint32_t, 3> groups, uint32_t tileLimit = 0);
 
     // Records a copy of `src` into `dst` (same size): staging uploads and readbacks.
     void copy(const BufferSlice& src, const BufferSlice& dst);
@@ -68,6 +71,10 @@ private:
     VkDescriptorSet allocateSet(VkDescriptorSetLayout layout);
     VkBufferView texelView(const BufferSlice& slice, VkFormat format);
     void barrierIfNeeded(const BufferSlice& output, const std::vector<BufferSlice>& inputs);
+    // A queue for one dispatch (KernelKey::tileQueue), reset to `groups` tiles and
+    // `tileLimit` by a command recorded here; slices of buffers this stream owns,
+    // one per dispatch. Returns the slice and the workgroups to launch.
+    std::pair<BufferSlice, uint32_t> recordTileQueue(std::array<uint32_t, 3> groups, uint32_t tileLimit);
 
     Context& context_;
     KernelCache& kernels_;
@@ -84,6 +91,8 @@ private:
     std::map<std::tuple<VkBuffer, VkDeviceSize, VkDeviceSize, VkFormat>, OwnedBufferView> views_;
     std::vector<BufferSlice> writtenSinceBarrier_;
     std::vector<BufferSlice> readSinceBarrier_;
+    std::vector<Buffer> tileQueues_;
+    VkDeviceSize tileQueueUsed_ = 0;  // bytes taken in tileQueues_.back()
     OwnedQueryPool queries_;
     uint32_t queryCapacity_ = 0;
 };

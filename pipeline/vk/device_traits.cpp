@@ -144,10 +144,11 @@ DeviceTraits makeDeviceTraits(const DeviceFacts& facts, const TraitOverrides& ov
         t.splitPadded = true;
         t.channelsFirstInputBytes = facts.hostL2Bytes ? int64_t(facts.hostL2Bytes) : kUnknownL2Bytes;
         t.weightBlock = 16;
+        t.tileQueue = true;
     } else {
         t.workgroupWidth = 64;
         t.sharedWeightsSubgroup = 0;
-        t.winogradTile = 0;  // unmeasured on GPUs: off until a GPU run shows it wins
+        t.winogradTile = 0;             // unmeasured on GPUs: off until a GPU run shows it wins
         t.convTileInvocations = 32768;  // tens of thousands of lanes in flight
         t.channelLanePixels = 16;       // the classifier GEMV of small batches
     }
@@ -158,6 +159,7 @@ DeviceTraits makeDeviceTraits(const DeviceFacts& facts, const TraitOverrides& ov
         t.winogradTile = std::stoi(value);
     }
     t.splitPadded = envSwitch("RESVK_SPLIT_PADDED", t.splitPadded);
+    t.tileQueue = envSwitch("RESVK_TILE_QUEUE", t.tileQueue);
     if (const char* env = std::getenv("RESVK_WEIGHT_BLOCK"); env && *env) {
         char* end = nullptr;
         const long block = std::strtol(env, &end, 10);
@@ -230,8 +232,7 @@ DeviceTraits makeDeviceTraits(const DeviceFacts& facts, const TraitOverrides& ov
     // means fp32 operands (on an H200 coopmat at fp32 storage missed fp32's
     // tolerance on every reference case, by as much as fp16 storage does).
     t.coopMat = t.precision == Precision::Fp16 && t.tiledConv && t.canPinSubgroupSize && enabled("coopmat") &&
-                coopMatCompiledIn() &&
-                facts.cooperativeMatrix && facts.shaderFloat16 && pin32 &&
+                coopMatCompiledIn() && facts.cooperativeMatrix && facts.shaderFloat16 && pin32 &&
                 offersCoopMatKernelShape(facts.coopMatShapes);
     t.coopMatSubgroup = t.coopMat ? 32 : 0;
     t.forcedSplitK = overrides.splitK;

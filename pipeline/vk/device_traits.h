@@ -89,6 +89,12 @@ struct DeviceTraits {
     // channel, which kept lavapipe's batch-1 7x7 Winograd GEMMs waiting on memory.
     // CPU profile 16, GPU profile 1 (unmeasured there). RESVK_WEIGHT_BLOCK=1|2|4|...|64 forces it.
     int weightBlock = 1;
+    // The pixel-lane convolutions that share weights across a pinned subgroup take
+    // their tiles from a queue (vk::KernelKey::tileQueue) instead of a fixed grid,
+    // so that a driver which gives each thread a fixed share of a dispatch
+    // (lavapipe) keeps all of them busy to its end. CPU profile on, GPU profile
+    // off (the hardware schedules workgroups itself). RESVK_TILE_QUEUE=0|1 forces it.
+    bool tileQueue = false;
     // Largest range a kernel may bind: storage buffer bytes, texel buffer texels.
     uint64_t maxStorageBufferRange = 0;
     uint64_t maxTexelBufferElements = 0;
@@ -141,7 +147,7 @@ struct DeviceFacts {
     // What fp16 needs: storing 16-bit floats from shaders (storageBuffer16BitAccess)
     // and reading them through RGBA16F uniform and storage texel buffers.
     bool storage16 = false;
-    int computeUnits = 0;                  // VK_NV_shader_sm_builtins / VK_AMD_shader_core_properties
+    int computeUnits = 0;  // VK_NV_shader_sm_builtins / VK_AMD_shader_core_properties
     // VK_NV_cooperative_matrix: the feature, fp16 arithmetic, and the shapes offered.
     bool cooperativeMatrix = false;
     bool shaderFloat16 = false;
@@ -168,7 +174,7 @@ struct TraitOverrides {
 
 // Reads RESVK_DEVICE_PROFILE (auto|cpu|gpu), RESVK_PRECISION (auto|fp32|fp16),
 // RESVK_FORCE_STAGING=1, RESVK_HOST_CORES (0|1), RESVK_WINOGRAD (0|2|4), RESVK_CONV_ORDER
-// (pixels|channels|auto), RESVK_WEIGHT_BLOCK (1|2|4|...|64), RESVK_DISABLE_KERNELS,
+// (pixels|channels|auto), RESVK_WEIGHT_BLOCK (1|2|4|...|64), RESVK_TILE_QUEUE (0|1), RESVK_DISABLE_KERNELS,
 // RESVK_CONV_TILE and RESVK_SPLIT_K where the overrides leave the choice open; an
 // unknown name or value, or fp16 asked of a device without 16-bit storage, throws
 // std::invalid_argument with one line saying so.

@@ -18,10 +18,14 @@ constexpr uint32_t kLocalSizeAlias = 15;
 Kernel::Kernel(Context& context, VkPipelineCache cache, const KernelKey& key) : key_(key) {
     VkDevice device = context.device();
     auto code = shaders::spirv(key.shader);
-    descriptorTypes_ = descriptorTypes(code, 1 + key.inputs);
+    const uint32_t bindingCount = 1 + key.inputs + (key.tileQueue ? 1 : 0);
+    descriptorTypes_ = descriptorTypes(code, bindingCount);
     if (descriptorTypes_[0] != VK_DESCRIPTOR_TYPE_STORAGE_BUFFER)
         throw std::logic_error(std::string("kernel ") + shaders::name(key.shader) + ": binding 0 is not its output");
-    std::vector<VkDescriptorSetLayoutBinding> bindings(1 + key.inputs);
+    if (key.tileQueue && descriptorTypes_.back() != VK_DESCRIPTOR_TYPE_STORAGE_TEXEL_BUFFER)
+        throw std::logic_error(std::string("kernel ") + shaders::name(key.shader) +
+                               ": the binding after its inputs is not a tile queue");
+    std::vector<VkDescriptorSetLayoutBinding> bindings(bindingCount);
     for (uint32_t i = 0; i < bindings.size(); ++i) {
         bindings[i].binding = i;
         bindings[i].descriptorType = descriptorTypes_[i];

@@ -27,10 +27,15 @@ struct KernelKey {
     // subgroup that must be its whole workgroup); the pipeline pins it, with full
     // subgroups. Only valid where DeviceTraits::canPinSubgroupSize.
     uint32_t requiredSubgroupSize = 0;
+    // The kernel takes its workgroups' tiles from a queue (shaders/include/tile_queue.glsl)
+    // at the binding after its inputs: the stream binds one, fills in the grid it
+    // was given and launches a few workgroups that claim tiles until none is left.
+    // Needs requiredSubgroupSize == the workgroup size (one lane claims for all).
+    bool tileQueue = false;
 
     bool operator<(const KernelKey& o) const {
-        return std::tie(shader, specialization, inputs, pushBytes, requiredSubgroupSize) <
-               std::tie(o.shader, o.specialization, o.inputs, o.pushBytes, o.requiredSubgroupSize);
+        return std::tie(shader, specialization, inputs, pushBytes, requiredSubgroupSize, tileQueue) <
+               std::tie(o.shader, o.specialization, o.inputs, o.pushBytes, o.requiredSubgroupSize, o.tileQueue);
     }
 };
 

@@ -181,12 +181,24 @@ TEST_CASE("device traits: a CPU device computes on the host's cores, whatever th
     CHECK_THROWS_WITH(vk::makeDeviceTraits(cpu, asGpu), Contains("RESVK_HOST_CORES") && Contains("'yes'"));
 }
 
-TEST_CASE("device traits: the tile knobs RESVK_WINOGRAD, RESVK_CHANNEL_LANE_PIXELS, RESVK_SPLIT_PADDED, bad values",
-          "[gpu_path]") {
+TEST_CASE(
+    "device traits: the tile knobs RESVK_WINOGRAD, RESVK_CHANNEL_LANE_PIXELS, RESVK_SPLIT_PADDED, "
+    "RESVK_TILE_QUEUE, bad values",
+    "[gpu_path]") {
     const vk::DeviceFacts cpu = cpuFacts();
     const vk::TraitOverrides asCpu = forcedProfile(vk::ProfileRequest::Cpu);
     const vk::TraitOverrides asGpu = forcedProfile(vk::ProfileRequest::Gpu);
-    const ScopedUnsetEnv clean{"RESVK_WINOGRAD", "RESVK_CHANNEL_LANE_PIXELS", "RESVK_SPLIT_PADDED"};
+    const ScopedUnsetEnv clean{"RESVK_WINOGRAD", "RESVK_CHANNEL_LANE_PIXELS", "RESVK_SPLIT_PADDED", "RESVK_TILE_QUEUE"};
+    // Convolution tiles from a queue on CPUs only, unless forced.
+    CHECK(vk::makeDeviceTraits(cpu, asCpu).tileQueue);
+    CHECK_FALSE(vk::makeDeviceTraits(cpu, asGpu).tileQueue);
+    setenv("RESVK_TILE_QUEUE", "0", 1);
+    CHECK_FALSE(vk::makeDeviceTraits(cpu, asCpu).tileQueue);
+    setenv("RESVK_TILE_QUEUE", "1", 1);
+    CHECK(vk::makeDeviceTraits(cpu, asGpu).tileQueue);
+    setenv("RESVK_TILE_QUEUE", "on", 1);
+    CHECK_THROWS_WITH(vk::makeDeviceTraits(cpu, asCpu), Contains("RESVK_TILE_QUEUE") && Contains("'on'"));
+    unsetenv("RESVK_TILE_QUEUE");
     // Channel lanes below one SIMD row of 4-pixel tiles on CPUs (8 lanes: 28 pixels).
     CHECK(vk::makeDeviceTraits(cpu, asCpu).channelLanePixels == 28);
     CHECK(vk::makeDeviceTraits(cpu, asGpu).channelLanePixels == 16);
@@ -275,14 +287,14 @@ TEST_CASE("lavapipe: a forced profile records the other family of kernels", "[gp
     vk::Context cpu(forced(vk::ProfileRequest::Cpu, false));
     REQUIRE(cpu.traits().canPinSubgroupSize);  // lavapipe pins 8-wide subgroups
     const auto cpuKernels = kernelsOf(cpu, m);
-    CHECK(anyStartsWith(cpuKernels, "conv2d_sg_"));
+    CHECK(anyStartsWith(cpuKernels, "conv2d_sgq_"));  // shared weights, tiles from a queue
     CHECK(anyStartsWith(cpuKernels, "winograd4_"));
 
     vk::Context gpu(forced(vk::ProfileRequest::Gpu, true));
     CHECK(std::string(gpu.traits().profileName()) == "gpu");
     const auto gpuKernels = kernelsOf(gpu, m);
     // Falling back to the CPU branch would show up here as shuffle or Winograd kernels.
-    CHECK_FALSE(anyStartsWith(gpuKernels, "conv2d_sg_"));
+    CHECK_FALSE(anyStartsWith(gpuKernels, "conv2d_sg"));
     CHECK_FALSE(anyStartsWith(gpuKernels, "winograd"));
     // On a CPU device the shared-memory kernels run only when asked for.
     CHECK(anyStartsWith(gpuKernels, "conv2d_o"));

@@ -183,13 +183,54 @@ TEST_CASE("the conv cases reach every register-tile kernel the device picks from
         want = {"conv_grouped", "conv2d_lanes_o2p8", "conv2d_lanes_o2p4", "conv2d_lanes_o2p1"};
         if (t.winogradTile) want.push_back(t.winogradTile == 4 ? "winograd4_input" : "winograd_input");
         if (t.sharedWeightsSubgroup)
-            want.insert(want.end(),
-                        {"conv2d_sg_o4p4", "conv2d_lanes_sg_o1p16", "conv2d_lanes_sg_o2p8", "conv2d_lanes_sg_o2p4"});
+            want.insert(want.end(), {t.tileQueue ? "conv2d_sgq_o4p4" : "conv2d_sg_o4p4", "conv2d_lanes_sg_o1p16",
+                                     "conv2d_lanes_sg_o2p8", "conv2d_lanes_sg_o2p4"});
     }
     for (const auto& name : want) {
         INFO(name);  // a name, its _fp16 twin, or for a prefix any kernel it starts
         CHECK(std::any_of(ran.begin(), ran.end(), [&](const std::string& r) { return r.rfind(name, 0) == 0; }));
     }
+}
+
+bool recordsQueuedKernels(const runtime::Plan& plan) {
+    const auto names = plan.kernelNames();
+    return std::any_of(names.begin(), names.end(), [](const std::string& n) { return n.rfind("conv2d_sgq_", 0) == 0; });
+}
+
+TEST_CASE("queued convolution tiles are all computed, on every replay of the plan", "[ops][conv]") {
+    // 1x1, 32 -> 64 channels, 2x48x48: 144 pixel blocks x 4 channel groups, more
+    // tiles than a queued dispatch launches workgroups (vk/command_stream.cpp),
+    // so each workgroup claims several. No bias, no ReLU: twice the input gives
+    // twice the output, so a replay whose queue was not reset (every tile taken,
+    // none computed, the last run's output left in place) shows.
+    const ConvCase c{2, 32, 48, 48, 64, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, false, false, false};
+    Built b = build(c, 7);
+    runtime::Plan plan(gpuContext(), gpuKernels(), b.program);
+    const vk::DeviceTraits& t = gpuContext().traits();
+    CHECK(recordsQueuedKernels(plan) == (t.tileQueue && t.sharedWeightsSubgroup != 0));
+    for (float scale : {1.0f, 2.0f, 1.0f}) {
+        Tensor x = b.inputs.at(0), want = b.expected;
+        for (float& v : x.data) v *= scale;
+        for (float& v : want.data) v *= scale;
+        auto outputs = plan.run({{b.program.values[size_t(b.program.inputs[0])].name, x.shape, x.data}});
+        REQUIRE(outputs.size() == 1);
+        expectClose({outputs[0].shape, outputs[0].data}, want, convTolerance(b.k) * scale);
+    }
+}
+
+TEST_CASE("queued convolution tiles: no workgroup loops past lavapipe's loop budget", "[ops][conv][loop_budget]") {
+    // 3x3/2, 512 -> 512 channels, 14x14 -> 7x7: 64 tiles of 128 x 9 reduction
+    // steps each. One workgroup taking them all would pass gallivm's 65535 loop
+    // iterations per invocation, after which its loops silently stop: wrong
+    // sums from the ~28th tile on. ops_tests.one_driver_thread runs this with
+    // one lavapipe thread, where the first workgroup would otherwise take every tile.
+    const ConvCase c{1, 512, 14, 14, 512, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, true, false, true};
+    Built b = build(c, 11);
+    const vk::DeviceTraits& t = gpuContext().traits();
+    CHECK(recordsQueuedKernels(runtime::Plan(gpuContext(), gpuKernels(), b.program)) ==
+          (t.tileQueue && t.sharedWeightsSubgroup != 0));
+    const Tensor got = runOnGpu(std::move(b.program), b.inputs);
+    expectClose(got, b.expected, convTolerance(b.k), b.slack.empty() ? nullptr : &b.slack);
 }
 
 TEST_CASE("padded layers on CPU devices run the pixels that cannot reach the padding without checks", "[ops][conv]") {
@@ -297,10 +338,19 @@ struct GemmCase {
 
 TEST_CASE("Gemm matches the naive reference", "[ops][gemm]") {
     const GemmCase cases[] = {
-        {1, 1, 1, true, false},  {1, 3, 5, true, false},   {3, 7, 10, false, false},  {2, 13, 17, true, true},
-        {1, 33, 7, false, true}, {3, 65, 13, true, false}, {1, 512, 10, true, false}, {5, 6, 9, false, false},
+        {1, 1, 1, true, false},
+        {1, 3, 5, true, false},
+        {3, 7, 10, false, false},
+        {2, 13, 17, true, true},
+        {1, 33, 7, false, true},
+        {3, 65, 13, true, false},
+        {1, 512, 10, true, false},
+        {5, 6, 9, false, false},
         // >= 64 outputs on CPU devices (>= 512 on GPU ones): the GEMV-shaped channel-lane kernel.
-        {1, 70, 130, true, true}, {5, 37, 67, false, false}, {12, 20, 64, true, false}, {1, 41, 515, true, false},
+        {1, 70, 130, true, true},
+        {5, 37, 67, false, false},
+        {12, 20, 64, true, false},
+        {1, 41, 515, true, false},
     };
     uint32_t seed = 900;
     for (const GemmCase& c : cases) {
