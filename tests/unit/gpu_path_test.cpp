@@ -189,16 +189,22 @@ TEST_CASE(
     const vk::TraitOverrides asCpu = forcedProfile(vk::ProfileRequest::Cpu);
     const vk::TraitOverrides asGpu = forcedProfile(vk::ProfileRequest::Gpu);
     const ScopedUnsetEnv clean{"RESVK_WINOGRAD", "RESVK_CHANNEL_LANE_PIXELS", "RESVK_SPLIT_PADDED", "RESVK_TILE_QUEUE"};
-    // Convolution tiles from a queue on CPUs only, unless forced.
-    CHECK(vk::makeDeviceTraits(cpu, asCpu).tileQueue);
-    CHECK_FALSE(vk::makeDeviceTraits(cpu, asGpu).tileQueue);
-    setenv("RESVK_TILE_QUEUE", "0", 1);
-    CHECK_FALSE(vk::makeDeviceTraits(cpu, asCpu).tileQueue);
-    setenv("RESVK_TILE_QUEUE", "1", 1);
-    CHECK(vk::makeDeviceTraits(cpu, asGpu).tileQueue);
-    setenv("RESVK_TILE_QUEUE", "on", 1);
-    CHECK_THROWS_WITH(vk::makeDeviceTraits(cpu, asCpu), Contains("RESVK_TILE_QUEUE") && Contains("'on'"));
-    unsetenv("RESVK_TILE_QUEUE");
+    // Switches on for CPUs only, unless forced either way: padded convolutions
+    // split off their frame, convolution tiles come from a queue.
+    auto checkCpuSwitch = [&](const char* name, bool vk::DeviceTraits::*on) {
+        INFO(name);
+        CHECK(vk::makeDeviceTraits(cpu, asCpu).*on);
+        CHECK_FALSE(vk::makeDeviceTraits(cpu, asGpu).*on);
+        setenv(name, "0", 1);
+        CHECK_FALSE(vk::makeDeviceTraits(cpu, asCpu).*on);
+        setenv(name, "1", 1);
+        CHECK(vk::makeDeviceTraits(cpu, asGpu).*on);
+        setenv(name, "yes", 1);
+        CHECK_THROWS_WITH(vk::makeDeviceTraits(cpu, asCpu), Contains(name) && Contains("'yes'"));
+        unsetenv(name);
+    };
+    checkCpuSwitch("RESVK_SPLIT_PADDED", &vk::DeviceTraits::splitPadded);
+    checkCpuSwitch("RESVK_TILE_QUEUE", &vk::DeviceTraits::tileQueue);
     // Channel lanes below one SIMD row of 4-pixel tiles on CPUs (8 lanes: 28 pixels).
     CHECK(vk::makeDeviceTraits(cpu, asCpu).channelLanePixels == 28);
     CHECK(vk::makeDeviceTraits(cpu, asGpu).channelLanePixels == 16);
@@ -210,16 +216,6 @@ TEST_CASE(
                           Contains("RESVK_CHANNEL_LANE_PIXELS") && Contains(std::string("'") + bad + "'"));
     }
     unsetenv("RESVK_CHANNEL_LANE_PIXELS");
-    // Padded convolutions split off their frame on CPUs only, unless forced.
-    CHECK(vk::makeDeviceTraits(cpu, asCpu).splitPadded);
-    CHECK_FALSE(vk::makeDeviceTraits(cpu, asGpu).splitPadded);
-    setenv("RESVK_SPLIT_PADDED", "0", 1);
-    CHECK_FALSE(vk::makeDeviceTraits(cpu, asCpu).splitPadded);
-    setenv("RESVK_SPLIT_PADDED", "1", 1);
-    CHECK(vk::makeDeviceTraits(cpu, asGpu).splitPadded);
-    setenv("RESVK_SPLIT_PADDED", "yes", 1);
-    CHECK_THROWS_WITH(vk::makeDeviceTraits(cpu, asCpu), Contains("RESVK_SPLIT_PADDED") && Contains("'yes'"));
-    unsetenv("RESVK_SPLIT_PADDED");
     setenv("RESVK_WINOGRAD", "2", 1);
     CHECK(vk::makeDeviceTraits(cpu, asCpu).winogradTile == 2);
     setenv("RESVK_WINOGRAD", "3", 1);
