@@ -31,23 +31,13 @@ shaders::ShaderId tileShader(const ConvTile& t, bool tileQueue) {
         }
     }
     const int key = t.outTexels * 100 + t.pixels * 10 + (t.subgroupWeights ? 1 : 0);
-    if (tileQueue && t.subgroupWeights) {
-        switch (key) {
-            case 441:
-                return ShaderId::conv2d_sgq_o4p4;
-            case 281:
-                return ShaderId::conv2d_sgq_o2p8;
-            case 241:
-                return ShaderId::conv2d_sgq_o2p4;
-        }
-    }
-    switch (key) {
+    switch (key) {  // the shared-weight tiles: from a queue, or the fixed grid
         case 441:
-            return ShaderId::conv2d_sg_o4p4;
+            return tileQueue ? ShaderId::conv2d_sgq_o4p4 : ShaderId::conv2d_sg_o4p4;
         case 281:
-            return ShaderId::conv2d_sg_o2p8;
+            return tileQueue ? ShaderId::conv2d_sgq_o2p8 : ShaderId::conv2d_sg_o2p8;
         case 241:
-            return ShaderId::conv2d_sg_o2p4;
+            return tileQueue ? ShaderId::conv2d_sgq_o2p4 : ShaderId::conv2d_sg_o2p4;
         case 440:
             return ShaderId::conv2d_o4p4;
         case 280:
@@ -232,15 +222,16 @@ void recordConv(Recorder& r, const ConvGeometry& g, const ConvTile& tile, const 
         p.weightBatchStride =
             static_cast<int32_t>(weightRows(p.outC, r.weightBlock) * p.inC4 * g.kernel[0] * g.kernel[1]);
     const bool pixelLanesShared = !tile.channelLanes && tile.subgroupWeights;
-    vk::KernelKey key{tileShader(tile, r.tileQueue), spec, 4, sizeof p};
+    const bool queued = r.tileQueue && pixelLanesShared;
+    vk::KernelKey key{tileShader(tile, queued), spec, 4, sizeof p};
     if (tile.subgroupInputs || pixelLanesShared) key.requiredSubgroupSize = r.sharedWeightsSubgroup;
-    key.tileQueue = r.tileQueue && pixelLanesShared;
+    key.tileQueue = queued;
     // A queued workgroup loops over its tiles, and lavapipe ends an invocation's
     // loops after 65535 iterations in all (shaders/include/tile_queue.glsl): at
     // most half that, counting every tap of the reduction as one (the tap loops
     // may stay loops) and the tile's own loops generously.
     const int64_t tileIterations = int64_t(p.inC4 == 1 ? 1 : p.inC4) * g.kernel[0] * (g.kernel[1] + 1) + 64;
-    const uint32_t tileLimit = static_cast<uint32_t>(std::max<int64_t>(1, 32768 / tileIterations));
+    const uint32_t tileLimit = queued ? static_cast<uint32_t>(std::max<int64_t>(1, 32768 / tileIterations)) : 0;
 
     // One dispatch over `pixels` output pixels per image.
     auto dispatchPixels = [&](const vk::KernelKey& k, const shaders::ConvParams& params, int64_t pixels) {

@@ -148,7 +148,7 @@ DeviceTraits makeDeviceTraits(const DeviceFacts& facts, const TraitOverrides& ov
     } else {
         t.workgroupWidth = 64;
         t.sharedWeightsSubgroup = 0;
-        t.winogradTile = 0;             // unmeasured on GPUs: off until a GPU run shows it wins
+        t.winogradTile = 0;  // unmeasured on GPUs: off until a GPU run shows it wins
         t.convTileInvocations = 32768;  // tens of thousands of lanes in flight
         t.channelLanePixels = 16;       // the classifier GEMV of small batches
     }
@@ -232,7 +232,8 @@ DeviceTraits makeDeviceTraits(const DeviceFacts& facts, const TraitOverrides& ov
     // means fp32 operands (on an H200 coopmat at fp32 storage missed fp32's
     // tolerance on every reference case, by as much as fp16 storage does).
     t.coopMat = t.precision == Precision::Fp16 && t.tiledConv && t.canPinSubgroupSize && enabled("coopmat") &&
-                coopMatCompiledIn() && facts.cooperativeMatrix && facts.shaderFloat16 && pin32 &&
+                coopMatCompiledIn() &&
+                facts.cooperativeMatrix && facts.shaderFloat16 && pin32 &&
                 offersCoopMatKernelShape(facts.coopMatShapes);
     t.coopMatSubgroup = t.coopMat ? 32 : 0;
     t.forcedSplitK = overrides.splitK;

@@ -147,7 +147,7 @@ struct DeviceFacts {
     // What fp16 needs: storing 16-bit floats from shaders (storageBuffer16BitAccess)
     // and reading them through RGBA16F uniform and storage texel buffers.
     bool storage16 = false;
-    int computeUnits = 0;  // VK_NV_shader_sm_builtins / VK_AMD_shader_core_properties
+    int computeUnits = 0;                  // VK_NV_shader_sm_builtins / VK_AMD_shader_core_properties
     // VK_NV_cooperative_matrix: the feature, fp16 arithmetic, and the shapes offered.
     bool cooperativeMatrix = false;
     bool shaderFloat16 = false;

@@ -338,19 +338,10 @@ struct GemmCase {
 
 TEST_CASE("Gemm matches the naive reference", "[ops][gemm]") {
     const GemmCase cases[] = {
-        {1, 1, 1, true, false},
-        {1, 3, 5, true, false},
-        {3, 7, 10, false, false},
-        {2, 13, 17, true, true},
-        {1, 33, 7, false, true},
-        {3, 65, 13, true, false},
-        {1, 512, 10, true, false},
-        {5, 6, 9, false, false},
+        {1, 1, 1, true, false},  {1, 3, 5, true, false},   {3, 7, 10, false, false},  {2, 13, 17, true, true},
+        {1, 33, 7, false, true}, {3, 65, 13, true, false}, {1, 512, 10, true, false}, {5, 6, 9, false, false},
         // >= 64 outputs on CPU devices (>= 512 on GPU ones): the GEMV-shaped channel-lane kernel.
-        {1, 70, 130, true, true},
-        {5, 37, 67, false, false},
-        {12, 20, 64, true, false},
-        {1, 41, 515, true, false},
+        {1, 70, 130, true, true}, {5, 37, 67, false, false}, {12, 20, 64, true, false}, {1, 41, 515, true, false},
     };
     uint32_t seed = 900;
     for (const GemmCase& c : cases) {
