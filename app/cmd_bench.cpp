@@ -14,6 +14,12 @@
 
 namespace resvk::app {
 
+namespace {
+// Profiled runs after the timed ones: enough for a median, few enough that
+// --profile on a large batch does not double the bench's time.
+constexpr int kMostProfiledRuns = 5;
+}  // namespace
+
 const CommandSpec& benchSpec() {
     static const CommandSpec spec{
         "bench",
@@ -44,8 +50,8 @@ const CommandSpec& benchSpec() {
          {"every", "N", "with --source: classify every Nth frame of each source", "1"},
          {"crop", "HxW", "with --source: network input size when the model's H/W are symbolic", "224x224"},
          {"profile", "",
-          "after timing, one run with GPU timestamps: a per-layer table (time, kernel, tile, K split, precision) "
-          "and the 5 slowest",
+          "after timing, min(--iters, 5) runs with GPU timestamps (warmed up like the timed runs): a per-layer "
+          "table of their medians (time, kernel, tile, K split, precision) and the 5 slowest",
           ""},
          {"json", "", "print one JSON object instead of text", ""},
          deviceOption(),
@@ -106,11 +112,23 @@ int runBench(const Args& args) {
         ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
     }
     std::vector<runtime::LayerTiming> layers;
+    const int profiledRuns = std::clamp(iters, 1, kMostProfiledRuns);
     if (profile) {
-        if (progress) std::cerr << "\rprofiling run          " << std::flush;
+        // Timestamps need a plan of their own, whose first run writes buffers
+        // never touched before: on a CPU device its page faults were most of
+        // some layers' times. So that plan is warmed up like the timed one.
         engine.setProfiling(true);
-        engine.run(inputs);
-        layers = engine.lastProfile();
+        for (int i = 0; i < std::max(warmup, 1); ++i) {
+            if (progress) std::cerr << "\rprofiling warm-up " << i + 1 << "    " << std::flush;
+            engine.run(inputs);
+        }
+        std::vector<std::vector<runtime::LayerTiming>> runs;
+        for (int i = 0; i < profiledRuns; ++i) {
+            if (progress) std::cerr << "\rprofiled run " << i + 1 << "/" << profiledRuns << "    " << std::flush;
+            engine.run(inputs);
+            runs.push_back(engine.lastProfile());
+        }
+        layers = runtime::medianProfile(runs);
     }
     if (progress) std::cerr << "\r                         \r" << std::flush;
 
@@ -187,7 +205,7 @@ int runBench(const Args& args) {
                     .value(l.precision)
                     .endObject();
             }
-            j.endArray().key("profile_total_ms").value(profileTotal);
+            j.endArray().key("profile_total_ms").value(profileTotal).key("profiled_runs").value(profiledRuns);
         }
         j.endObject();
         std::cout << j.str() << "\n";
@@ -211,7 +229,8 @@ int runBench(const Args& args) {
             std::cout << format("%5s  %-28s %-30s %-16s %9s %7s %9s  %-36s %-12s %5s %s\n", "#", "name", "kind",
                                 "shape", "ms", "%", "GFLOP/s", "kernel", "tile", "split", "precision");
         };
-        std::cout << format("\nper-layer GPU time (one profiled run, %.3f ms in layers):\n", profileTotal);
+        std::cout << format("\nper-layer GPU time (median of %d profiled runs, %.3f ms in layers):\n", profiledRuns,
+                            profileTotal);
         header();
         for (size_t i = 0; i < layers.size(); ++i) row(i, layers[i]);
         std::cout << "\nslowest layers:\n";

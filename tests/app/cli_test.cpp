@@ -222,6 +222,9 @@ TEST_CASE("cli: bench and devices", "[cli]") {
     auto r = ok({"bench", "--model", cifarModel(), "--iters", "2", "--warmup", "1", "--profile"});
     CHECK(contains(r.out, "images/s:"));
     CHECK(contains(r.out, "slowest layers"));
+    CHECK(contains(r.out, "median of 2 profiled runs"));  // --iters 2: both profiled, after a warm-up
+    r = ok({"bench", "--model", cifarModel(), "--iters", "9", "--warmup", "0", "--profile", "--json"});
+    CHECK(contains(r.out, "\"profiled_runs\":5"));  // at most five, whatever --iters says
     r = run({"devices"});
     CHECK(r.code == 0);
     CHECK(contains(r.out, "llvmpipe"));
