@@ -60,7 +60,7 @@ std::vector<LayerTiming> medianProfile(const std::vector<std::vector<LayerTiming
         std::vector<double> ms;
         std::vector<std::vector<double>> kernelMs(out[i].kernelMs.size());
         for (const auto& run : runs) {
-            if (run.size() != out.size() || run[i].kernelMs.size() != kernelMs.size())
+            if (run.size() != out.size() || run[i].name != out[i].name || run[i].kernelMs.size() != kernelMs.size())
                 throw std::invalid_argument("medianProfile: runs of different plans");
             ms.push_back(run[i].ms);
             for (size_t k = 0; k < kernelMs.size(); ++k) kernelMs[k].push_back(run[i].kernelMs[k]);

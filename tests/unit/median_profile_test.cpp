@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <stdexcept>
+#include <utility>
 #include <vector>
 
 #include "runtime/engine.h"
@@ -52,4 +53,6 @@ TEST_CASE("medianProfile: runs of different plans are refused", "[profile]") {
     CHECK_THROWS_AS(medianProfile({one, two}), std::invalid_argument);
     const std::vector<LayerTiming> otherKernels = {layer("conv", 1.0, {1.0})};
     CHECK_THROWS_AS(medianProfile({one, otherKernels}), std::invalid_argument);
+    const std::vector<LayerTiming> otherLayer = {layer("gemm", 1.0, {1.0, 1.0})};
+    CHECK_THROWS_AS(medianProfile({one, otherLayer}), std::invalid_argument);
 }
