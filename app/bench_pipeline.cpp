@@ -10,6 +10,7 @@
 #include <memory>
 #include <random>
 
+#include "bench_stats.h"
 #include "classify/result_sink.h"
 #include "classify_setup.h"
 #include "common.h"
@@ -28,22 +29,12 @@ double msSince(Clock::time_point t) {
     return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
 }
 
-double median(std::vector<double> v) {
-    if (v.empty()) return 0.0;
-    std::sort(v.begin(), v.end());
-    return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
-}
-
 // CPU time of the whole process (every thread: decoders, lavapipe's workers).
 double processCpuMs() {
     rusage u{};
     getrusage(RUSAGE_SELF, &u);
     auto ms = [](const timeval& t) { return t.tv_sec * 1e3 + t.tv_usec / 1e3; };
     return ms(u.ru_utime) + ms(u.ru_stime);
-}
-
-double minimum(const std::vector<double>& v) {
-    return v.empty() ? 0.0 : *std::min_element(v.begin(), v.end());
 }
 
 }  // namespace

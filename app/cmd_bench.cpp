@@ -8,6 +8,7 @@
 #include <random>
 
 #include "bench_pipeline.h"
+#include "bench_stats.h"
 #include "common.h"
 #include "json.h"
 #include "runtime/engine.h"
@@ -115,8 +116,8 @@ int runBench(const Args& args) {
     const int profiledRuns = std::clamp(iters, 1, kMostProfiledRuns);
     if (profile) {
         // Timestamps need a plan of their own, whose first run writes buffers
-        // never touched before: on a CPU device its page faults were most of
-        // some layers' times. So that plan is warmed up like the timed one.
+        // never touched before and took several times the warm time in some
+        // layers (lavapipe). So that plan is warmed up like the timed one.
         engine.setProfiling(true);
         for (int i = 0; i < std::max(warmup, 1); ++i) {
             if (progress) std::cerr << "\rprofiling warm-up " << i + 1 << "    " << std::flush;
@@ -128,17 +129,14 @@ int runBench(const Args& args) {
             engine.run(inputs);
             runs.push_back(engine.lastProfile());
         }
-        layers = runtime::medianProfile(runs);
+        layers = medianProfile(runs);
     }
     if (progress) std::cerr << "\r                         \r" << std::flush;
 
-    std::vector<double> sorted = ms;
-    std::sort(sorted.begin(), sorted.end());
-    const double minMs = sorted.front();
-    const double median =
-        sorted.size() % 2 ? sorted[sorted.size() / 2] : (sorted[sorted.size() / 2 - 1] + sorted[sorted.size() / 2]) / 2;
-    const double imagesPerS = batch * 1000.0 / median;
-    const double gflops = 2.0 * stats.macs / (median / 1000.0) / 1e9;
+    const double minMs = minimum(ms);
+    const double medianMs = median(ms);
+    const double imagesPerS = batch * 1000.0 / medianMs;
+    const double gflops = 2.0 * stats.macs / (medianMs / 1000.0) / 1e9;
     double profileTotal = 0;
     for (const auto& l : layers) profileTotal += l.ms;
     auto layerGflops = [](const runtime::LayerTiming& l) { return l.ms > 0 ? l.gflop / (l.ms / 1000.0) : 0.0; };
@@ -162,9 +160,9 @@ int runBench(const Args& args) {
             .key("ms_per_batch_min")
             .value(minMs)
             .key("ms_per_batch_median")
-            .value(median)
+            .value(medianMs)
             .key("ms_per_image")
-            .value(median / batch)
+            .value(medianMs / batch)
             .key("images_per_s")
             .value(imagesPerS)
             .key("gmacs_per_batch")
@@ -215,8 +213,8 @@ int runBench(const Args& args) {
               << "profile:      " << context->traits().describe() << "\n"
               << "input:        " << model::toString(shapes[0]) << "  (" << warmup << " warm-up, " << iters
               << " timed runs)\n"
-              << format("ms/batch:     min %.3f  median %.3f\n", minMs, median)
-              << format("ms/image:     %.3f\n", median / batch) << format("images/s:     %.1f\n", imagesPerS)
+              << format("ms/batch:     min %.3f  median %.3f\n", minMs, medianMs)
+              << format("ms/image:     %.3f\n", medianMs / batch) << format("images/s:     %.1f\n", imagesPerS)
               << format("GFLOP/s:      %.2f  (%.4f GMACs per batch)\n", gflops, stats.macs / 1e9);
     if (profile) {
         auto row = [&](size_t i, const runtime::LayerTiming& l) {

@@ -13,6 +13,7 @@ set(RESVK_APP_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/cmd_info.cpp
   ${CMAKE_CURRENT_LIST_DIR}/cmd_bench.cpp
   ${CMAKE_CURRENT_LIST_DIR}/bench_pipeline.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/bench_stats.cpp
   ${CMAKE_CURRENT_LIST_DIR}/cmd_devices.cpp
   ${CMAKE_CURRENT_LIST_DIR}/cmd_view.cpp
   ${CMAKE_CURRENT_LIST_DIR}/viewer/window.cpp

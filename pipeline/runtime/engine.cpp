@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cstring>
-#include <stdexcept>
 
 #include "runtime/plan.h"
 
@@ -46,29 +45,6 @@ Engine::PlanEntry& Engine::planFor(const std::vector<model::Shape>& inputShapes,
         it = plans_.emplace(std::move(key), std::move(entry)).first;
     }
     return it->second;
-}
-
-std::vector<LayerTiming> medianProfile(const std::vector<std::vector<LayerTiming>>& runs) {
-    if (runs.empty()) return {};
-    auto median = [](std::vector<double> v) {
-        std::sort(v.begin(), v.end());
-        const size_t n = v.size();
-        return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-    };
-    std::vector<LayerTiming> out = runs.front();
-    for (size_t i = 0; i < out.size(); ++i) {
-        std::vector<double> ms;
-        std::vector<std::vector<double>> kernelMs(out[i].kernelMs.size());
-        for (const auto& run : runs) {
-            if (run.size() != out.size() || run[i].name != out[i].name || run[i].kernelMs.size() != kernelMs.size())
-                throw std::invalid_argument("medianProfile: runs of different plans");
-            ms.push_back(run[i].ms);
-            for (size_t k = 0; k < kernelMs.size(); ++k) kernelMs[k].push_back(run[i].kernelMs[k]);
-        }
-        out[i].ms = median(ms);
-        for (size_t k = 0; k < kernelMs.size(); ++k) out[i].kernelMs[k] = median(kernelMs[k]);
-    }
-    return out;
 }
 
 void Engine::setProfiling(bool on) {

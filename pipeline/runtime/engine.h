@@ -29,11 +29,6 @@ struct LayerTiming {
     std::string precision = "fp32";
 };
 
-// Layer by layer, the median of several profiled runs of one plan (the same
-// layers and kernels in each): one run's timestamps carry whatever else the
-// machine did meanwhile. Throws std::invalid_argument for runs that differ.
-std::vector<LayerTiming> medianProfile(const std::vector<std::vector<LayerTiming>>& runs);
-
 struct PlanStats {
     int64_t activationBytes = 0;  // after liveness-based reuse
     int64_t weightBytes = 0;

@@ -1,15 +1,18 @@
-// runtime::medianProfile: bench --profile reports each layer's and each
-// kernel's median over several profiled runs, not one run's noise.
+// The bench's statistics: median and minimum of run times, and medianProfile
+// (bench --profile reports each layer's and each kernel's median over several
+// profiled runs, not one run's noise).
 #include <catch2/catch.hpp>
 
 #include <stdexcept>
 #include <utility>
 #include <vector>
 
-#include "runtime/engine.h"
+#include "bench_stats.h"
 
+using resvk::app::median;
+using resvk::app::medianProfile;
+using resvk::app::minimum;
 using resvk::runtime::LayerTiming;
-using resvk::runtime::medianProfile;
 
 namespace {
 
@@ -23,6 +26,14 @@ LayerTiming layer(const char* name, double ms, std::vector<double> kernelMs) {
 }
 
 }  // namespace
+
+TEST_CASE("median and minimum of run times", "[profile]") {
+    CHECK(median({3.0, 1.0, 2.0}) == 2.0);
+    CHECK(median({4.0, 1.0, 3.0, 2.0}) == 2.5);
+    CHECK(minimum({3.0, 1.5, 2.0}) == 1.5);
+    CHECK(median({}) == 0.0);
+    CHECK(minimum({}) == 0.0);
+}
 
 TEST_CASE("medianProfile: each layer and kernel time is its median over the runs", "[profile]") {
     const std::vector<std::vector<LayerTiming>> runs = {
