@@ -68,10 +68,7 @@ layout(binding = 3, TEXEL_FORMAT) uniform readonly imageBuffer biasTex;
 layout(binding = 4, TEXEL_FORMAT) uniform readonly imageBuffer residualTex;
 
 #include "conv_register_tile.glsl"
-#ifdef TILE_QUEUE
 #define TILE_QUEUE_BINDING 5
-#include "tile_queue.glsl"
-#endif
 
 float dotInput(vec4 w, vec4 x) {
     if (IN_LANES == 1) return w.x * x.x;
@@ -82,7 +79,7 @@ float dotInput(vec4 w, vec4 x) {
 
 // The output tile of workgroup `group` (x, y as the host's grid orders them; z
 // the weight set of a batched GEMM).
-void convTile(uvec3 group) {
+void workgroup(uvec3 group, uvec3 grid) {
     const int regionPlane = regionPixels();
     const int firstItem = WEIGHT_BATCHED != 0 ? int(group.z) : 0;
     const int pixelsTotal = WEIGHT_BATCHED != 0 ? regionPlane : pc.batch * regionPlane;
@@ -150,12 +147,4 @@ void convTile(uvec3 group) {
     storeTile(co4First, p0, pixelsTotal, regionPlane, firstItem, acc);
 }
 
-void main() {
-#ifdef TILE_QUEUE
-    TileCursor cursor = tileCursor();
-    uvec3 group;
-    while (nextTile(cursor, group)) convTile(group);
-#else
-    convTile(gl_WorkGroupID);
-#endif
-}
+#include "workgroup_main.glsl"

@@ -10,6 +10,9 @@
 // own weight rows: PIXELS + 4*OC_TEXELS fetches per 16*OC_TEXELS*PIXELS FMAs.
 // Same weight layout, bindings and push constants as conv2d.comp.
 //
+// TILE_QUEUE (with SUBGROUP_INPUTS): workgroups from a queue at binding 5, as
+// in conv2d.comp (workgroup_main.glsl).
+//
 // SUBGROUP_INPUTS: lane l fetches the input texels of pixels l, l + SG, ... and
 // the others receive them with subgroupShuffle, PIXELS / SG fetches per tap
 // instead of PIXELS (on lavapipe a fetch is a call to a gather routine, a
@@ -60,13 +63,14 @@ layout(binding = 3, TEXEL_FORMAT) uniform readonly imageBuffer biasTex;
 layout(binding = 4, TEXEL_FORMAT) uniform readonly imageBuffer residualTex;
 
 #include "conv_register_tile.glsl"
+#define TILE_QUEUE_BINDING 5
 
-void main() {
+void workgroup(uvec3 group, uvec3 grid) {
     const int regionPlane = regionPixels();
-    const int firstItem = WEIGHT_BATCHED != 0 ? int(gl_GlobalInvocationID.z) : 0;
+    const int firstItem = WEIGHT_BATCHED != 0 ? int(group.z) : 0;
     const int pixelsTotal = WEIGHT_BATCHED != 0 ? regionPlane : pc.batch * regionPlane;
     const int channelGroups = (pc.outC4 + OC_TEXELS - 1) / OC_TEXELS;
-    const int index = flatInvocation();
+    const int index = flatInvocationOf(group, grid);
     const int co4First = (index % channelGroups) * OC_TEXELS;
     const int p0 = (index / channelGroups) * PIXELS;
     if (p0 >= pixelsTotal) return;
@@ -119,3 +123,5 @@ void main() {
 
     storeTile(co4First, p0, pixelsTotal, regionPlane, firstItem, acc);
 }
+
+#include "workgroup_main.glsl"

@@ -28,6 +28,11 @@ resvk_shader(NAME winograd_input SOURCE shaders/winograd_input.comp FP16)
 resvk_shader(NAME winograd_output SOURCE shaders/winograd_output.comp FP16)
 resvk_shader(NAME winograd4_input SOURCE shaders/winograd4_input.comp FP16)
 resvk_shader(NAME winograd4_output SOURCE shaders/winograd4_output.comp FP16)
+# The transforms taking workgroups from a queue (workgroup_main.glsl).
+resvk_shader(NAME winograd_input_q SOURCE shaders/winograd_input.comp DEFINES TILE_QUEUE=1 FP16)
+resvk_shader(NAME winograd_output_q SOURCE shaders/winograd_output.comp DEFINES TILE_QUEUE=1 FP16)
+resvk_shader(NAME winograd4_input_q SOURCE shaders/winograd4_input.comp DEFINES TILE_QUEUE=1 FP16)
+resvk_shader(NAME winograd4_output_q SOURCE shaders/winograd4_output.comp DEFINES TILE_QUEUE=1 FP16)
 resvk_shader(NAME display SOURCE shaders/display.comp)
 # Output channels across lanes (conv2d_lanes.comp): layers with few output pixels.
 resvk_shader(NAME conv2d_lanes_o2p8 SOURCE shaders/conv2d_lanes.comp DEFINES OC_TEXELS=2 PIXELS=8 FP16)
@@ -36,6 +41,9 @@ resvk_shader(NAME conv2d_lanes_o2p1 SOURCE shaders/conv2d_lanes.comp DEFINES OC_
 resvk_shader(NAME conv2d_lanes_sg_o2p8 SOURCE shaders/conv2d_lanes.comp DEFINES OC_TEXELS=2 PIXELS=8 SUBGROUP_INPUTS=1 FP16)
 resvk_shader(NAME conv2d_lanes_sg_o1p16 SOURCE shaders/conv2d_lanes.comp DEFINES OC_TEXELS=1 PIXELS=16 SUBGROUP_INPUTS=1 FP16)
 resvk_shader(NAME conv2d_lanes_sg_o2p4 SOURCE shaders/conv2d_lanes.comp DEFINES OC_TEXELS=2 PIXELS=4 SUBGROUP_INPUTS=1 FP16)
+resvk_shader(NAME conv2d_lanes_sgq_o2p8 SOURCE shaders/conv2d_lanes.comp DEFINES OC_TEXELS=2 PIXELS=8 SUBGROUP_INPUTS=1 TILE_QUEUE=1 FP16)
+resvk_shader(NAME conv2d_lanes_sgq_o1p16 SOURCE shaders/conv2d_lanes.comp DEFINES OC_TEXELS=1 PIXELS=16 SUBGROUP_INPUTS=1 TILE_QUEUE=1 FP16)
+resvk_shader(NAME conv2d_lanes_sgq_o2p4 SOURCE shaders/conv2d_lanes.comp DEFINES OC_TEXELS=2 PIXELS=4 SUBGROUP_INPUTS=1 TILE_QUEUE=1 FP16)
 # The GPU profile's shared-memory tiled convolutions: block tile pixels x output
 # channels (BM x BN, one invocation per pixel); ops/conv_choice.cpp picks.
 resvk_shader(NAME conv_tiled_256x64 SOURCE shaders/conv_tiled.comp DEFINES BM=256 BN=64 FP16)

@@ -25,10 +25,12 @@ void transform6(vec4 d0, vec4 d1, vec4 d2, vec4 d3, vec4 d4, vec4 d5, out vec4 r
     r[5] = 4.0 * d1 - 5.0 * d3 + d5;
 }
 
-void main() {
+#define TILE_QUEUE_BINDING 2  // TILE_QUEUE: workgroups from a queue (workgroup_main.glsl)
+
+void workgroup(uvec3 group, uvec3 grid) {
     const int tilesW = (pc.outW + 3) / 4, tilesH = (pc.outH + 3) / 4;
     const int tiles = pc.batch * tilesH * tilesW;
-    const int index = flatInvocation();
+    const int index = flatInvocationOf(group, grid);
     if (index >= tiles * pc.inC4) return;
     const int t = index % tiles;
     const int ci4 = index / tiles;
@@ -57,3 +59,5 @@ void main() {
         for (int j = 0; j < 6; ++j) v[((6 * i + j) * pc.inC4 + ci4) * tiles + t] = store4(row[j]);
     }
 }
+
+#include "workgroup_main.glsl"

@@ -24,10 +24,12 @@ void transform4(vec4 m0, vec4 m1, vec4 m2, vec4 m3, vec4 m4, vec4 m5, out vec4 y
     y[3] = d12 + 8.0 * d34 + m5;
 }
 
-void main() {
+#define TILE_QUEUE_BINDING 4  // TILE_QUEUE: workgroups from a queue (workgroup_main.glsl)
+
+void workgroup(uvec3 group, uvec3 grid) {
     const int tilesW = (pc.outW + 3) / 4, tilesH = (pc.outH + 3) / 4;
     const int tiles = pc.batch * tilesH * tilesW;
-    const int index = flatInvocation();
+    const int index = flatInvocationOf(group, grid);
     if (index >= tiles * pc.outC4) return;
     const int t = index % tiles;
     const int co4 = index / tiles;
@@ -56,3 +58,5 @@ void main() {
         }
     }
 }
+
+#include "workgroup_main.glsl"

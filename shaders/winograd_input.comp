@@ -12,10 +12,12 @@ layout(local_size_x_id = 0) in;
 layout(std430, binding = 0) writeonly buffer Out { StoredVec4 v[]; };
 layout(binding = 1, TEXEL_FORMAT) uniform readonly imageBuffer inTex;
 
-void main() {
+#define TILE_QUEUE_BINDING 2  // TILE_QUEUE: workgroups from a queue (workgroup_main.glsl)
+
+void workgroup(uvec3 group, uvec3 grid) {
     const int tilesW = (pc.outW + 1) / 2, tilesH = (pc.outH + 1) / 2;
     const int tiles = pc.batch * tilesH * tilesW;
-    const int index = flatInvocation();
+    const int index = flatInvocationOf(group, grid);
     if (index >= tiles * pc.inC4) return;
     const int t = index % tiles;
     const int ci4 = index / tiles;
@@ -46,3 +48,5 @@ void main() {
         for (int j = 0; j < 4; ++j) v[((4 * i + j) * pc.inC4 + ci4) * tiles + t] = store4(row[j]);
     }
 }
+
+#include "workgroup_main.glsl"

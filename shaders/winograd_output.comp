@@ -15,10 +15,12 @@ layout(binding = 2, TEXEL_FORMAT) uniform readonly imageBuffer biasTex;
 layout(binding = 3, TEXEL_FORMAT) uniform readonly imageBuffer residualTex;
 #include "conv_epilogue.glsl"
 
-void main() {
+#define TILE_QUEUE_BINDING 4  // TILE_QUEUE: workgroups from a queue (workgroup_main.glsl)
+
+void workgroup(uvec3 group, uvec3 grid) {
     const int tilesW = (pc.outW + 1) / 2, tilesH = (pc.outH + 1) / 2;
     const int tiles = pc.batch * tilesH * tilesW;
-    const int index = flatInvocation();
+    const int index = flatInvocationOf(group, grid);
     if (index >= tiles * pc.outC4) return;
     const int t = index % tiles;
     const int co4 = index / tiles;
@@ -46,3 +48,5 @@ void main() {
         }
     }
 }
+
+#include "workgroup_main.glsl"

@@ -15,11 +15,11 @@ shaders::ShaderId tileShader(const ConvTile& t, bool tileQueue) {
     if (t.channelLanes) {
         switch (t.outTexels * 1000 + t.pixels * 10 + (t.subgroupInputs ? 1 : 0)) {
             case 2081:
-                return ShaderId::conv2d_lanes_sg_o2p8;
+                return tileQueue ? ShaderId::conv2d_lanes_sgq_o2p8 : ShaderId::conv2d_lanes_sg_o2p8;
             case 1161:
-                return ShaderId::conv2d_lanes_sg_o1p16;
+                return tileQueue ? ShaderId::conv2d_lanes_sgq_o1p16 : ShaderId::conv2d_lanes_sg_o1p16;
             case 2041:
-                return ShaderId::conv2d_lanes_sg_o2p4;
+                return tileQueue ? ShaderId::conv2d_lanes_sgq_o2p4 : ShaderId::conv2d_lanes_sg_o2p4;
             case 2080:
                 return ShaderId::conv2d_lanes_o2p8;
             case 2040:
@@ -222,7 +222,8 @@ void recordConv(Recorder& r, const ConvGeometry& g, const ConvTile& tile, const 
         p.weightBatchStride =
             static_cast<int32_t>(weightRows(p.outC, r.weightBlock) * p.inC4 * g.kernel[0] * g.kernel[1]);
     const bool pixelLanesShared = !tile.channelLanes && tile.subgroupWeights;
-    const bool queued = r.tileQueue && pixelLanesShared;
+    // Queued kernels need a workgroup of one pinned subgroup: the shared tiles.
+    const bool queued = r.tileQueue && (pixelLanesShared || tile.subgroupInputs);
     vk::KernelKey key{tileShader(tile, queued), spec, 4, sizeof p};
     if (tile.subgroupInputs || pixelLanesShared) key.requiredSubgroupSize = r.sharedWeightsSubgroup;
     key.tileQueue = queued;
@@ -240,7 +241,7 @@ void recordConv(Recorder& r, const ConvGeometry& g, const ConvTile& tile, const 
         if (tile.channelLanes) {
             auto grid = flatGrid((params.outC4 + tile.outTexels - 1) / tile.outTexels * pixelBlocks, r.localSize);
             grid[2] = sets;
-            r.dispatch(k, b.output.slice, inputs, &params, grid);
+            r.dispatch(k, b.output.slice, inputs, &params, grid, tileLimit);
             return;
         }
         const uint32_t groupsX = static_cast<uint32_t>((pixelBlocks + r.localSize - 1) / r.localSize);

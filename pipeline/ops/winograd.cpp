@@ -1,6 +1,7 @@
 #include "ops/winograd.h"
 
 #include <stdexcept>
+#include <utility>
 
 namespace resvk::ops {
 
@@ -12,6 +13,26 @@ int tilesOf(const Shape4& out, int m) {
 
 int setsOf(int m) {
     return (m + 2) * (m + 2);
+}
+
+// Records a transform (one invocation per tile and channel texel), from a queue
+// where the recorder's convolutions take one (Recorder::tileQueue; queued kernels
+// need a workgroup of one pinned subgroup). A queued workgroup loops over its
+// tiles, and lavapipe ends an invocation's loops after 65535 iterations in all
+// (shaders/include/tile_queue.glsl). lavapipe unrolls the transforms' own loops
+// (one lavapipe thread, no limit: 784 tiles for one workgroup computed right),
+// but they would take 84 iterations per tile if left as loops, so a workgroup
+// takes at most 32768 / 128 tiles: safe whatever the compiler unrolls.
+void recordTransform(Recorder& r, shaders::ShaderId fixed, shaders::ShaderId queued, std::vector<int32_t> spec,
+                     uint32_t inputs, const shaders::ConvParams& p, const vk::BufferSlice& output,
+                     const std::vector<vk::BufferSlice>& from, int64_t invocations) {
+    const bool queue = r.tileQueue && r.sharedWeightsSubgroup != 0;
+    vk::KernelKey key{queue ? queued : fixed, std::move(spec), inputs, sizeof p};
+    if (queue) {
+        key.requiredSubgroupSize = r.sharedWeightsSubgroup;
+        key.tileQueue = true;
+    }
+    r.dispatch(key, output, from, &p, flatGrid(invocations, r.localSize), queue ? 32768 / 128 : 0);
 }
 
 // The kernel transform G (alpha x 3) of F(m, 3), row-major.
@@ -96,8 +117,9 @@ void recordWinogradConv(Recorder& r, const ConvGeometry& g, const ConvBindings& 
     using shaders::ShaderId;
     const bool f4 = tile == 4;
 
-    vk::KernelKey input{f4 ? ShaderId::winograd4_input : ShaderId::winograd_input, spec, 1, sizeof p};
-    r.dispatch(input, v.slice, {b.input.slice}, &p, flatGrid(tiles * p.inC4, r.localSize));
+    recordTransform(r, f4 ? ShaderId::winograd4_input : ShaderId::winograd_input,
+                    f4 ? ShaderId::winograd4_input_q : ShaderId::winograd_input_q, spec, 1, p, v.slice, {b.input.slice},
+                    tiles * p.inC4);
 
     // The GEMMs: M[xi] = U[xi] V[xi], a 1x1 convolution per xi over the tiles.
     ConvBindings gemm{v, b.weights, b.bias, nullptr, m};
@@ -107,8 +129,9 @@ void recordWinogradConv(Recorder& r, const ConvGeometry& g, const ConvBindings& 
 
     const vk::BufferSlice residual = b.residual ? b.residual->slice : m.slice;
     const std::vector<int32_t> outputSpec = {spec[0], epilogueBits(hasBias, b.residual != nullptr, relu)};
-    vk::KernelKey output{f4 ? ShaderId::winograd4_output : ShaderId::winograd_output, outputSpec, 3, sizeof p};
-    r.dispatch(output, b.output.slice, {m.slice, b.bias, residual}, &p, flatGrid(tiles * p.outC4, r.localSize));
+    recordTransform(r, f4 ? ShaderId::winograd4_output : ShaderId::winograd_output,
+                    f4 ? ShaderId::winograd4_output_q : ShaderId::winograd_output_q, outputSpec, 3, p, b.output.slice,
+                    {m.slice, b.bias, residual}, tiles * p.outC4);
 }
 
 }  // namespace resvk::ops

@@ -132,8 +132,9 @@ std::pair<BufferSlice, uint32_t> CommandStream::recordTileQueue(std::array<uint3
     launch = std::min<uint64_t>({launch, chunks, context_.properties().limits.maxComputeWorkGroupCount[0]});
     if (launch * claimLimit < chunks) throw Error("CommandStream::dispatch: too many tiles for one queued dispatch");
 
-    // Reset on every replay: the next chunk, the grid, tiles per chunk, the
-    // most chunks one workgroup takes (shaders/include/tile_queue.glsl).
+    // Reset on every replay: the chunks claimed, the grid, tiles per chunk, the
+    // most chunks one workgroup takes, the chunks claimed from the front and
+    // from the back (shaders/include/tile_queue.glsl).
     const uint32_t reset[8] = {
         0, groups[0], groups[1], groups[2], static_cast<uint32_t>(chunk), static_cast<uint32_t>(claimLimit)};
     // A texel view's offset must be aligned.

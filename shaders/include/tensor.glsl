@@ -33,9 +33,13 @@ float fetchScalar(samplerBuffer t, ivec4 shape, ivec4 coord) {
 // runtime feeds the same value here (see vk/kernel.cpp).
 layout(constant_id = 15) const uint LOCAL_SIZE_X = 64u;
 
-// Flat invocation index over a 2-D grid (one dimension caps at 65535 groups).
-int flatInvocation() {
-    return int(gl_GlobalInvocationID.y * gl_NumWorkGroups.x * LOCAL_SIZE_X + gl_GlobalInvocationID.x);
+// Flat invocation index over a 2-D grid (one dimension caps at 65535 groups):
+// of this invocation in workgroup `group` of `grid` (workgroup_main.glsl), or
+// in the dispatch's own.
+int flatInvocationOf(uvec3 group, uvec3 grid) {
+    return int((group.y * grid.x + group.x) * LOCAL_SIZE_X + gl_LocalInvocationID.x);
 }
+
+int flatInvocation() { return flatInvocationOf(gl_WorkGroupID, gl_NumWorkGroups); }
 
 #endif

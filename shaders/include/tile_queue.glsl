@@ -7,11 +7,18 @@
 // launches a few workgroups, each takes tiles while any are left, and the
 // threads finish together. Tiles go in chunks of consecutive ones (a row of the
 // grid where rows are many), so that a thread keeps working on the input or
-// weights it has in cache, as with a fixed share.
+// weights it has in cache, as with a fixed share. And the queue has two ends:
+// the first half of the launched workgroups (lavapipe's first thread, of two)
+// claims chunks from the front, the second half from the back, so that with
+// threads of equal speed each works through the half of the grid a fixed share
+// would give it (the half whose input it likely wrote, in cache), and the
+// two meet wherever the speeds say. Claimed from one end only, chunks
+// alternated between the threads: Winograd transforms ran 20-40 % slower.
 //
-// The queue is a uint[8] at binding TILE_QUEUE_BINDING: the next unclaimed
-// chunk, the grid (x, y, z) the tiles number (x fastest), the tiles per chunk,
-// and the most chunks one workgroup may take. That limit is lavapipe's: gallivm
+// The queue is a uint[8] at binding TILE_QUEUE_BINDING: the chunks claimed, the
+// grid (x, y, z) the tiles number (x fastest), the tiles per chunk, the most
+// chunks one workgroup may take, the chunks claimed from the front and from
+// the back. The host zeroes the counts before every dispatch. That limit is lavapipe's: gallivm
 // ends all loops of an invocation after 65535 iterations in all (one budget,
 // LP_MAX_TGSI_LOOP_ITERATIONS), so a workgroup that went on to too many tiles
 // would silently stop computing them (ops/conv.cpp sets it).
@@ -28,8 +35,11 @@ struct TileCursor {
     uvec3 grid;
     uint total;       // tiles in the grid
     uint chunk;       // tiles per claim
+    uint chunks;      // claims in all
+    bool fromBack;    // which end of the queue this workgroup claims from
     uint claimsLeft;  // claims this workgroup may still make
     uint next, end;   // the tiles [next, end) of its current chunk
+    uvec3 at;         // tile `next` as a workgroup id
 };
 
 TileCursor tileCursor() {
@@ -38,7 +48,10 @@ TileCursor tileCursor() {
     c.total = c.grid.x * c.grid.y * c.grid.z;
     c.chunk = imageLoad(tileQueue, 4).x;
     c.claimsLeft = imageLoad(tileQueue, 5).x;
+    c.chunks = (c.total + c.chunk - 1u) / c.chunk;
+    c.fromBack = 2u * gl_WorkGroupID.x >= gl_NumWorkGroups.x;
     c.next = c.end = 0u;
+    c.at = uvec3(0u);
     return c;
 }
 
@@ -48,19 +61,32 @@ bool nextTile(inout TileCursor c, out uvec3 group) {
     if (c.next == c.end) {
         if (c.claimsLeft == 0u) return false;
         --c.claimsLeft;
-        uint claim = 0u;
-        if (gl_SubgroupInvocationID == 0u) claim = imageAtomicAdd(tileQueue, 0, 1u);
+        // Counted first, so that front and back together never take more
+        // chunks than there are: then the two ends cannot meet on one chunk.
+        uint claim = c.chunks;
+        if (gl_SubgroupInvocationID == 0u && imageAtomicAdd(tileQueue, 0, 1u) < c.chunks)
+            claim = c.fromBack ? c.chunks - 1u - imageAtomicAdd(tileQueue, 7, 1u) : imageAtomicAdd(tileQueue, 6, 1u);
         claim = subgroupShuffle(claim, 0u);
-        if (claim >= (c.total + c.chunk - 1u) / c.chunk) {
+        if (claim >= c.chunks) {
             c.claimsLeft = 0u;
             return false;
         }
         c.next = claim * c.chunk;
         c.end = min(c.next + c.chunk, c.total);
+        // Divided once per chunk, then stepped (lavapipe divides lane by lane,
+        // in scalar code).
+        const uint plane = c.grid.x * c.grid.y;
+        c.at = uvec3(c.next % c.grid.x, (c.next % plane) / c.grid.x, c.next / plane);
     }
-    const uint tile = c.next++;
-    const uint plane = c.grid.x * c.grid.y;
-    group = uvec3(tile % c.grid.x, (tile % plane) / c.grid.x, tile / plane);
+    group = c.at;
+    ++c.next;
+    if (++c.at.x == c.grid.x) {
+        c.at.x = 0u;
+        if (++c.at.y == c.grid.y) {
+            c.at.y = 0u;
+            ++c.at.z;
+        }
+    }
     return true;
 }
 #endif

@@ -181,10 +181,15 @@ TEST_CASE("the conv cases reach every register-tile kernel the device picks from
     if (t.tiledConv) want = {"conv_grouped", "conv_tiled_"};  // shared-memory tiles (any block size)
     if (t.profile == vk::DeviceProfile::Cpu) {
         want = {"conv_grouped", "conv2d_lanes_o2p8", "conv2d_lanes_o2p4", "conv2d_lanes_o2p1"};
-        if (t.winogradTile) want.push_back(t.winogradTile == 4 ? "winograd4_input" : "winograd_input");
+        // From queues where the device queues (kernels of one pinned subgroup).
+        const bool queued = t.tileQueue && t.sharedWeightsSubgroup;
+        const std::string q = queued ? "_q" : "";
+        if (t.winogradTile == 4) want.insert(want.end(), {"winograd4_input" + q, "winograd4_output" + q});
+        if (t.winogradTile == 2) want.insert(want.end(), {"winograd_input" + q, "winograd_output" + q});
+        const std::string sg = queued ? "sgq" : "sg";
         if (t.sharedWeightsSubgroup)
-            want.insert(want.end(), {t.tileQueue ? "conv2d_sgq_o4p4" : "conv2d_sg_o4p4", "conv2d_lanes_sg_o1p16",
-                                     "conv2d_lanes_sg_o2p8", "conv2d_lanes_sg_o2p4"});
+            want.insert(want.end(), {"conv2d_" + sg + "_o4p4", "conv2d_lanes_" + sg + "_o1p16",
+                                     "conv2d_lanes_" + sg + "_o2p8", "conv2d_lanes_" + sg + "_o2p4"});
     }
     for (const auto& name : want) {
         INFO(name);  // a name, its _fp16 twin, or for a prefix any kernel it starts
@@ -192,29 +197,58 @@ TEST_CASE("the conv cases reach every register-tile kernel the device picks from
     }
 }
 
-bool recordsQueuedKernels(const runtime::Plan& plan) {
-    const auto names = plan.kernelNames();
-    return std::any_of(names.begin(), names.end(), [](const std::string& n) { return n.rfind("conv2d_sgq_", 0) == 0; });
+// The plan's kernels that take their workgroups from a queue (shaders.cmake:
+// the sgq tiles and the _q transforms, or their _fp16 twins).
+std::set<std::string> queuedKernels(const runtime::Plan& plan) {
+    std::set<std::string> queued;
+    for (std::string n : plan.kernelNames()) {
+        if (n.size() > 5 && n.compare(n.size() - 5, 5, "_fp16") == 0) n.resize(n.size() - 5);
+        if (n.find("sgq_") != std::string::npos || (n.size() > 2 && n.compare(n.size() - 2, 2, "_q") == 0))
+            queued.insert(n);
+    }
+    return queued;
 }
 
-TEST_CASE("queued convolution tiles are all computed, on every replay of the plan", "[ops][conv]") {
-    // 1x1, 32 -> 64 channels, 2x48x48: 144 pixel blocks x 4 channel groups, more
-    // tiles than a queued dispatch launches workgroups (vk/command_stream.cpp),
-    // so each workgroup claims several. No bias, no ReLU: twice the input gives
-    // twice the output, so a replay whose queue was not reset (every tile taken,
-    // none computed, the last run's output left in place) shows.
-    const ConvCase c{2, 32, 48, 48, 64, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, false, false, false};
-    Built b = build(c, 7);
-    runtime::Plan plan(gpuContext(), gpuKernels(), b.program);
+bool recordsQueuedKernels(const runtime::Plan& plan) {
+    return !queuedKernels(plan).empty();
+}
+
+TEST_CASE("queued kernels compute every tile, on every replay of the plan", "[ops][conv]") {
+    // More tiles than a queued dispatch launches workgroups (vk/command_stream.cpp),
+    // so workgroups claim several. No bias, no ReLU: twice the input gives twice
+    // the output, so a replay whose queue was not reset (every tile taken, none
+    // computed, the last run's output left in place) shows.
+    struct QueuedCase {
+        ConvCase conv;
+        const char* kernel;  // the queued kernel it exists for (F(4x4) plans)
+    };
+    const QueuedCase cases[] = {
+        // 1x1, 32 -> 64 channels, 2x48x48: 144 pixel blocks x 4 channel groups.
+        {{2, 32, 48, 48, 64, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, false, false, false}, "conv2d_sgq_o4p4"},
+        // 3x3, 64 channels, 2x28x28: Winograd transforms of 98 tiles x 16 channel texels.
+        {{2, 64, 28, 28, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, false, false, false}, "winograd4_output_q"},
+        // 3x3, 256 channels, 1x7x7: Winograd GEMMs of four tiles, channels across lanes.
+        {{1, 256, 7, 7, 256, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, false, false, false}, "conv2d_lanes_sgq_o1p16"},
+    };
     const vk::DeviceTraits& t = gpuContext().traits();
-    CHECK(recordsQueuedKernels(plan) == (t.tileQueue && t.sharedWeightsSubgroup != 0));
-    for (float scale : {1.0f, 2.0f, 1.0f}) {
-        Tensor x = b.inputs.at(0), want = b.expected;
-        for (float& v : x.data) v *= scale;
-        for (float& v : want.data) v *= scale;
-        auto outputs = plan.run({{b.program.values[size_t(b.program.inputs[0])].name, x.shape, x.data}});
-        REQUIRE(outputs.size() == 1);
-        expectClose({outputs[0].shape, outputs[0].data}, want, convTolerance(b.k) * scale);
+    const bool queues = t.tileQueue && t.sharedWeightsSubgroup != 0;
+    uint32_t seed = 7;
+    for (const QueuedCase& qc : cases) {
+        INFO(describe(qc.conv));
+        Built b = build(qc.conv, seed += 10);
+        runtime::Plan plan(gpuContext(), gpuKernels(), b.program);
+        const std::set<std::string> queued = queuedKernels(plan);
+        CHECK(!queued.empty() == queues);
+        if (queues && t.winogradTile == 4) CHECK(queued.count(qc.kernel) == 1);
+        for (float scale : {1.0f, 2.0f, 1.0f}) {
+            Tensor x = b.inputs.at(0), want = b.expected;
+            for (float& v : x.data) v *= scale;
+            for (float& v : want.data) v *= scale;
+            auto outputs = plan.run({{b.program.values[size_t(b.program.inputs[0])].name, x.shape, x.data}});
+            REQUIRE(outputs.size() == 1);
+            expectClose({outputs[0].shape, outputs[0].data}, want, convTolerance(b.k) * scale,
+                        b.slack.empty() ? nullptr : &b.slack);
+        }
     }
 }
 
