@@ -23,6 +23,10 @@
 #                      the N overheads. These VMs change speed by up to 2x within minutes;
 #                      interleaved rounds let that drift hit every engine alike instead of
 #                      whichever ran during a slow spell.
+# Before and after the runs, resvk-throughput-probe (bench/throughput_probe.cpp, built
+# beside resvk) says for 3 s per core how much of the time the core ran store-bound
+# code at reduced speed: these VMs' slow spells, which resvk's times follow and ONNX
+# Runtime's barely do (bench/README.md).
 # ONNX Runtime 1.20.1 (npm onnxruntime-node) is installed on first use into
 # ${RESVK_BENCH_CACHE:-~/.cache/resvk-bench}/ort with `npm install --ignore-scripts`:
 # a baseline only, never a dependency of resvk.
@@ -102,6 +106,15 @@ echo "== machine" >&2
     echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 } | tee "$WORK/machine.txt"
 
+# how steady each core is now (bench/throughput_probe.cpp), if the probe was built
+PROBE=$(dirname "$RESVK")/resvk-throughput-probe
+probe_cores() {
+    if [ ! -x "$PROBE" ]; then echo "throughput probe: not built ($PROBE)"; return; fi
+    for core in $(seq 0 $(($(nproc) - 1))); do echo "core $core: $(taskset -c "$core" "$PROBE" 3)"; done
+}
+echo "== probing the cores ($(nproc) x 3 s)" >&2
+{ echo "at start:"; probe_cores | sed 's/^/  /'; } | tee -a "$WORK/machine.txt"
+
 # tag a JSON line from stdin with extra fields and append it to RESULTS
 record() { "$PY" -c 'import json,sys; extra=json.loads(sys.argv[1])
 for line in sys.stdin:
@@ -163,5 +176,6 @@ if [ "$ONLY" != inference ]; then
     done
 fi
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$WORK/machine.txt"
+{ echo "at end:"; probe_cores | sed 's/^/  /'; } | tee -a "$WORK/machine.txt"
 echo
 "$PY" bench/report.py "$RESULTS"
