@@ -20,9 +20,10 @@ int setsOf(int m) {
 // need a workgroup of one pinned subgroup). A queued workgroup loops over its
 // tiles, and lavapipe ends an invocation's loops after 65535 iterations in all
 // (shaders/include/tile_queue.glsl). lavapipe unrolls the transforms' own loops
-// (one lavapipe thread, no limit: 784 tiles for one workgroup computed right),
-// but they would take 84 iterations per tile if left as loops, so a workgroup
-// takes at most 32768 / 128 tiles: safe whatever the compiler unrolls.
+// (with one lavapipe thread and no limit, one workgroup computed all 784 tiles
+// of a 2x64x56x56 layer right), but left as loops they would take 84 iterations
+// per tile, so a workgroup takes at most 32768 / 128 tiles: safe whatever the
+// compiler unrolls.
 void recordTransform(Recorder& r, shaders::ShaderId fixed, shaders::ShaderId queued, std::vector<int32_t> spec,
                      uint32_t inputs, const shaders::ConvParams& p, const vk::BufferSlice& output,
                      const std::vector<vk::BufferSlice>& from, int64_t invocations) {

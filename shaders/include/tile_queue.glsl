@@ -18,10 +18,11 @@
 // The queue is a uint[8] at binding TILE_QUEUE_BINDING: the chunks claimed, the
 // grid (x, y, z) the tiles number (x fastest), the tiles per chunk, the most
 // chunks one workgroup may take, the chunks claimed from the front and from
-// the back. The host zeroes the counts before every dispatch. That limit is lavapipe's: gallivm
-// ends all loops of an invocation after 65535 iterations in all (one budget,
-// LP_MAX_TGSI_LOOP_ITERATIONS), so a workgroup that went on to too many tiles
-// would silently stop computing them (ops/conv.cpp sets it).
+// the back; the host resets it before every dispatch. The limit per workgroup
+// is lavapipe's: gallivm ends all loops of an invocation after 65535 iterations
+// in all (one budget, LP_MAX_TGSI_LOOP_ITERATIONS), so a workgroup that went on
+// to too many tiles would silently stop computing them (ops/conv.cpp and
+// ops/winograd.cpp set it).
 // A workgroup must be one subgroup (the host pins its size): lane 0 claims, the
 // others receive the chunk by a shuffle, so every lane computes the same tile.
 #ifndef RESVK_TILE_QUEUE_GLSL
