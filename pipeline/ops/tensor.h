@@ -52,7 +52,7 @@ struct Recorder {
     int64_t channelsFirstInputBytes = -1;  // vk::DeviceTraits: -1 never
     bool channelsFirstAlways = false;
     int weightBlock = 1;     // output channels per block of packed convolution weights
-    bool tileQueue = false;  // subgroup-shared convolutions claim tiles from a queue
+    bool tileQueue = false;  // subgroup-shared convolutions and Winograd transforms: workgroups from a queue
 
     static Recorder forDevice(vk::CommandStream& stream, const vk::DeviceTraits& traits) {
         return {stream,

@@ -89,11 +89,12 @@ struct DeviceTraits {
     // channel, which kept lavapipe's batch-1 7x7 Winograd GEMMs waiting on memory.
     // CPU profile 16, GPU profile 1 (unmeasured there). RESVK_WEIGHT_BLOCK=1|2|4|...|64 forces it.
     int weightBlock = 1;
-    // The pixel-lane convolutions that share weights across a pinned subgroup take
-    // their tiles from a queue (vk::KernelKey::tileQueue) instead of a fixed grid,
-    // so that a driver which gives each thread a fixed share of a dispatch
-    // (lavapipe) keeps all of them busy to its end. CPU profile on, GPU profile
-    // off (the hardware schedules workgroups itself). RESVK_TILE_QUEUE=0|1 forces it.
+    // The convolutions that share weights or inputs across a pinned subgroup and
+    // the Winograd transforms take their workgroups from a queue
+    // (vk::KernelKey::tileQueue) instead of a fixed grid, so that a driver which
+    // gives each thread a fixed share of a dispatch (lavapipe) keeps all of them
+    // busy to its end, also while one core runs slower. CPU profile on, GPU
+    // profile off (the hardware schedules workgroups itself). RESVK_TILE_QUEUE=0|1 forces it.
     bool tileQueue = false;
     // Largest range a kernel may bind: storage buffer bytes, texel buffer texels.
     uint64_t maxStorageBufferRange = 0;
