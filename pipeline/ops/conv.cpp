@@ -221,18 +221,19 @@ void recordConv(Recorder& r, const ConvGeometry& g, const ConvTile& tile, const 
     if (weightSets > 1)
         p.weightBatchStride =
             static_cast<int32_t>(weightRows(p.outC, r.weightBlock) * p.inC4 * g.kernel[0] * g.kernel[1]);
-    const bool pixelLanesShared = !tile.channelLanes && tile.subgroupWeights;
-    // Queued kernels need a workgroup of one pinned subgroup: the shared tiles.
-    const bool queued = r.tileQueue && (pixelLanesShared || tile.subgroupInputs);
+    // The tiles that share fetches across a subgroup run as one pinned subgroup
+    // per workgroup, which is also what a queue needs.
+    const bool oneSubgroup = tile.subgroupInputs || (!tile.channelLanes && tile.subgroupWeights);
+    const bool queued = r.tileQueue && oneSubgroup;
     vk::KernelKey key{tileShader(tile, queued), spec, 4, sizeof p};
-    if (tile.subgroupInputs || pixelLanesShared) key.requiredSubgroupSize = r.sharedWeightsSubgroup;
+    if (oneSubgroup) key.requiredSubgroupSize = r.sharedWeightsSubgroup;
     key.tileQueue = queued;
-    // A queued workgroup loops over its tiles, and lavapipe ends an invocation's
-    // loops after 65535 iterations in all (shaders/include/tile_queue.glsl): at
-    // most half that, counting every tap of the reduction as one (the tap loops
-    // may stay loops) and the tile's own loops generously.
+    // A queued workgroup loops over its tiles within kQueuedLoopIterations,
+    // counting every tap of the reduction as one (the tap loops may stay loops)
+    // and the tile's own loops generously.
     const int64_t tileIterations = int64_t(p.inC4 == 1 ? 1 : p.inC4) * g.kernel[0] * (g.kernel[1] + 1) + 64;
-    const uint32_t tileLimit = queued ? static_cast<uint32_t>(std::max<int64_t>(1, 32768 / tileIterations)) : 0;
+    const uint32_t tileLimit =
+        queued ? static_cast<uint32_t>(std::max<int64_t>(1, kQueuedLoopIterations / tileIterations)) : 0;
 
     // One dispatch over `pixels` output pixels per image.
     auto dispatchPixels = [&](const vk::KernelKey& k, const shaders::ConvParams& params, int64_t pixels) {

@@ -51,13 +51,18 @@ struct Recorder {
     bool splitPadded = false;
     int64_t channelsFirstInputBytes = -1;  // vk::DeviceTraits: -1 never
     bool channelsFirstAlways = false;
-    int weightBlock = 1;     // output channels per block of packed convolution weights
-    bool tileQueue = false;  // subgroup-shared convolutions and Winograd transforms: workgroups from a queue
+    int weightBlock = 1;  // output channels per block of packed convolution weights
+    // Subgroup-shared convolutions and Winograd transforms take their workgroups
+    // from a queue (vk::KernelKey::tileQueue): only where the device queues and a
+    // workgroup is one pinned subgroup (sharedWeightsSubgroup), as a queue needs.
+    bool tileQueue = false;
 
     static Recorder forDevice(vk::CommandStream& stream, const vk::DeviceTraits& traits) {
+        const uint32_t pinned =
+            traits.sharedWeightsSubgroup == traits.workgroupWidth ? traits.sharedWeightsSubgroup : 0;
         return {stream,
                 traits.workgroupWidth,
-                traits.sharedWeightsSubgroup == traits.workgroupWidth ? traits.sharedWeightsSubgroup : 0,
+                pinned,
                 traits.convTileInvocations,
                 traits.channelLanePixels,
                 traits.precision,
@@ -65,7 +70,7 @@ struct Recorder {
                 traits.channelsFirstInputBytes,
                 traits.channelsFirstAlways,
                 traits.weightBlock,
-                traits.tileQueue};
+                traits.tileQueue && pinned != 0};
     }
 
     // Records a kernel that writes the tensor `output` from the tensors (or
@@ -83,5 +88,10 @@ struct Recorder {
 // Workgroups for `invocations` one-dimensional invocations, folded into a 2-D
 // grid because a grid dimension may be capped at 65535 groups.
 std::array<uint32_t, 3> flatGrid(int64_t invocations, uint32_t localSize);
+
+// Loop iterations a queued workgroup may spend over all its tiles: half of the
+// 65535 after which gallivm silently ends an invocation's loops
+// (shaders/include/tile_queue.glsl). Recorders turn it into a tile limit.
+constexpr int64_t kQueuedLoopIterations = 32768;
 
 }  // namespace resvk::ops

@@ -16,24 +16,21 @@ int setsOf(int m) {
 }
 
 // Records a transform (one invocation per tile and channel texel), from a queue
-// where the recorder's convolutions take one (Recorder::tileQueue; queued kernels
-// need a workgroup of one pinned subgroup). A queued workgroup loops over its
-// tiles, and lavapipe ends an invocation's loops after 65535 iterations in all
-// (shaders/include/tile_queue.glsl). lavapipe unrolls the transforms' own loops
-// (with one lavapipe thread and no limit, one workgroup computed all 784 tiles
-// of a 2x64x56x56 layer right), but left as loops they would take 84 iterations
-// per tile, so a workgroup takes at most 32768 / 128 tiles: safe whatever the
-// compiler unrolls.
+// where the recorder queues (Recorder::tileQueue). A queued workgroup loops over
+// its tiles within kQueuedLoopIterations. lavapipe unrolls the transforms' own
+// loops (with one lavapipe thread and no limit, one workgroup computed all 784
+// tiles of a 2x64x56x56 layer right), but left as loops they would take 84
+// iterations per tile: 128 per tile is safe whatever the compiler unrolls.
 void recordTransform(Recorder& r, shaders::ShaderId fixed, shaders::ShaderId queued, std::vector<int32_t> spec,
                      uint32_t inputs, const shaders::ConvParams& p, const vk::BufferSlice& output,
                      const std::vector<vk::BufferSlice>& from, int64_t invocations) {
-    const bool queue = r.tileQueue && r.sharedWeightsSubgroup != 0;
-    vk::KernelKey key{queue ? queued : fixed, std::move(spec), inputs, sizeof p};
-    if (queue) {
+    vk::KernelKey key{r.tileQueue ? queued : fixed, std::move(spec), inputs, sizeof p};
+    if (r.tileQueue) {
         key.requiredSubgroupSize = r.sharedWeightsSubgroup;
         key.tileQueue = true;
     }
-    r.dispatch(key, output, from, &p, flatGrid(invocations, r.localSize), queue ? 32768 / 128 : 0);
+    const uint32_t tileLimit = r.tileQueue ? static_cast<uint32_t>(kQueuedLoopIterations / 128) : 0;
+    r.dispatch(key, output, from, &p, flatGrid(invocations, r.localSize), tileLimit);
 }
 
 // The kernel transform G (alpha x 3) of F(m, 3), row-major.
