@@ -4,11 +4,12 @@
 // On the 2-core VMs these numbers come from, a core now and then runs
 // throughput-bound code (stores, gathers, blends, busy arithmetic) at about half
 // speed for spells of a second or more, while latency-bound code and ONNX
-// Runtime's kernels barely notice (bench/README.md, "Slow spells"). lavapipe's
+// Runtime's kernels slow far less (bench/README.md, "Slow spells"). lavapipe's
 // generated code is of the first kind, so resvk's times follow these spells.
 // The probe times a store-bound loop in ~1 ms samples on the core it runs on and
 // prints the share of samples slower than 0.75x of the fast ones (the 95th
-// percentile of the rate): 0 % on a steady machine.
+// percentile of the rate): 1-2 % in this VM's quiet minutes, up to 65 % in its
+// noisy ones.
 //
 // Usage: resvk-throughput-probe [SECONDS]   (default 5; run it under taskset -c N
 // to probe core N).
@@ -50,7 +51,8 @@ int main(int argc, char** argv) {
 
     std::vector<double> rates;  // rounds per second, one per sample
     const auto end = Clock::now() + std::chrono::duration<double>(seconds);
-    while (Clock::now() < end) rates.push_back(rounds / storeSteps(acc, rounds));
+    do rates.push_back(rounds / storeSteps(acc, rounds));  // at least one sample, however short the run
+    while (Clock::now() < end);
     std::sort(rates.begin(), rates.end());
     const double fast = rates[rates.size() * 95 / 100];
     const auto slow = std::count_if(rates.begin(), rates.end(), [&](double r) { return r < 0.75 * fast; });
