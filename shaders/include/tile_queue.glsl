@@ -13,7 +13,7 @@
 // threads of equal speed each works through the half of the grid a fixed share
 // would give it (the half whose input it likely wrote, in cache), and the
 // two meet wherever the speeds say. Claimed from one end only, chunks
-// alternated between the threads: Winograd transforms ran 20-40 % slower.
+// alternated between the threads: Winograd transforms ran 10-45 % slower.
 //
 // The queue is a uint[8] at binding TILE_QUEUE_BINDING: the chunks claimed, the
 // grid (x, y, z) the tiles number (x fastest), the tiles per chunk, the most
