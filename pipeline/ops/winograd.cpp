@@ -73,11 +73,10 @@ int winogradTile(const ConvGeometry& g, const Shape4& in, const Shape4& out, int
     const double pixels = double(out[2]) * out[3];
     const double f4 = 36.0 * tilesOf({1, 1, out[2], out[3]}, 4) / pixels;
     const double f2 = 16.0 * tilesOf({1, 1, out[2], out[3]}, 2) / pixels;
-    // A GEMM over fewer than 8 tiles (7x7 at batch 1: 4) uses each weight only a
-    // few times: fetching F(4x4)'s 36 weight sets then costs more than F(2x2)'s
-    // 16, although F(2x2) multiplies 1.8x more (bench/README.md, 2026-12-02).
-    // Counted per image, so that a picture gets the same numbers in any batch.
-    if (tilesOf({1, out[1], out[2], out[3]}, 4) < 8) return 2;
+    // Per image, so that a picture gets the same numbers in any batch. A 7x7
+    // output takes F(4x4) too, although its GEMM at batch 1 uses each of the 36
+    // weight sets for 4 tiles only: F(2x2)'s 1.8x more multiplies cost more than
+    // the fetches (bench/README.md, 2026-12-07 evening).
     return f4 < f2 ? 4 : 2;
 }
 

@@ -227,8 +227,8 @@ TEST_CASE("queued kernels compute every tile, on every replay of the plan", "[op
         {{2, 32, 48, 48, 64, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, false, false, false}, "conv2d_sgq_o4p4"},
         // 3x3, 64 channels, 2x28x28: Winograd transforms of 98 tiles x 16 channel texels.
         {{2, 64, 28, 28, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, false, false, false}, "winograd4_output_q"},
-        // 3x3, 256 channels, 1x7x7: Winograd GEMMs of four tiles, channels across lanes.
-        {{1, 256, 7, 7, 256, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, false, false, false}, "conv2d_lanes_sgq_o1p16"},
+        // 3x3, 256 channels, 1x14x14: Winograd GEMMs of 16 tiles, channels across lanes.
+        {{1, 256, 14, 14, 256, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, false, false, false}, "conv2d_lanes_sgq_o1p16"},
     };
     const vk::DeviceTraits& t = gpuContext().traits();
     const bool queues = t.tileQueue && t.sharedWeightsSubgroup != 0;
