@@ -14,9 +14,10 @@ bool winogradApplies(const ConvGeometry& g);
 
 // The output tile m to use for this layer on this device, 0 for none. The
 // transforms cost memory traffic that layers with few channels do not win back;
-// F(4x4) needs output tiles that are mostly inside the image (a 7x7 output
-// leaves 23 % of its 8x8 F(4x4) tiles outside) and is capped by `maxTile`
-// (the device traits' choice: 0 off, 2, or 4).
+// F(4x4) where it multiplies less per real output than F(2x2), counting the
+// tiles' parts outside the image (a 7x7 output leaves 23 % of its 8x8 F(4x4)
+// tiles outside, and still takes F(4x4)), capped by `maxTile` (the device
+// traits' choice: 0 off, 2, or 4).
 int winogradTile(const ConvGeometry& g, const Shape4& in, const Shape4& out, int maxTile);
 
 // Scratch tensors: V = [(m+2)^2, Cin, 1, tiles] and M = [(m+2)^2, Cout, 1, tiles].
