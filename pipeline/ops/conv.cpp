@@ -95,9 +95,10 @@ ConvTile chooseConvTile(const Shape4& out, const Recorder& r, int weightSets) {
             return sg > 0 && t.pixels > 1 && (t.pixels <= sg || t.pixels % sg == 0) && channelGroups % sg == 0;
         };
         // 16 pixels or more: 4 channels x 16 pixels per lane reads each weight
-        // once where 8 x 8 reads it twice. At batch 1 the 7x7 Winograd GEMMs
-        // stream ~17 MB of weights per layer, from memory, not cache: 10-12 ->
-        // 7-8.5 ms per layer (bench/README.md, 2026-12-02 evening).
+        // once where 8 x 8 reads it twice (the 14x14 Winograd GEMMs at batch 1).
+        // Measured when the 7x7 ones ran F(2x2), 16 tiles streaming ~17 MB of
+        // weights per layer from memory: 10-12 -> 7-8.5 ms per layer
+        // (bench/README.md, 2026-12-02 evening).
         const ConvTile wide{1, 16, false, true, true};
         if (pixels >= 16 && canShareInputs(wide)) return wide;
         ConvTile t{2, pixels >= 8 ? 8 : pixels >= 4 ? 4 : 1, false, true};
