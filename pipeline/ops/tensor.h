@@ -57,12 +57,18 @@ struct Recorder {
     // workgroup is one pinned subgroup (sharedWeightsSubgroup), as a queue needs.
     bool tileQueue = false;
 
+    // The subgroup size a workgroup is pinned to, 0 where none is (or where it
+    // is not the workgroup width).
+    static uint32_t pinnedSubgroup(const vk::DeviceTraits& traits) {
+        return traits.sharedWeightsSubgroup == traits.workgroupWidth ? traits.sharedWeightsSubgroup : 0;
+    }
+    // Whether this device's recorders take workgroups from queues (tileQueue).
+    static bool queuesTiles(const vk::DeviceTraits& traits) { return traits.tileQueue && pinnedSubgroup(traits) != 0; }
+
     static Recorder forDevice(vk::CommandStream& stream, const vk::DeviceTraits& traits) {
-        const uint32_t pinned =
-            traits.sharedWeightsSubgroup == traits.workgroupWidth ? traits.sharedWeightsSubgroup : 0;
         return {stream,
                 traits.workgroupWidth,
-                pinned,
+                pinnedSubgroup(traits),
                 traits.convTileInvocations,
                 traits.channelLanePixels,
                 traits.precision,
@@ -70,7 +76,7 @@ struct Recorder {
                 traits.channelsFirstInputBytes,
                 traits.channelsFirstAlways,
                 traits.weightBlock,
-                traits.tileQueue && pinned != 0};
+                queuesTiles(traits)};
     }
 
     // Records a kernel that writes the tensor `output` from the tensors (or

@@ -21,6 +21,8 @@ int setsOf(int m) {
 // loops (with one lavapipe thread and no limit, one workgroup computed all 784
 // tiles of a 2x64x56x56 layer right), but left as loops they would take 84
 // iterations per tile: 128 per tile is safe whatever the compiler unrolls.
+constexpr int64_t kTransformIterationsPerTile = 128;
+
 void recordTransform(Recorder& r, shaders::ShaderId fixed, shaders::ShaderId queued, std::vector<int32_t> spec,
                      uint32_t inputs, const shaders::ConvParams& p, const vk::BufferSlice& output,
                      const std::vector<vk::BufferSlice>& from, int64_t invocations) {
@@ -29,7 +31,7 @@ void recordTransform(Recorder& r, shaders::ShaderId fixed, shaders::ShaderId que
         key.requiredSubgroupSize = r.sharedWeightsSubgroup;
         key.tileQueue = true;
     }
-    const uint32_t tileLimit = r.tileQueue ? static_cast<uint32_t>(kQueuedLoopIterations / 128) : 0;
+    const uint32_t tileLimit = r.tileQueue ? static_cast<uint32_t>(kQueuedLoopIterations / kTransformIterationsPerTile) : 0;
     r.dispatch(key, output, from, &p, flatGrid(invocations, r.localSize), tileLimit);
 }
 

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <set>
 
+#include "ops/tensor.h"
 #include "ops/winograd.h"
 #include "reference/op_harness.h"
 
@@ -182,7 +183,7 @@ TEST_CASE("the conv cases reach every register-tile kernel the device picks from
     if (t.profile == vk::DeviceProfile::Cpu) {
         want = {"conv_grouped", "conv2d_lanes_o2p8", "conv2d_lanes_o2p4", "conv2d_lanes_o2p1"};
         // From queues where the device queues (kernels of one pinned subgroup).
-        const bool queued = t.tileQueue && t.sharedWeightsSubgroup;
+        const bool queued = ops::Recorder::queuesTiles(t);
         const std::string q = queued ? "_q" : "";
         if (t.winogradTile == 4) want.insert(want.end(), {"winograd4_input" + q, "winograd4_output" + q});
         if (t.winogradTile == 2) want.insert(want.end(), {"winograd_input" + q, "winograd_output" + q});
@@ -231,7 +232,7 @@ TEST_CASE("queued kernels compute every tile, on every replay of the plan", "[op
         {{1, 256, 14, 14, 256, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, false, false, false}, "conv2d_lanes_sgq_o1p16"},
     };
     const vk::DeviceTraits& t = gpuContext().traits();
-    const bool queues = t.tileQueue && t.sharedWeightsSubgroup != 0;
+    const bool queues = ops::Recorder::queuesTiles(t);
     uint32_t seed = 7;
     for (const QueuedCase& qc : cases) {
         INFO(describe(qc.conv));
@@ -261,8 +262,7 @@ TEST_CASE("queued convolution tiles: no workgroup loops past lavapipe's loop bud
     const ConvCase c{1, 512, 14, 14, 512, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, true, false, true};
     Built b = build(c, 11);
     const vk::DeviceTraits& t = gpuContext().traits();
-    CHECK(recordsQueuedKernels(runtime::Plan(gpuContext(), gpuKernels(), b.program)) ==
-          (t.tileQueue && t.sharedWeightsSubgroup != 0));
+    CHECK(recordsQueuedKernels(runtime::Plan(gpuContext(), gpuKernels(), b.program)) == ops::Recorder::queuesTiles(t));
     const Tensor got = runOnGpu(std::move(b.program), b.inputs);
     expectClose(got, b.expected, convTolerance(b.k), b.slack.empty() ? nullptr : &b.slack);
 }
