@@ -8,10 +8,12 @@ resvk_shader(NAME conv2d_o2p8 SOURCE shaders/conv2d.comp DEFINES OC_TEXELS=2 PIX
 resvk_shader(NAME conv2d_o2p4 SOURCE shaders/conv2d.comp DEFINES OC_TEXELS=2 PIXELS=4 FP16)
 resvk_shader(NAME conv2d_o1p4 SOURCE shaders/conv2d.comp DEFINES OC_TEXELS=1 PIXELS=4 FP16)
 resvk_shader(NAME conv2d_sg_o4p4 SOURCE shaders/conv2d.comp DEFINES OC_TEXELS=4 PIXELS=4 SUBGROUP_WEIGHTS=1 FP16)
+resvk_shader(NAME conv2d_sg_o4p5 SOURCE shaders/conv2d.comp DEFINES OC_TEXELS=4 PIXELS=5 SUBGROUP_WEIGHTS=1 FP16)
 resvk_shader(NAME conv2d_sg_o2p8 SOURCE shaders/conv2d.comp DEFINES OC_TEXELS=2 PIXELS=8 SUBGROUP_WEIGHTS=1 FP16)
 resvk_shader(NAME conv2d_sg_o2p4 SOURCE shaders/conv2d.comp DEFINES OC_TEXELS=2 PIXELS=4 SUBGROUP_WEIGHTS=1 FP16)
 # The same, taking tiles from a queue (vk::KernelKey::tileQueue, DeviceTraits::tileQueue).
 resvk_shader(NAME conv2d_sgq_o4p4 SOURCE shaders/conv2d.comp DEFINES OC_TEXELS=4 PIXELS=4 SUBGROUP_WEIGHTS=1 TILE_QUEUE=1 FP16)
+resvk_shader(NAME conv2d_sgq_o4p5 SOURCE shaders/conv2d.comp DEFINES OC_TEXELS=4 PIXELS=5 SUBGROUP_WEIGHTS=1 TILE_QUEUE=1 FP16)
 resvk_shader(NAME conv2d_sgq_o2p8 SOURCE shaders/conv2d.comp DEFINES OC_TEXELS=2 PIXELS=8 SUBGROUP_WEIGHTS=1 TILE_QUEUE=1 FP16)
 resvk_shader(NAME conv2d_sgq_o2p4 SOURCE shaders/conv2d.comp DEFINES OC_TEXELS=2 PIXELS=4 SUBGROUP_WEIGHTS=1 TILE_QUEUE=1 FP16)
 resvk_shader(NAME conv_grouped SOURCE shaders/conv_grouped.comp FP16)

@@ -34,6 +34,8 @@ shaders::ShaderId tileShader(const ConvTile& t, bool tileQueue) {
     switch (key) {  // the shared-weight tiles: from a queue, or the fixed grid
         case 441:
             return tileQueue ? ShaderId::conv2d_sgq_o4p4 : ShaderId::conv2d_sg_o4p4;
+        case 451:
+            return tileQueue ? ShaderId::conv2d_sgq_o4p5 : ShaderId::conv2d_sg_o4p5;
         case 281:
             return tileQueue ? ShaderId::conv2d_sgq_o2p8 : ShaderId::conv2d_sg_o2p8;
         case 241:
@@ -72,6 +74,20 @@ int64_t weightPasses(const ConvTile& t, int64_t pixels, uint32_t localSize) {
     return t.channelLanes ? blocks : (blocks + localSize - 1) / localSize;
 }
 
+// Pixels per invocation of the shared-weight 16-channel tile: 4 or 5, whichever
+// leaves fewer idle pixel slots in the last workgroup (on ties 5). Every lane of
+// a workgroup runs the whole reduction, computing or not, so at batch 1 a
+// 14x14 layer wastes 12.5 % of its lanes at 4 (49 blocks in 7 rows of 8) and
+// 2 % at 5 (40 blocks in 5); a 7x7 layer (49 pixels) wastes 23 % at 4, 39 % at 5.
+// Per computed pixel the two cost about the same on lavapipe (bench/README.md).
+int sharedWeightPixels(int64_t pixels, uint32_t localSize) {
+    auto slots = [&](int perLane) {
+        const int64_t blocks = (pixels + perLane - 1) / perLane;
+        return (blocks + localSize - 1) / localSize * localSize * perLane;
+    };
+    return slots(5) <= slots(4) ? 5 : 4;
+}
+
 }  // namespace
 
 bool convChannelsFirst(int64_t inputBytes, int64_t outputBytes, int64_t channelsFirstInputBytes, bool always) {
@@ -106,13 +122,18 @@ ConvTile chooseConvTile(const Shape4& out, const Recorder& r, int weightSets) {
         return t;
     }
     const ConvTile candidates[] = {{4, 4, false}, {2, 8, false}, {2, 4, false}, {1, 4, false}};
+    // Batched GEMMs (Winograd) run every weight set at once: they count too.
+    auto invocations = [&](const ConvTile& t) {
+        return ((pixels + t.pixels - 1) / t.pixels) * ((outC4 + t.outTexels - 1) / t.outTexels) * weightSets;
+    };
     for (ConvTile t : candidates) {
-        if (t.outTexels > outC4) continue;
-        // Batched GEMMs (Winograd) run every weight set at once: they count too.
-        const int64_t invocations =
-            ((pixels + t.pixels - 1) / t.pixels) * ((outC4 + t.outTexels - 1) / t.outTexels) * weightSets;
-        if (invocations < wanted) continue;
+        if (t.outTexels > outC4 || invocations(t) < wanted) continue;
         t.subgroupWeights = sg > 0 && (t.outTexels * 4) % sg == 0 && t.outTexels > 1;
+        if (t.outTexels == 4 && t.subgroupWeights) {
+            ConvTile five = t;
+            five.pixels = sharedWeightPixels(pixels, r.localSize);
+            if (invocations(five) >= wanted) t = five;
+        }
         return t;
     }
     return outC4 >= 2 ? ConvTile{2, 4, false} : ConvTile{1, 4, false};

@@ -33,7 +33,8 @@ struct ConvTile {
 // layer has too few pixels to fill a row (Recorder::channelLanePixels); else
 // enough invocations to fill the device first, then the tile with the fewest
 // fetches per FMA within 64 accumulators (on lavapipe more cost more stack
-// traffic than they save in fetches: bench/README.md).
+// traffic than they save in fetches: bench/README.md), except that the 16-channel
+// shared-weight tile takes 5 pixels (80) where that idles fewer lanes.
 ConvTile chooseConvTile(const Shape4& out, const Recorder& r, int weightSets = 1);
 
 // Whether a pixel-lane convolution's workgroups walk output channels fastest

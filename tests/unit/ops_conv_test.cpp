@@ -149,6 +149,10 @@ const ConvCase kConvCases[] = {
     {1, 20, 7, 7, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true, true, false},   // Winograd GEMM, shared inputs
     // 49 output pixels: pixels across lanes again, weights shared (conv2d_sg_*).
     {1, 30, 13, 13, 64, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, true, false, true},  // 7x7 output, stride 2
+    // 196 output pixels, 115 channels: 5 pixels per lane fill the rows better
+    // than 4 (40 blocks in 5 rows of 8, the last block one pixel); a partial
+    // channel group (29 texels), the padded frame.
+    {1, 22, 28, 28, 115, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, true, true, true},  // 14x14 output, 4 x 5
 };
 
 }  // namespace
@@ -189,8 +193,9 @@ TEST_CASE("the conv cases reach every register-tile kernel the device picks from
         if (t.winogradTile == 2) want.insert(want.end(), {"winograd_input" + q, "winograd_output" + q});
         const std::string sg = queued ? "sgq" : "sg";
         if (t.sharedWeightsSubgroup)
-            want.insert(want.end(), {"conv2d_" + sg + "_o4p4", "conv2d_lanes_" + sg + "_o1p16",
-                                     "conv2d_lanes_" + sg + "_o2p8", "conv2d_lanes_" + sg + "_o2p4"});
+            want.insert(want.end(), {"conv2d_" + sg + "_o4p4", "conv2d_" + sg + "_o4p5",
+                                     "conv2d_lanes_" + sg + "_o1p16", "conv2d_lanes_" + sg + "_o2p8",
+                                     "conv2d_lanes_" + sg + "_o2p4"});
     }
     for (const auto& name : want) {
         INFO(name);  // a name, its _fp16 twin, or for a prefix any kernel it starts
