@@ -193,9 +193,9 @@ TEST_CASE("the conv cases reach every register-tile kernel the device picks from
         if (t.winogradTile == 2) want.insert(want.end(), {"winograd_input" + q, "winograd_output" + q});
         const std::string sg = queued ? "sgq" : "sg";
         if (t.sharedWeightsSubgroup)
-            want.insert(want.end(), {"conv2d_" + sg + "_o4p4", "conv2d_" + sg + "_o4p5",
-                                     "conv2d_lanes_" + sg + "_o1p16", "conv2d_lanes_" + sg + "_o2p8",
-                                     "conv2d_lanes_" + sg + "_o2p4"});
+            want.insert(want.end(),
+                        {"conv2d_" + sg + "_o4p4", "conv2d_" + sg + "_o4p5", "conv2d_lanes_" + sg + "_o1p16",
+                         "conv2d_lanes_" + sg + "_o2p8", "conv2d_lanes_" + sg + "_o2p4"});
     }
     for (const auto& name : want) {
         INFO(name);  // a name, its _fp16 twin, or for a prefix any kernel it starts
