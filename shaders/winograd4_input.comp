@@ -30,14 +30,14 @@ void transform6(vec4 d0, vec4 d1, vec4 d2, vec4 d3, vec4 d4, vec4 d5, out vec4 r
 void workgroup(uvec3 group, uvec3 grid) {
     const int tilesW = (pc.outW + 3) / 4, tilesH = (pc.outH + 3) / 4;
     const int tiles = pc.batch * tilesH * tilesW;
-    const int index = flatInvocationOf(group, grid);
-    if (index >= tiles * pc.inC4) return;
-    const int t = index % tiles;
-    const int ci4 = index / tiles;
-    const int n = t / (tilesH * tilesW);
-    const int r = t - n * tilesH * tilesW;
-    const int y0 = (r / tilesW) * 4 - pc.padTop;
-    const int x0 = (r % tilesW) * 4 - pc.padLeft;
+    // Grid: x the tiles, a workgroup width at a time; y the channel texel.
+    const int t = int(group.x * LOCAL_SIZE_X + gl_LocalInvocationID.x);
+    if (t >= tiles) return;
+    const int ci4 = int(group.y);
+    const int n = divMod(t, tilesH * tilesW).x;
+    const ivec2 tileYX = divMod(t - n * tilesH * tilesW, tilesW);
+    const int y0 = tileYX.x * 4 - pc.padTop;
+    const int x0 = tileYX.y * 4 - pc.padLeft;
     const int base = (n * pc.inC4 + ci4) * pc.inH * pc.inW;
 
     // Columns first: b[j] = B^T d[.][j], one input column at a time.

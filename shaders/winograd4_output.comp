@@ -29,13 +29,13 @@ void transform4(vec4 m0, vec4 m1, vec4 m2, vec4 m3, vec4 m4, vec4 m5, out vec4 y
 void workgroup(uvec3 group, uvec3 grid) {
     const int tilesW = (pc.outW + 3) / 4, tilesH = (pc.outH + 3) / 4;
     const int tiles = pc.batch * tilesH * tilesW;
-    const int index = flatInvocationOf(group, grid);
-    if (index >= tiles * pc.outC4) return;
-    const int t = index % tiles;
-    const int co4 = index / tiles;
-    const int n = t / (tilesH * tilesW);
-    const int r = t - n * tilesH * tilesW;
-    const int oy0 = (r / tilesW) * 4, ox0 = (r % tilesW) * 4;
+    // Grid: x the tiles, a workgroup width at a time; y the channel texel.
+    const int t = int(group.x * LOCAL_SIZE_X + gl_LocalInvocationID.x);
+    if (t >= tiles) return;
+    const int co4 = int(group.y);
+    const int n = divMod(t, tilesH * tilesW).x;
+    const ivec2 tileYX = divMod(t - n * tilesH * tilesW, tilesW);
+    const int oy0 = tileYX.x * 4, ox0 = tileYX.y * 4;
 
     // Columns first: a[j] = A^T M[.][j].
     vec4 a[6][4];  // a[j][i]: row i of A^T M, column j

@@ -17,14 +17,14 @@ layout(binding = 1, TEXEL_FORMAT) uniform readonly imageBuffer inTex;
 void workgroup(uvec3 group, uvec3 grid) {
     const int tilesW = (pc.outW + 1) / 2, tilesH = (pc.outH + 1) / 2;
     const int tiles = pc.batch * tilesH * tilesW;
-    const int index = flatInvocationOf(group, grid);
-    if (index >= tiles * pc.inC4) return;
-    const int t = index % tiles;
-    const int ci4 = index / tiles;
-    const int n = t / (tilesH * tilesW);
-    const int r = t - n * tilesH * tilesW;
-    const int y0 = (r / tilesW) * 2 - pc.padTop;
-    const int x0 = (r % tilesW) * 2 - pc.padLeft;
+    // Grid: x the tiles, a workgroup width at a time; y the channel texel.
+    const int t = int(group.x * LOCAL_SIZE_X + gl_LocalInvocationID.x);
+    if (t >= tiles) return;
+    const int ci4 = int(group.y);
+    const int n = divMod(t, tilesH * tilesW).x;
+    const ivec2 tileYX = divMod(t - n * tilesH * tilesW, tilesW);
+    const int y0 = tileYX.x * 2 - pc.padTop;
+    const int x0 = tileYX.y * 2 - pc.padLeft;
     const int base = (n * pc.inC4 + ci4) * pc.inH * pc.inW;
 
     vec4 d[4][4];

@@ -20,13 +20,13 @@ layout(binding = 3, TEXEL_FORMAT) uniform readonly imageBuffer residualTex;
 void workgroup(uvec3 group, uvec3 grid) {
     const int tilesW = (pc.outW + 1) / 2, tilesH = (pc.outH + 1) / 2;
     const int tiles = pc.batch * tilesH * tilesW;
-    const int index = flatInvocationOf(group, grid);
-    if (index >= tiles * pc.outC4) return;
-    const int t = index % tiles;
-    const int co4 = index / tiles;
-    const int n = t / (tilesH * tilesW);
-    const int r = t - n * tilesH * tilesW;
-    const int oy0 = (r / tilesW) * 2, ox0 = (r % tilesW) * 2;
+    // Grid: x the tiles, a workgroup width at a time; y the channel texel.
+    const int t = int(group.x * LOCAL_SIZE_X + gl_LocalInvocationID.x);
+    if (t >= tiles) return;
+    const int co4 = int(group.y);
+    const int n = divMod(t, tilesH * tilesW).x;
+    const ivec2 tileYX = divMod(t - n * tilesH * tilesW, tilesW);
+    const int oy0 = tileYX.x * 2, ox0 = tileYX.y * 2;
 
     vec4 m[4][4];
     for (int i = 0; i < 4; ++i)

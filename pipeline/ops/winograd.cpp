@@ -1,6 +1,7 @@
 #include "ops/winograd.h"
 
 #include <stdexcept>
+#include <string>
 #include <utility>
 
 namespace resvk::ops {
@@ -15,7 +16,8 @@ int setsOf(int m) {
     return (m + 2) * (m + 2);
 }
 
-// Records a transform (one invocation per tile and channel texel), from a queue
+// Records a transform (one invocation per tile and channel texel: grid x the
+// tiles, a workgroup width at a time, grid y the channel texels), from a queue
 // where the recorder queues (Recorder::tileQueue). A queued workgroup loops over
 // its tiles within kQueuedLoopIterations. lavapipe unrolls the transforms' own
 // loops (with one lavapipe thread and no limit, one workgroup computed all 784
@@ -25,14 +27,23 @@ constexpr int64_t kTransformIterationsPerTile = 128;
 
 void recordTransform(Recorder& r, shaders::ShaderId fixed, shaders::ShaderId queued, std::vector<int32_t> spec,
                      uint32_t inputs, const shaders::ConvParams& p, const vk::BufferSlice& output,
-                     const std::vector<vk::BufferSlice>& from, int64_t invocations) {
+                     const std::vector<vk::BufferSlice>& from, int64_t tiles, int channelTexels) {
+    // The kernels place a tile by dividing its index in float arithmetic
+    // (divMod in tensor.glsl: lavapipe divides integers lane by lane), exact
+    // below 2^22 tiles, and the grid caps at 65535 workgroups per axis.
+    const int64_t groups = (tiles + r.localSize - 1) / r.localSize;
+    if (tiles >= (int64_t(1) << 22) || groups > 65535 || channelTexels > 65535)
+        throw std::runtime_error("Winograd convolution too large for one dispatch: " + std::to_string(tiles) +
+                                 " tiles of " + std::to_string(channelTexels) + " channel texels");
     vk::KernelKey key{r.tileQueue ? queued : fixed, std::move(spec), inputs, sizeof p};
     if (r.tileQueue) {
         key.requiredSubgroupSize = r.sharedWeightsSubgroup;
         key.tileQueue = true;
     }
-    const uint32_t tileLimit = r.tileQueue ? static_cast<uint32_t>(kQueuedLoopIterations / kTransformIterationsPerTile) : 0;
-    r.dispatch(key, output, from, &p, flatGrid(invocations, r.localSize), tileLimit);
+    const uint32_t tileLimit =
+        r.tileQueue ? static_cast<uint32_t>(kQueuedLoopIterations / kTransformIterationsPerTile) : 0;
+    r.dispatch(key, output, from, &p, {static_cast<uint32_t>(groups), static_cast<uint32_t>(channelTexels), 1},
+               tileLimit);
 }
 
 // The kernel transform G (alpha x 3) of F(m, 3), row-major.
@@ -118,7 +129,7 @@ void recordWinogradConv(Recorder& r, const ConvGeometry& g, const ConvBindings& 
 
     recordTransform(r, f4 ? ShaderId::winograd4_input : ShaderId::winograd_input,
                     f4 ? ShaderId::winograd4_input_q : ShaderId::winograd_input_q, spec, 1, p, v.slice, {b.input.slice},
-                    tiles * p.inC4);
+                    tiles, p.inC4);
 
     // The GEMMs: M[xi] = U[xi] V[xi], a 1x1 convolution per xi over the tiles.
     ConvBindings gemm{v, b.weights, b.bias, nullptr, m};
@@ -130,7 +141,7 @@ void recordWinogradConv(Recorder& r, const ConvGeometry& g, const ConvBindings& 
     const std::vector<int32_t> outputSpec = {spec[0], epilogueBits(hasBias, b.residual != nullptr, relu)};
     recordTransform(r, f4 ? ShaderId::winograd4_output : ShaderId::winograd_output,
                     f4 ? ShaderId::winograd4_output_q : ShaderId::winograd_output_q, outputSpec, 3, p, b.output.slice,
-                    {m.slice, b.bias, residual}, tiles * p.outC4);
+                    {m.slice, b.bias, residual}, tiles, p.outC4);
 }
 
 }  // namespace resvk::ops

@@ -28,6 +28,23 @@ float fetchScalar(samplerBuffer t, ivec4 shape, ivec4 coord) {
     return v[coord.y & 3];
 }
 
+// (a / d, a % d) for 0 <= a < 2^22 and d > 0. lavapipe divides integers one
+// lane at a time (a scalar division per lane); a float quotient and one
+// correction step (the float one is off by at most 1 below 2^22) stay in
+// vector registers.
+ivec2 divMod(int a, int d) {
+    int q = int(float(a) / float(d));
+    int r = a - q * d;
+    if (r < 0) {
+        q -= 1;
+        r += d;
+    } else if (r >= d) {
+        q += 1;
+        r -= d;
+    }
+    return ivec2(q, r);
+}
+
 // The workgroup width again (specialisation constant 0 sets the real one):
 // lavapipe does not specialise gl_WorkGroupSize from local_size_x_id, so the
 // runtime feeds the same value here (see vk/kernel.cpp).
