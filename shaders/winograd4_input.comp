@@ -30,8 +30,9 @@ void transform6(vec4 d0, vec4 d1, vec4 d2, vec4 d3, vec4 d4, vec4 d5, out vec4 r
 void workgroup(uvec3 group, uvec3 grid) {
     const int tilesW = (pc.outW + 3) / 4, tilesH = (pc.outH + 3) / 4;
     const int tiles = pc.batch * tilesH * tilesW;
-    // Grid: x the tiles, a workgroup width at a time; y the channel texel.
-    const int t = int(group.x * LOCAL_SIZE_X + gl_LocalInvocationID.x);
+    // Grid: x (then z, past 65535 workgroups) the tiles, a workgroup width at a
+    // time; y the channel texel.
+    const int t = int((group.z * grid.x + group.x) * LOCAL_SIZE_X + gl_LocalInvocationID.x);
     if (t >= tiles) return;
     const int ci4 = int(group.y);
     const int n = divMod(t, tilesH * tilesW).x;

@@ -29,8 +29,9 @@ void transform4(vec4 m0, vec4 m1, vec4 m2, vec4 m3, vec4 m4, vec4 m5, out vec4 y
 void workgroup(uvec3 group, uvec3 grid) {
     const int tilesW = (pc.outW + 3) / 4, tilesH = (pc.outH + 3) / 4;
     const int tiles = pc.batch * tilesH * tilesW;
-    // Grid: x the tiles, a workgroup width at a time; y the channel texel.
-    const int t = int(group.x * LOCAL_SIZE_X + gl_LocalInvocationID.x);
+    // Grid: x (then z, past 65535 workgroups) the tiles, a workgroup width at a
+    // time; y the channel texel.
+    const int t = int((group.z * grid.x + group.x) * LOCAL_SIZE_X + gl_LocalInvocationID.x);
     if (t >= tiles) return;
     const int co4 = int(group.y);
     const int n = divMod(t, tilesH * tilesW).x;

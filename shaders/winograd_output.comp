@@ -20,8 +20,9 @@ layout(binding = 3, TEXEL_FORMAT) uniform readonly imageBuffer residualTex;
 void workgroup(uvec3 group, uvec3 grid) {
     const int tilesW = (pc.outW + 1) / 2, tilesH = (pc.outH + 1) / 2;
     const int tiles = pc.batch * tilesH * tilesW;
-    // Grid: x the tiles, a workgroup width at a time; y the channel texel.
-    const int t = int(group.x * LOCAL_SIZE_X + gl_LocalInvocationID.x);
+    // Grid: x (then z, past 65535 workgroups) the tiles, a workgroup width at a
+    // time; y the channel texel.
+    const int t = int((group.z * grid.x + group.x) * LOCAL_SIZE_X + gl_LocalInvocationID.x);
     if (t >= tiles) return;
     const int co4 = int(group.y);
     const int n = divMod(t, tilesH * tilesW).x;

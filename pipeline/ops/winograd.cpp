@@ -1,5 +1,6 @@
 #include "ops/winograd.h"
 
+#include <algorithm>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -30,9 +31,10 @@ void recordTransform(Recorder& r, shaders::ShaderId fixed, shaders::ShaderId que
                      const std::vector<vk::BufferSlice>& from, int64_t tiles, int channelTexels) {
     // The kernels place a tile by dividing its index in float arithmetic
     // (divMod in tensor.glsl: lavapipe divides integers lane by lane), exact
-    // below 2^22 tiles, and the grid caps at 65535 workgroups per axis.
+    // below 2^22 tiles; past 65535 workgroups of tiles the rest go along z.
     const int64_t groups = (tiles + r.localSize - 1) / r.localSize;
-    if (tiles >= (int64_t(1) << 22) || groups > 65535 || channelTexels > 65535)
+    const int64_t groupsX = std::min<int64_t>(groups, 65535);
+    if (tiles >= (int64_t(1) << 22) || channelTexels > 65535)
         throw std::runtime_error("Winograd convolution too large for one dispatch: " + std::to_string(tiles) +
                                  " tiles of " + std::to_string(channelTexels) + " channel texels");
     vk::KernelKey key{r.tileQueue ? queued : fixed, std::move(spec), inputs, sizeof p};
@@ -42,7 +44,9 @@ void recordTransform(Recorder& r, shaders::ShaderId fixed, shaders::ShaderId que
     }
     const uint32_t tileLimit =
         r.tileQueue ? static_cast<uint32_t>(kQueuedLoopIterations / kTransformIterationsPerTile) : 0;
-    r.dispatch(key, output, from, &p, {static_cast<uint32_t>(groups), static_cast<uint32_t>(channelTexels), 1},
+    r.dispatch(key, output, from, &p,
+               {static_cast<uint32_t>(groupsX), static_cast<uint32_t>(channelTexels),
+                static_cast<uint32_t>((groups + groupsX - 1) / groupsX)},
                tileLimit);
 }
 

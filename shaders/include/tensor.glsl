@@ -30,8 +30,9 @@ float fetchScalar(samplerBuffer t, ivec4 shape, ivec4 coord) {
 
 // (a / d, a % d) for 0 <= a < 2^22 and d > 0. lavapipe divides integers one
 // lane at a time (a scalar division per lane); a float quotient and one
-// correction step (the float one is off by at most 1 below 2^22) stay in
-// vector registers.
+// correction step stay in vector registers. Below 2^22 a float quotient within
+// Vulkan's 2.5 ULP of a / d truncates to the quotient or one off it, which the
+// step mends; lavapipe divides exactly, so there only GPUs take the step.
 ivec2 divMod(int a, int d) {
     int q = int(float(a) / float(d));
     int r = a - q * d;
