@@ -14,6 +14,7 @@ extern "C" {
 }
 
 #include "preprocess_params.h"
+#include "video/preprocess_rows_host.h"
 #include "video/preprocess_table.h"
 #include "vk/buffer.h"
 
@@ -149,11 +150,13 @@ ColourInfo colourInfoOf(const AVFrame& frame) {
 
 struct GpuPreprocessor::Slot {
     vk::Buffer planes, table;
-    // Pass 1's horizontally resized rows (GPU only), per region from its offset.
+    // Pass 1's horizontally resized rows, per region from its offset: written by
+    // the kernel, or by upload() where pass 1 runs on the host.
     vk::Buffer rows;
     std::vector<VkDeviceSize> rowOffsets;
-    // The staging memory path: planes then table, written by upload() and copied
-    // into planes/table by the recorded stream (recordUpload), never by a submit of its own.
+    // The staging memory path: planes, table (and the rows pass 1 made on the
+    // host), written by upload() and copied into planes / table / rows by the
+    // recorded stream (recordUpload), never by a submit of its own.
     vk::Buffer staging;
     shaders::PreprocessParams params{};              // the whole frame (region 0 when no regions)
     std::vector<shaders::PreprocessParams> regions;  // per source rectangle: params with its table part
@@ -166,7 +169,7 @@ struct GpuPreprocessor::Slot {
 
 GpuPreprocessor::GpuPreprocessor(vk::Context& context, vk::KernelCache& kernels,
                                  const classify::PreprocessOptions& options, int slots)
-    : context_(context), kernels_(kernels), options_(options) {
+    : context_(context), kernels_(kernels), options_(options), rowsOnHost_(context.traits().preprocessRowsOnHost) {
     if (options.inputHeight <= 0 || options.inputWidth <= 0)
         throw std::invalid_argument("GpuPreprocessor: input size must be positive");
     if (slots <= 0) throw std::invalid_argument("GpuPreprocessor: needs at least one slot");
@@ -349,8 +352,9 @@ void GpuPreprocessor::uploadLayout(Slot& s, const AVFrame& frame, int formatValu
     s.params = p;
     s.regions = std::move(perRect);
     const bool staged = !s.planes.mapped();
-    if (staged && s.staging.size() < s.planes.size() + s.table.size()) {
-        s.staging = vk::Buffer(context_, s.planes.size() + s.table.size(), vk::Buffer::Kind::Staging);
+    const VkDeviceSize stagingBytes = s.planes.size() + s.table.size() + (rowsOnHost_ ? s.rows.size() : 0);
+    if (staged && s.staging.size() < stagingBytes) {
+        s.staging = vk::Buffer(context_, stagingBytes, vk::Buffer::Kind::Staging);
         s.stale = true;
     }
     auto* planes = static_cast<uint8_t*>(staged ? s.staging.mapped() : s.planes.mapped());
@@ -361,6 +365,14 @@ void GpuPreprocessor::uploadLayout(Slot& s, const AVFrame& frame, int formatValu
         for (int y = 0; y < rows[pl]; ++y)
             std::memcpy(planes + offsets[pl] + bytes * y,
                         frame.data[pl] + static_cast<ptrdiff_t>(frame.linesize[pl]) * y, bytes);
+    }
+    if (rowsOnHost_) {
+        // Pass 1 here, from the bytes just packed (the kernel's layout), into
+        // the rows pass 2 reads.
+        auto* rowBase = staged ? table + s.table.size() : static_cast<uint8_t*>(s.rows.mapped());
+        for (size_t q = 0; q < s.regions.size(); ++q)
+            resizeRowsOnHost(planes, total, t.data(), t.size(), s.regions[q],
+                             reinterpret_cast<float*>(rowBase + s.rowOffsets[q]));
     }
     s.uploaded = true;
 }
@@ -395,12 +407,14 @@ void GpuPreprocessor::record(ops::Recorder& r, int slot, const ops::Tensor& dst,
     const vk::BufferSlice rows = s.rows.slice(s.rowOffsets[size_t(region)], rowBytes);
     const vk::BufferSlice table = s.table.slice(0, s.table.size());
     recordUpload(r.stream, slot);
-    // Pass 1 writes fp32 rows whatever the network's precision: its own kernel, no fp16 twin.
-    const vk::KernelKey rowsKey{shaders::ShaderId::preprocess_rows, {static_cast<int32_t>(r.localSize), p.flags}, 2,
-                                sizeof p};
-    const int64_t rowGroups = (p.rowsCount + PREPROCESS_ROWS_PER_INVOCATION - 1) / PREPROCESS_ROWS_PER_INVOCATION;
-    const std::vector<vk::TexelInput> frameInputs = {{s.planes.slice(0, s.planes.size()), kPlaneFormat}, {table}};
-    r.stream.dispatch(rowsKey, rows, frameInputs, &p, ops::flatGrid(rowGroups * p.outWidth, r.localSize));
+    if (!rowsOnHost_) {
+        // Pass 1 writes fp32 rows whatever the network's precision: its own kernel, no fp16 twin.
+        const vk::KernelKey rowsKey{
+            shaders::ShaderId::preprocess_rows, {static_cast<int32_t>(r.localSize), p.flags}, 2, sizeof p};
+        const int64_t rowGroups = (p.rowsCount + PREPROCESS_ROWS_PER_INVOCATION - 1) / PREPROCESS_ROWS_PER_INVOCATION;
+        const std::vector<vk::TexelInput> frameInputs = {{s.planes.slice(0, s.planes.size()), kPlaneFormat}, {table}};
+        r.stream.dispatch(rowsKey, rows, frameInputs, &p, ops::flatGrid(rowGroups * p.outWidth, r.localSize));
+    }
     const vk::KernelKey key{r.kernel(shaders::ShaderId::preprocess), {static_cast<int32_t>(r.localSize)}, 2, sizeof p};
     const int64_t columnGroups =
         (p.outWidth + PREPROCESS_COLUMNS_PER_INVOCATION - 1) / PREPROCESS_COLUMNS_PER_INVOCATION;
@@ -416,6 +430,8 @@ void GpuPreprocessor::recordUpload(vk::CommandStream& stream, int slot) {
     if (s.planes.mapped()) return;
     stream.copy(s.staging.slice(0, s.planes.size()), s.planes.slice(0, s.planes.size()));
     stream.copy(s.staging.slice(s.planes.size(), s.table.size()), s.table.slice(0, s.table.size()));
+    if (rowsOnHost_)
+        stream.copy(s.staging.slice(s.planes.size() + s.table.size(), s.rows.size()), s.rows.slice(0, s.rows.size()));
 }
 
 GpuPreprocessor::PlaneView GpuPreprocessor::planeView(int slot) const {

@@ -1,11 +1,13 @@
 #pragma once
 // GPU preprocessing of decoded video frames: the frame's raw 8-bit planes are
-// copied (memcpy only) into a slot's buffer, and two compute passes convert,
-// resize, crop and normalise them straight into a batch item of the network's
-// input tensor (colour + horizontal resize into an intermediate, then vertical
-// resize + normalisation: the resize is separable). It gives the same tensor as
-// classify::preprocess on the RGB picture libswscale would make of the frame
-// (within rounding noise).
+// copied (memcpy only) into a slot's buffer, and two passes convert, resize,
+// crop and normalise them straight into a batch item of the network's input
+// tensor (colour + horizontal resize into an intermediate, then vertical
+// resize + normalisation: the resize is separable). Both are compute kernels,
+// except where the device computes on the host's cores: there upload() runs
+// the first pass in C++ (preprocess_rows_host.h, DeviceTraits::preprocessRowsOnHost).
+// It gives the same tensor as classify::preprocess on the RGB picture
+// libswscale would make of the frame (within rounding noise).
 //
 // Slots let several frames be in flight: upload() into slot k while the GPU reads
 // slot j. A command stream records record(slot) once and is replayed for every
@@ -47,7 +49,8 @@ public:
     GpuPreprocessor(const GpuPreprocessor&) = delete;
     GpuPreprocessor& operator=(const GpuPreprocessor&) = delete;
 
-    // Copies the frame's planes into slot `slot`. Returns true when the GPU reads
+    // Copies the frame's planes into slot `slot` (and runs pass 1 of every
+    // region there where it runs on the host). Returns true when the GPU reads
     // the frame's own pixel format (any 8-bit planar/semi-planar/packed YUV, RGB
     // or grey layout, e.g. YUV420P, NV12, YUV422P, YUV444P, YUYV422, RGB24, BGRA,
     // GRAY8); false when it was converted to RGB24 by libswscale on the CPU first
@@ -112,6 +115,7 @@ private:
     std::vector<uint8_t> rgbScratch_;
     bool usedCpuFallback_ = false;
     int forcedMatrix_ = -1;
+    bool rowsOnHost_;  // pass 1 in upload() on the host (vk::DeviceTraits::preprocessRowsOnHost)
 };
 
 }  // namespace resvk::video

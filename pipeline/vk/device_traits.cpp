@@ -125,6 +125,8 @@ DeviceTraits makeDeviceTraits(const DeviceFacts& facts, const TraitOverrides& ov
         t.stagingForced || facts.type == VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU || !facts.hostVisibleDeviceMemory;
     t.memory = staging ? MemoryPath::Staging : MemoryPath::Mapped;
     t.hostCores = envSwitch("RESVK_HOST_CORES", facts.type == VK_PHYSICAL_DEVICE_TYPE_CPU);
+    t.preprocessRowsOnHost = overrides.preprocessRowsOnHost >= 0 ? overrides.preprocessRowsOnHost == 1
+                                                                 : envSwitch("RESVK_HOST_PREPROCESS", t.hostCores);
 
     t.canPinSubgroupSize = facts.subgroupSizeControl && facts.subgroupSize > 0 &&
                            facts.minSubgroupSize <= facts.subgroupSize && facts.subgroupSize <= facts.maxSubgroupSize;

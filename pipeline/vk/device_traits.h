@@ -44,6 +44,12 @@ struct DeviceTraits {
     // lavapipe), so host work beside the network, video decoding above all,
     // takes cores from it (video/frame_source.h). RESVK_HOST_CORES=0|1 forces it.
     bool hostCores = false;
+    // Video preprocessing's first pass (colour conversion + horizontal resize)
+    // runs on the host at upload (video/preprocess_rows_host.h) instead of as a
+    // kernel: where the device is the host's cores, plain C++ does that byte
+    // gathering in a fraction of the CPU time. hostCores unless
+    // RESVK_HOST_PREPROCESS=0|1 forces it.
+    bool preprocessRowsOnHost = false;
     Precision precision = Precision::Fp32;
     bool precisionForced = false;
     // Workgroup width of the one-dimensional kernels.
@@ -171,10 +177,12 @@ struct TraitOverrides {
     int splitK = 0;
     // Tests: pretend the device reports this many compute units (0: as reported).
     int computeUnits = 0;
+    // Tests: preprocessRowsOnHost off (0) or on (1); -1: RESVK_HOST_PREPROCESS or the device type.
+    int preprocessRowsOnHost = -1;
 };
 
 // Reads RESVK_DEVICE_PROFILE (auto|cpu|gpu), RESVK_PRECISION (auto|fp32|fp16),
-// RESVK_FORCE_STAGING=1, RESVK_HOST_CORES (0|1), RESVK_WINOGRAD (0|2|4), RESVK_CONV_ORDER
+// RESVK_FORCE_STAGING=1, RESVK_HOST_CORES (0|1), RESVK_HOST_PREPROCESS (0|1), RESVK_WINOGRAD (0|2|4), RESVK_CONV_ORDER
 // (pixels|channels|auto), RESVK_WEIGHT_BLOCK (1|2|4|...|64), RESVK_TILE_QUEUE (0|1), RESVK_DISABLE_KERNELS,
 // RESVK_CONV_TILE and RESVK_SPLIT_K where the overrides leave the choice open; an
 // unknown name or value, or fp16 asked of a device without 16-bit storage, throws

@@ -182,6 +182,29 @@ TEST_CASE("device traits: a CPU device computes on the host's cores, whatever th
 }
 
 TEST_CASE(
+    "device traits: video preprocessing's pass 1 runs on the host where the device computes on its cores; "
+    "RESVK_HOST_PREPROCESS and the overrides force it",
+    "[gpu_path]") {
+    const ScopedUnsetEnv clean{"RESVK_HOST_CORES", "RESVK_HOST_PREPROCESS"};
+    const vk::DeviceFacts cpu = cpuFacts();
+    vk::DeviceFacts discrete = cpu;
+    discrete.type = VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU;
+    vk::TraitOverrides none;
+    CHECK(vk::makeDeviceTraits(cpu, none).preprocessRowsOnHost);
+    CHECK_FALSE(vk::makeDeviceTraits(discrete, none).preprocessRowsOnHost);
+    setenv("RESVK_HOST_CORES", "0", 1);  // it follows hostCores
+    CHECK_FALSE(vk::makeDeviceTraits(cpu, none).preprocessRowsOnHost);
+    setenv("RESVK_HOST_PREPROCESS", "1", 1);  // and its own switch wins
+    CHECK(vk::makeDeviceTraits(cpu, none).preprocessRowsOnHost);
+    CHECK(vk::makeDeviceTraits(discrete, none).preprocessRowsOnHost);
+    vk::TraitOverrides kernel;  // the overrides win over both
+    kernel.preprocessRowsOnHost = 0;
+    CHECK_FALSE(vk::makeDeviceTraits(cpu, kernel).preprocessRowsOnHost);
+    setenv("RESVK_HOST_PREPROCESS", "on", 1);
+    CHECK_THROWS_WITH(vk::makeDeviceTraits(cpu, none), Contains("RESVK_HOST_PREPROCESS") && Contains("'on'"));
+}
+
+TEST_CASE(
     "device traits: the tile knobs RESVK_WINOGRAD, RESVK_CHANNEL_LANE_PIXELS, RESVK_SPLIT_PADDED, "
     "RESVK_TILE_QUEUE, bad values",
     "[gpu_path]") {

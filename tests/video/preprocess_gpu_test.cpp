@@ -205,12 +205,12 @@ video::FramePtr generated(const std::string& args, const std::string& ext) {
 // Uploads `frame` once with `rects` and runs region k into batch item k of one
 // tensor; NCHW floats back.
 std::vector<float> gpuRegions(video::GpuPreprocessor& pre, const AVFrame& frame,
-                              const std::vector<classify::PixelRect>& rects) {
-    auto& ctx = reference::gpuContext();
+                              const std::vector<classify::PixelRect>& rects, vk::Context& ctx = reference::gpuContext(),
+                              vk::KernelCache& kernels = reference::gpuKernels()) {
     const auto& o = pre.options();
     const ops::Shape4 shape{static_cast<int>(rects.size()), 3, o.inputHeight, o.inputWidth};
     vk::Buffer buffer(ctx, ops::packedBytes(shape, vk::Precision::Fp32), vk::Buffer::Kind::Compute);
-    vk::CommandStream stream(ctx, reference::gpuKernels(), false);
+    vk::CommandStream stream(ctx, kernels, false);
     ops::Recorder r{stream};
     REQUIRE(pre.upload(frame, 0, rects));
     for (size_t k = 0; k < rects.size(); ++k)
@@ -531,3 +531,44 @@ TEST_CASE("a region too tall for the device's intermediate rows is refused in on
     CHECK_NOTHROW(small32.upload(*frame, 0));
 }
 
+TEST_CASE("pass 1 on the host gives the kernel's sums: every layout family, regions, odd sizes",
+          "[video][preprocess]") {
+    // Where the device is the host's cores pass 1 runs in C++ at upload
+    // (preprocess_rows_host.h), elsewhere as preprocess_rows.comp: the same sums
+    // in the same order, so the tensors agree to float rounding, far below what
+    // a tap, chroma phase or row off by one would change. Both places, forced,
+    // on every family of layout: planar 4:2:0 / 4:2:2 / 4:4:4 / 4:4:0 / 4:1:0,
+    // semi-planar, packed YUV, RGB with padding, grey, full-range.
+    struct Place {
+        explicit Place(int onHost) : ctx(options(onHost)), kernels(ctx) {}
+        static vk::ContextOptions options(int onHost) {
+            vk::ContextOptions o;
+            o.traits.preprocessRowsOnHost = onHost;
+            return o;
+        }
+        vk::Context ctx;
+        vk::KernelCache kernels;
+    };
+    Place host(1), device(0);
+    REQUIRE(host.ctx.traits().preprocessRowsOnHost);
+    REQUIRE_FALSE(device.ctx.traits().preprocessRowsOnHost);
+    const std::string raw = " -c:v rawvideo -f nut";
+    std::vector<video::FramePtr> frames;
+    frames.push_back(decodeFrame(test::sharedPath("media/vtest.avi"), 100));
+    for (const char* format : {"nv12", "yuv422p", "yuv444p", "yuv440p", "yuv410p", "yuyv422", "bgr0", "gray"})
+        frames.push_back(generated(std::string("-pix_fmt ") + format + raw, "nut"));
+    frames.push_back(generated("-pix_fmt yuvj420p -c:v mjpeg -q:v 2", "avi"));
+    for (const auto& frame : frames) {
+        const int w = frame->width, h = frame->height;
+        const std::vector<classify::PixelRect> rects = {{0, 0, w, h}, {13, 7, w / 2 + 1, h / 3}};
+        for (const auto& o : {crop224(), tinyOdd()}) {
+            video::GpuPreprocessor onHost(host.ctx, host.kernels, o, 1), onDevice(device.ctx, device.kernels, o, 1);
+            const auto a = gpuRegions(onHost, *frame, rects, host.ctx, host.kernels);
+            const auto b = gpuRegions(onDevice, *frame, rects, device.ctx, device.kernels);
+            const Diff e = compare(a.data(), b.data(), a.size());
+            INFO(av_get_pix_fmt_name(AVPixelFormat(frame->format))
+                 << " -> " << o.inputWidth << ": mean abs " << e.mean << ", max " << e.max);
+            CHECK(e.max < 1e-4);
+        }
+    }
+}
