@@ -10,6 +10,7 @@
 #include "conv_params.h"
 #include "precision.glsl"
 #include "tensor.glsl"
+#include "winograd_place.glsl"
 
 layout(local_size_x_id = 0) in;
 layout(std430, binding = 0) writeonly buffer Out { StoredVec4 v[]; };
@@ -30,11 +31,8 @@ void transform6(vec4 d0, vec4 d1, vec4 d2, vec4 d3, vec4 d4, vec4 d5, out vec4 r
 void workgroup(uvec3 group, uvec3 grid) {
     const int tilesW = (pc.outW + 3) / 4, tilesH = (pc.outH + 3) / 4;
     const int tiles = pc.batch * tilesH * tilesW;
-    // Grid: x (then z, past 65535 workgroups) the tiles, a workgroup width at a
-    // time; y the channel texel.
-    const int t = int((group.z * grid.x + group.x) * LOCAL_SIZE_X + gl_LocalInvocationID.x);
-    if (t >= tiles) return;
-    const int ci4 = int(group.y);
+    int t, ci4;
+    if (!transformPlace(group, grid, tiles, pc.inC4, t, ci4)) return;
     const int n = divMod(t, tilesH * tilesW).x;
     const ivec2 tileYX = divMod(t - n * tilesH * tilesW, tilesW);
     const int y0 = tileYX.x * 4 - pc.padTop;

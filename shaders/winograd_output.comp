@@ -6,6 +6,7 @@
 #include "conv_params.h"
 #include "precision.glsl"
 #include "tensor.glsl"
+#include "winograd_place.glsl"
 
 layout(local_size_x_id = 0) in;
 layout(constant_id = 1) const int EPILOGUE = 0;  // RESVK_EPILOGUE_* bits
@@ -20,11 +21,8 @@ layout(binding = 3, TEXEL_FORMAT) uniform readonly imageBuffer residualTex;
 void workgroup(uvec3 group, uvec3 grid) {
     const int tilesW = (pc.outW + 1) / 2, tilesH = (pc.outH + 1) / 2;
     const int tiles = pc.batch * tilesH * tilesW;
-    // Grid: x (then z, past 65535 workgroups) the tiles, a workgroup width at a
-    // time; y the channel texel.
-    const int t = int((group.z * grid.x + group.x) * LOCAL_SIZE_X + gl_LocalInvocationID.x);
-    if (t >= tiles) return;
-    const int co4 = int(group.y);
+    int t, co4;
+    if (!transformPlace(group, grid, tiles, pc.outC4, t, co4)) return;
     const int n = divMod(t, tilesH * tilesW).x;
     const ivec2 tileYX = divMod(t - n * tilesH * tilesW, tilesW);
     const int oy0 = tileYX.x * 2, ox0 = tileYX.y * 2;

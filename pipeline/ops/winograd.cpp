@@ -18,7 +18,9 @@ int setsOf(int m) {
 }
 
 // Records a transform (one invocation per tile and channel texel: grid x the
-// tiles, a workgroup width at a time, grid y the channel texels), from a queue
+// tiles, a workgroup width at a time, grid y the channel texels; with at most
+// half a workgroup of tiles, several channel texels per workgroup instead:
+// winograd_place.glsl), from a queue
 // where the recorder queues (Recorder::tileQueue). A queued workgroup loops over
 // its tiles within kQueuedLoopIterations. lavapipe unrolls the transforms' own
 // loops (with one lavapipe thread and no limit, one workgroup computed all 784
@@ -37,6 +39,10 @@ void recordTransform(Recorder& r, shaders::ShaderId fixed, shaders::ShaderId que
     if (tiles >= (int64_t(1) << 22) || channelTexels > 65535)
         throw std::runtime_error("Winograd convolution too large for one dispatch: " + std::to_string(tiles) +
                                  " tiles of " + std::to_string(channelTexels) + " channel texels");
+    // CHANNELS_PER_GROUP (constant_id 2, after the local size and the output's epilogue).
+    const int64_t channelsPerGroup = 2 * tiles <= int64_t(r.localSize) ? int64_t(r.localSize) / tiles : 1;
+    spec.resize(3, 0);
+    spec[2] = static_cast<int32_t>(channelsPerGroup);
     vk::KernelKey key{r.tileQueue ? queued : fixed, std::move(spec), inputs, sizeof p};
     if (r.tileQueue) {
         key.requiredSubgroupSize = r.sharedWeightsSubgroup;
@@ -44,8 +50,9 @@ void recordTransform(Recorder& r, shaders::ShaderId fixed, shaders::ShaderId que
     }
     const uint32_t tileLimit =
         r.tileQueue ? static_cast<uint32_t>(kQueuedLoopIterations / kTransformIterationsPerTile) : 0;
+    const int64_t channelGroups = (channelTexels + channelsPerGroup - 1) / channelsPerGroup;
     r.dispatch(key, output, from, &p,
-               {static_cast<uint32_t>(groupsX), static_cast<uint32_t>(channelTexels),
+               {static_cast<uint32_t>(groupsX), static_cast<uint32_t>(channelGroups),
                 static_cast<uint32_t>((groups + groupsX - 1) / groupsX)},
                tileLimit);
 }

@@ -133,6 +133,11 @@ const ConvCase kConvCases[] = {
     {1, 16, 8, 11, 16, 3, 3, 1, 1, 0, 0, 0, 0, 1, 1, 1, false, false, false},  // Winograd, no padding
     {1, 17, 6, 6, 18, 3, 3, 1, 1, 2, 0, 1, 2, 1, 1, 1, true, false, false},    // Winograd, asymmetric pads
     {1, 70, 9, 9, 66, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true, true, true},      // Winograd, GEMM in channel lanes
+    // At most half a workgroup of tiles: several channel texels per transform
+    // workgroup (winograd_place.glsl): 1 tile (8 texels a workgroup, 9 texels in,
+    // 10 out: partial groups) and 3 tiles (2 texels a workgroup, 2 lanes idle).
+    {1, 36, 4, 4, 40, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true, true, true},    // Winograd, 1 tile
+    {1, 24, 4, 12, 20, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true, false, true},  // Winograd, 3 tiles
     // <= 28 output pixels and >= 64 output channels on CPU devices: output channels
     // across lanes (conv2d_lanes.comp), 8, 4 and 1 pixels per invocation; with a
     // multiple of 64 output channels the lanes share the inputs (SUBGROUP_INPUTS),
