@@ -14,6 +14,7 @@ extern "C" {
 }
 
 #include "preprocess_params.h"
+#include "video/gap_worker.h"
 #include "video/preprocess_rows_host.h"
 #include "video/preprocess_table.h"
 #include "vk/buffer.h"
@@ -170,6 +171,8 @@ struct GpuPreprocessor::Slot {
 GpuPreprocessor::GpuPreprocessor(vk::Context& context, vk::KernelCache& kernels,
                                  const classify::PreprocessOptions& options, int slots)
     : context_(context), kernels_(kernels), options_(options), rowsOnHost_(context.traits().preprocessRowsOnHost) {
+    // Beside a network on the host's own cores, in its gaps (gap_worker.h).
+    if (rowsOnHost_ && context.traits().hostCores) rowsWorker_ = std::make_unique<GapWorker>();
     if (options.inputHeight <= 0 || options.inputWidth <= 0)
         throw std::invalid_argument("GpuPreprocessor: input size must be positive");
     if (slots <= 0) throw std::invalid_argument("GpuPreprocessor: needs at least one slot");
@@ -370,9 +373,15 @@ void GpuPreprocessor::uploadLayout(Slot& s, const AVFrame& frame, int formatValu
         // Pass 1 here, from the bytes just packed (the kernel's layout), into
         // the rows pass 2 reads.
         auto* rowBase = staged ? table + s.table.size() : static_cast<uint8_t*>(s.rows.mapped());
-        for (size_t q = 0; q < s.regions.size(); ++q)
-            resizeRowsOnHost(planes, total, t.data(), t.size(), s.regions[q],
-                             reinterpret_cast<float*>(rowBase + s.rowOffsets[q]));
+        const std::function<void()> pass1 = [&] {
+            for (size_t q = 0; q < s.regions.size(); ++q)
+                resizeRowsOnHost(planes, total, t.data(), t.size(), s.regions[q],
+                                 reinterpret_cast<float*>(rowBase + s.rowOffsets[q]));
+        };
+        if (rowsWorker_)
+            rowsWorker_->run(pass1);
+        else
+            pass1();
     }
     s.uploaded = true;
 }

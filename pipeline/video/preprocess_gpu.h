@@ -37,6 +37,8 @@ struct SwsContext;
 
 namespace resvk::video {
 
+class GapWorker;
+
 // frame.colorspace / color_range; unspecified matrix: BT.601 below 720 lines,
 // BT.709 from 720 up; YUVJ formats and AVCOL_RANGE_JPEG are full range.
 ColourInfo colourInfoOf(const AVFrame& frame);
@@ -116,6 +118,7 @@ private:
     bool usedCpuFallback_ = false;
     int forcedMatrix_ = -1;
     bool rowsOnHost_;  // pass 1 in upload() on the host (vk::DeviceTraits::preprocessRowsOnHost)
+    std::unique_ptr<GapWorker> rowsWorker_;  // runs it where the network shares the host's cores
 };
 
 }  // namespace resvk::video

@@ -6,6 +6,7 @@ set(RESVK_VIDEO_SOURCES
     ${CMAKE_CURRENT_LIST_DIR}/preprocess_gpu.cpp
     ${CMAKE_CURRENT_LIST_DIR}/preprocess_table.cpp
     ${CMAKE_CURRENT_LIST_DIR}/preprocess_rows_host.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/gap_worker.cpp
     ${CMAKE_CURRENT_LIST_DIR}/annotated_writer.cpp
     ${CMAKE_CURRENT_LIST_DIR}/video_pipeline.cpp
     ${CMAKE_CURRENT_LIST_DIR}/picture_classifier.cpp
