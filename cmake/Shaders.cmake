@@ -15,7 +15,9 @@ set(RESVK_SHADER_FP16 "")
 function(resvk_shader)
   cmake_parse_arguments(S "FP16" "NAME;SOURCE" "DEFINES" ${ARGN})
   set(src ${CMAKE_CURRENT_SOURCE_DIR}/${S_SOURCE})
-  file(GLOB includes ${CMAKE_CURRENT_SOURCE_DIR}/shaders/include/*)
+  # Every shader depends on every include; CONFIGURE_DEPENDS re-globs at build
+  # time, so an include added after configuring rebuilds the shaders it changes.
+  file(GLOB includes CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/shaders/include/*)
   set(variants ${S_NAME})
   if(S_FP16)
     list(APPEND variants ${S_NAME}_fp16)

@@ -4,6 +4,7 @@
 #include <array>
 #include <cmath>
 #include <cstring>
+#include <functional>
 #include <stdexcept>
 #include <string>
 
@@ -171,8 +172,6 @@ struct GpuPreprocessor::Slot {
 GpuPreprocessor::GpuPreprocessor(vk::Context& context, vk::KernelCache& kernels,
                                  const classify::PreprocessOptions& options, int slots)
     : context_(context), kernels_(kernels), options_(options), rowsOnHost_(context.traits().preprocessRowsOnHost) {
-    // Beside a network on the host's own cores, in its gaps (gap_worker.h).
-    if (rowsOnHost_ && context.traits().hostCores) rowsWorker_ = std::make_unique<GapWorker>();
     if (options.inputHeight <= 0 || options.inputWidth <= 0)
         throw std::invalid_argument("GpuPreprocessor: input size must be positive");
     if (slots <= 0) throw std::invalid_argument("GpuPreprocessor: needs at least one slot");
@@ -181,6 +180,8 @@ GpuPreprocessor::GpuPreprocessor(vk::Context& context, vk::KernelCache& kernels,
     if (!(props.bufferFeatures & VK_FORMAT_FEATURE_STORAGE_TEXEL_BUFFER_BIT))
         throw vk::Error("the Vulkan device cannot read R32_UINT storage texel buffers (needed for video preprocessing)");
     for (int i = 0; i < slots; ++i) slots_.push_back(std::make_unique<Slot>());
+    // Beside a network on the host's own cores, in its gaps (gap_worker.h).
+    if (rowsOnHost_ && context.traits().hostCores) rowsWorker_ = std::make_unique<GapWorker>();
 }
 
 GpuPreprocessor::~GpuPreprocessor() {
