@@ -7,6 +7,8 @@
 // pipeline 3-4 ms per frame so (bench/README.md, 2026-12-08). At nice 19 it
 // runs in the network's gaps instead, as the decoders do (frame_source.h), and
 // cannot starve: once the network has nothing left to run, it has the cores.
+// Without a network on the same cores it simply runs (a GPU device where the
+// host pass is forced).
 #include <condition_variable>
 #include <exception>
 #include <functional>

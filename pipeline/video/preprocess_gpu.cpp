@@ -4,7 +4,6 @@
 #include <array>
 #include <cmath>
 #include <cstring>
-#include <functional>
 #include <stdexcept>
 #include <string>
 
@@ -171,7 +170,7 @@ struct GpuPreprocessor::Slot {
 
 GpuPreprocessor::GpuPreprocessor(vk::Context& context, vk::KernelCache& kernels,
                                  const classify::PreprocessOptions& options, int slots)
-    : context_(context), kernels_(kernels), options_(options), rowsOnHost_(context.traits().preprocessRowsOnHost) {
+    : context_(context), kernels_(kernels), options_(options) {
     if (options.inputHeight <= 0 || options.inputWidth <= 0)
         throw std::invalid_argument("GpuPreprocessor: input size must be positive");
     if (slots <= 0) throw std::invalid_argument("GpuPreprocessor: needs at least one slot");
@@ -180,8 +179,8 @@ GpuPreprocessor::GpuPreprocessor(vk::Context& context, vk::KernelCache& kernels,
     if (!(props.bufferFeatures & VK_FORMAT_FEATURE_STORAGE_TEXEL_BUFFER_BIT))
         throw vk::Error("the Vulkan device cannot read R32_UINT storage texel buffers (needed for video preprocessing)");
     for (int i = 0; i < slots; ++i) slots_.push_back(std::make_unique<Slot>());
-    // Beside a network on the host's own cores, in its gaps (gap_worker.h).
-    if (rowsOnHost_ && context.traits().hostCores) rowsWorker_ = std::make_unique<GapWorker>();
+    // Pass 1 on the host runs in the gaps of a network on the same cores (gap_worker.h).
+    if (context.traits().preprocessRowsOnHost) rowsWorker_ = std::make_unique<GapWorker>();
 }
 
 GpuPreprocessor::~GpuPreprocessor() {
@@ -356,7 +355,7 @@ void GpuPreprocessor::uploadLayout(Slot& s, const AVFrame& frame, int formatValu
     s.params = p;
     s.regions = std::move(perRect);
     const bool staged = !s.planes.mapped();
-    const VkDeviceSize stagingBytes = s.planes.size() + s.table.size() + (rowsOnHost_ ? s.rows.size() : 0);
+    const VkDeviceSize stagingBytes = s.planes.size() + s.table.size() + (rowsOnHost() ? s.rows.size() : 0);
     if (staged && s.staging.size() < stagingBytes) {
         s.staging = vk::Buffer(context_, stagingBytes, vk::Buffer::Kind::Staging);
         s.stale = true;
@@ -370,19 +369,15 @@ void GpuPreprocessor::uploadLayout(Slot& s, const AVFrame& frame, int formatValu
             std::memcpy(planes + offsets[pl] + bytes * y,
                         frame.data[pl] + static_cast<ptrdiff_t>(frame.linesize[pl]) * y, bytes);
     }
-    if (rowsOnHost_) {
+    if (rowsOnHost()) {
         // Pass 1 here, from the bytes just packed (the kernel's layout), into
         // the rows pass 2 reads.
         auto* rowBase = staged ? table + s.table.size() : static_cast<uint8_t*>(s.rows.mapped());
-        const std::function<void()> pass1 = [&] {
+        rowsWorker_->run([&] {
             for (size_t q = 0; q < s.regions.size(); ++q)
                 resizeRowsOnHost(planes, total, t.data(), t.size(), s.regions[q],
                                  reinterpret_cast<float*>(rowBase + s.rowOffsets[q]));
-        };
-        if (rowsWorker_)
-            rowsWorker_->run(pass1);
-        else
-            pass1();
+        });
     }
     s.uploaded = true;
 }
@@ -417,7 +412,7 @@ void GpuPreprocessor::record(ops::Recorder& r, int slot, const ops::Tensor& dst,
     const vk::BufferSlice rows = s.rows.slice(s.rowOffsets[size_t(region)], rowBytes);
     const vk::BufferSlice table = s.table.slice(0, s.table.size());
     recordUpload(r.stream, slot);
-    if (!rowsOnHost_) {
+    if (!rowsOnHost()) {
         // Pass 1 writes fp32 rows whatever the network's precision: its own kernel, no fp16 twin.
         const vk::KernelKey rowsKey{
             shaders::ShaderId::preprocess_rows, {static_cast<int32_t>(r.localSize), p.flags}, 2, sizeof p};
@@ -440,7 +435,7 @@ void GpuPreprocessor::recordUpload(vk::CommandStream& stream, int slot) {
     if (s.planes.mapped()) return;
     stream.copy(s.staging.slice(0, s.planes.size()), s.planes.slice(0, s.planes.size()));
     stream.copy(s.staging.slice(s.planes.size(), s.table.size()), s.table.slice(0, s.table.size()));
-    if (rowsOnHost_)
+    if (rowsOnHost())
         stream.copy(s.staging.slice(s.planes.size() + s.table.size(), s.rows.size()), s.rows.slice(0, s.rows.size()));
 }
 

@@ -117,8 +117,9 @@ private:
     std::vector<uint8_t> rgbScratch_;
     bool usedCpuFallback_ = false;
     int forcedMatrix_ = -1;
-    bool rowsOnHost_;  // pass 1 in upload() on the host (vk::DeviceTraits::preprocessRowsOnHost)
-    std::unique_ptr<GapWorker> rowsWorker_;  // runs it where the network shares the host's cores
+    // Pass 1 runs in upload() on the host, on this worker (vk::DeviceTraits::preprocessRowsOnHost).
+    std::unique_ptr<GapWorker> rowsWorker_;
+    bool rowsOnHost() const { return rowsWorker_ != nullptr; }
 };
 
 }  // namespace resvk::video

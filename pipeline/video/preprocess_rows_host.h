@@ -6,7 +6,9 @@
 // this converts each source pixel of a row once and sums the taps from a line
 // buffer, at a fraction of the CPU time (bench/README.md). It writes the same
 // intermediate the kernel would (rowsCount x outWidth RGBA32F, lane 3 = 0, the
-// same sums in the same order), which pass 2 then reads on the device.
+// taps summed in the same order; the chroma is interpolated after the colour
+// matrix instead of before, equal but for rounding), which pass 2 then reads
+// on the device.
 #include <cstddef>
 
 #include "preprocess_params.h"

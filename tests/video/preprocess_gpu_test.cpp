@@ -534,8 +534,8 @@ TEST_CASE("a region too tall for the device's intermediate rows is refused in on
 TEST_CASE("pass 1 on the host gives the kernel's sums: every layout family, regions, odd sizes",
           "[video][preprocess]") {
     // Where the device is the host's cores pass 1 runs in C++ at upload
-    // (preprocess_rows_host.h), elsewhere as preprocess_rows.comp: the same sums
-    // in the same order, so the tensors agree to float rounding, far below what
+    // (preprocess_rows_host.h), elsewhere as preprocess_rows.comp: the same
+    // arithmetic, so the tensors agree to float rounding, far below what
     // a tap, chroma phase or row off by one would change. Both places, forced,
     // on every family of layout: planar 4:2:0 / 4:2:2 / 4:4:4 / 4:4:0 / 4:1:0,
     // semi-planar, packed YUV, RGB with padding, grey, full-range.
