@@ -3,7 +3,7 @@
 // it. Where the network runs on the host's cores (a CPU Vulkan driver), host
 // work beside it at normal priority preempts the driver's workers, and every
 // dispatch split over them then waits for the preempted one: video
-// preprocessing's host pass (1.3 ms of a core per 720p frame) cost ResNet-18's
+// preprocessing's host pass (~1.5 ms of a core per 720p frame) cost ResNet-18's
 // pipeline 3-4 ms per frame so (bench/README.md, 2026-12-08). At nice 19 it
 // runs in the network's gaps instead, as the decoders do (frame_source.h), and
 // cannot starve: once the network has nothing left to run, it has the cores.
