@@ -48,6 +48,10 @@ int runPipelineBench(const Args& args) {
     const int every = args.integer("every", 1, 1, 1000000);
     const int iters = args.integer("iters", 10, 1, 1000000);
     const int warmup = args.integer("warmup", 2, 0, 1000000);
+    // As finely as the runs allow (a group of runs between every two segments),
+    // with at least 4 timed steps per segment against the 2 untimed after each pause.
+    const int segments =
+        std::min(args.integer("segments", std::max(1, std::min(frames / 4, iters - 1)), 1, 1000000), frames);
     // The pipeline compiles one plan per in-flight slot on first use: skip at
     // least that many classified frames per source before timing.
     const int pipelineWarmup = std::max(warmup, 3);
@@ -69,9 +73,7 @@ int runPipelineBench(const Args& args) {
 
     auto context = openDevice(args);
 
-    // Inference alone: runtime::Engine on random input of the same batch, the
-    // timed runs split before and after the pipeline so slow drift (other load
-    // on the machine) hits both sides alike.
+    // Inference alone: runtime::Engine on random input of the same batch.
     model::HostTensor input{g.name, {batch, 3, g.height, g.width}, {}};
     input.data.resize(size_t(model::elementCount(input.shape)));
     std::mt19937 rng(1234);
@@ -80,81 +82,109 @@ int runPipelineBench(const Args& args) {
     const std::vector<model::HostTensor> inputs{input};
     runtime::Engine engine(*context, m);
     std::vector<double> inferMs;
+    std::vector<size_t> groupEnds, segmentEnds;  // inferMs / stepMs split into groups / segments
     double inferCpuMs = 0;
-    auto timeInference = [&](int n, const char* phase) {
+    // The timed runs and the timed pipeline steps interleave: the pipeline runs
+    // in `segments` parts with a group of inference-alone runs before, between
+    // and after them, so that both sample the same minutes of a machine whose
+    // speed drifts (these VMs move 10-30 % between adjacent minutes).
+    auto share = [](int total, int parts, int i) { return total * (i + 1) / parts - total * i / parts; };
+    int group = 0;
+    auto timeInferenceGroup = [&] {
+        const int n = share(iters, segments + 1, group);
         const double cpu0 = processCpuMs();
         for (int i = 0; i < n; ++i) {
             if (progress)
-                std::cerr << "\rinference alone (" << phase << ") " << i + 1 << "/" << n << "    " << std::flush;
+                std::cerr << "\rinference alone (" << group + 1 << "/" << segments + 1 << ") " << i + 1 << "/" << n
+                          << "    " << std::flush;
             const auto t0 = Clock::now();
             engine.run(inputs);
             inferMs.push_back(msSince(t0));
         }
         inferCpuMs += processCpuMs() - cpu0;
+        groupEnds.push_back(inferMs.size());
+        ++group;
     };
     for (int i = 0; i < warmup; ++i) {
         if (progress) std::cerr << "\rinference warm-up " << i + 1 << "/" << warmup << "    " << std::flush;
         engine.run(inputs);
     }
-    timeInference((iters + 1) / 2, "before");
+    timeInferenceGroup();
 
-    // The pipeline: stop once every source has had `frames` classified frames
-    // after its warm-up; what is still in flight then is drained but not counted.
+    // The pipeline: after its warm-up, each segment times its share of the
+    // steps (one classified frame of every source); between segments the frame
+    // callback waits for the tick still in flight and runs the next group of
+    // inference-alone runs, as the viewer's pause blocks in the callback. The
+    // first `inFlight` steps after such a pause are not timed: their results
+    // were computed during it, or started on an idle device. Once the last
+    // segment is done, what is still in flight is drained but not counted.
     video::VideoPipeline pipeline(*context, m, sources, options);
     std::atomic<bool> stop{false};
-    const int64_t warmFrames = int64_t(pipelineWarmup) * batch, target = warmFrames + int64_t(frames) * batch;
-    int64_t classified = 0, delivered = 0, timedClassified = 0, timedDelivered = 0;
+    const int64_t warmFrames = int64_t(pipelineWarmup) * batch;
+    int64_t classified = 0, timedDelivered = 0;
     std::vector<double> latencies;
-    // Each step's (one frame of every source) time since the previous step:
-    // inference alone is summarised by its median and minimum, so the pipeline
-    // is too, not only by its mean (throughput), which one slow spell inflates.
+    // Each timed step's time since the previous step: inference alone is
+    // summarised by its median and minimum, so the pipeline is too, not only by
+    // its mean (throughput), which one slow spell inflates.
     std::vector<double> stepMs;
-    Clock::time_point timedStart{}, timedEnd{}, lastStep{};
-    double timedCpu0 = 0, timedCpuMs = 0;
-    bool timing = false, done = false;
+    enum class Phase { warmUp, ramp, timed, done } phase = Phase::warmUp;
+    int segment = 0, stepsInSegment = 0, rampSteps = 0;
+    Clock::time_point segmentStart{}, lastStep{};
+    double segmentCpu0 = 0, timedMs = 0, timedCpuMs = 0;
+    auto startSegment = [&] {
+        phase = Phase::timed;
+        stepsInSegment = 0;
+        segmentStart = lastStep = Clock::now();
+        segmentCpu0 = processCpuMs();
+    };
+    auto endSegment = [&] {
+        timedMs += std::chrono::duration<double, std::milli>(lastStep - segmentStart).count();
+        timedCpuMs += processCpuMs() - segmentCpu0;
+        segmentEnds.push_back(stepMs.size());
+        ++segment;
+    };
     const auto pipelineStart = Clock::now();
     pipeline.run(
         [&](const video::FrameEvent& e) {
-            if (done) return;
-            ++delivered;
-            if (timing) ++timedDelivered;
+            if (phase == Phase::done) return;
+            if (phase == Phase::timed) ++timedDelivered;
             if (!e.classified) return;
             ++classified;
-            if (timing) {
-                ++timedClassified;
-                latencies.push_back(e.latencyMs);
+            if (phase == Phase::timed) latencies.push_back(e.latencyMs);
+            if (classified % batch != 0) return;  // not a step's end
+            if (progress)
+                std::cerr << "\rpipeline (" << segment + 1 << "/" << segments << ") " << classified / batch
+                          << " frames per source    " << std::flush;
+            if (phase == Phase::warmUp) {
+                if (classified == warmFrames) startSegment();
+                return;
             }
-            if (timing && classified % batch == 0) {
-                const auto now = Clock::now();
-                stepMs.push_back(std::chrono::duration<double, std::milli>(now - lastStep).count());
-                lastStep = now;
+            if (phase == Phase::ramp) {
+                if (--rampSteps == 0) startSegment();
+                return;
             }
-            if (classified == warmFrames) {
-                timing = true;
-                timedStart = lastStep = Clock::now();
-                timedCpu0 = processCpuMs();
-            }
-            if (progress && classified % batch == 0)
-                std::cerr << "\rpipeline " << classified / batch << "/" << target / batch << " frames per source    "
-                          << std::flush;
-            if (classified >= target) {  // a step's end: target is whole steps
-                timedEnd = lastStep;
-                timedCpuMs = processCpuMs() - timedCpu0;
-                done = true;
+            const auto now = Clock::now();
+            stepMs.push_back(std::chrono::duration<double, std::milli>(now - lastStep).count());
+            lastStep = now;
+            if (++stepsInSegment < share(frames, segments, segment)) return;
+            endSegment();
+            if (segment == segments) {
+                phase = Phase::done;
                 stop = true;
+                return;
             }
+            context->waitIdle();
+            timeInferenceGroup();
+            phase = Phase::ramp;
+            rampSteps = options.inFlight;
         },
         stop);
-    if (!done) {
-        timedEnd = Clock::now();
-        timedCpuMs = processCpuMs() - timedCpu0;
-    }
+    if (phase == Phase::timed) endSegment();  // the sources ended first
     const double pipelineSeconds = std::chrono::duration<double>(Clock::now() - pipelineStart).count();
-
-    timeInference(iters / 2, "after");
+    while (group <= segments) timeInferenceGroup();
     if (progress) std::cerr << "\r                                                  \r" << std::flush;
 
-    if (timedClassified == 0)
+    if (stepMs.empty())
         throw model::Error(
             format("the sources ended after %lld classified frames, within the %d-frame warm-up: "
                    "use longer sources or fewer --frames",
@@ -166,23 +196,25 @@ int runPipelineBench(const Args& args) {
     }
     // Every source decodes the same way (video/frame_source.h, start()).
     const video::SourceStats decoding = sources.front()->stats();
-    const double timedMs = std::chrono::duration<double, std::milli>(timedEnd - timedStart).count();
-    // Throughput: the interval between the warm-up's last result and the last
-    // counted result covers exactly timedClassified frames.
-    const double classifiedPerS = timedClassified * 1000.0 / timedMs;
+    // Throughput: the timed steps, back to back within each segment, cover
+    // exactly timedFrames classified frames in timedMs.
+    const int64_t timedFrames = int64_t(stepMs.size()) * batch;
+    const double classifiedPerS = timedFrames * 1000.0 / timedMs;
     const double deliveredPerS = timedDelivered * 1000.0 / timedMs;
-    const double pipelineMsPerFrame = timedMs / double(timedClassified);
+    const double pipelineMsPerFrame = timedMs / double(timedFrames);
     const double inferMedian = median(inferMs), inferMin = minimum(inferMs);
     const double inferMsPerImage = inferMedian / batch;
     const double overheadPct = 100.0 * (pipelineMsPerFrame / inferMsPerImage - 1.0);
     const double stepMedianPerFrame = median(stepMs) / batch, stepMinPerFrame = minimum(stepMs) / batch;
     const double overheadMedianPct = 100.0 * (stepMedianPerFrame / inferMsPerImage - 1.0);
     const double overheadMinPct = 100.0 * (stepMinPerFrame / (inferMin / batch) - 1.0);
+    const std::vector<double> paired = pairedOverheads(stepMs, segmentEnds, inferMs, groupEnds);
+    const double overheadPairedPct = median(paired);
     // CPU time per frame does not move with the VM's speed spells the way wall time does.
-    const double pipelineCpuPerFrame = timedCpuMs / double(timedClassified);
+    const double pipelineCpuPerFrame = timedCpuMs / double(timedFrames);
     const double inferCpuPerImage = inferCpuMs / double(inferMs.size() * batch);
     const double p50 = classify::percentile(latencies, 50), p95 = classify::percentile(latencies, 95);
-    const bool shortRun = timedClassified < int64_t(frames) * batch;
+    const bool shortRun = int(stepMs.size()) < frames;
 
     if (json) {
         Json j;
@@ -200,8 +232,12 @@ int runPipelineBench(const Args& args) {
             .value(frames)
             .key("warmup_frames_per_source")
             .value(pipelineWarmup)
+            .key("segments")
+            .value(segment)
             .key("classified_frames")
-            .value(timedClassified)
+            .value(timedFrames)
+            .key("classified_frames_total")  // with the warm-up and the untimed steps after each pause
+            .value(classified)
             .key("delivered_frames")
             .value(timedDelivered)
             .key("decoded_frames_total")
@@ -254,6 +290,12 @@ int runPipelineBench(const Args& args) {
             .value(overheadMinPct)
             .key("pipeline_overhead_percent")
             .value(overheadPct)
+            .key("pipeline_overhead_percent_paired")
+            .value(overheadPairedPct)
+            .key("segment_overheads_percent")
+            .beginArray();
+        for (double p : paired) j.value(p);
+        j.endArray()
             .key("decoder_threads")
             .value(decoding.decoderThreads)
             .key("decoder_low_priority")
@@ -269,8 +311,10 @@ int runPipelineBench(const Args& args) {
     for (size_t i = 0; i < specs.size(); ++i) std::cout << (i ? ", " : "") << specs[i];
     std::cout << format("\nbatch:        %d (one frame per source per step), input %s, every %d\n", batch,
                         model::toString(input.shape).c_str(), every)
-              << format("pipeline:     %lld frames classified after %d warm-up frames per source, %.1f s\n",
-                        (long long)timedClassified, pipelineWarmup, timedMs / 1000)
+              << format(
+                     "pipeline:     %lld frames classified after %d warm-up frames per source, %.1f s in %d "
+                     "segment%s between inference-alone runs\n",
+                     (long long)timedFrames, pipelineWarmup, timedMs / 1000, segment, segment == 1 ? "" : "s")
               << format("frames/s:     %.2f classified, %.2f delivered\n", classifiedPerS, deliveredPerS)
               << format("ms/frame:     %.2f (pipeline, from throughput); per step: min %.2f  median %.2f\n",
                         pipelineMsPerFrame, stepMinPerFrame, stepMedianPerFrame)
@@ -282,12 +326,14 @@ int runPipelineBench(const Args& args) {
                         decoding.lowPriority ? ", lowest priority (the network runs on these cores)" : "")
               << format("inference:    min %.2f  median %.2f ms per batch of %d, %.2f ms/image (%zu runs)\n", inferMin,
                         inferMedian, batch, inferMsPerImage, inferMs.size())
-              << format("pipeline adds %.1f%% per frame over inference alone (throughput against median run); "
-                        "medians %.1f%%, minima %.1f%%\n",
-                        overheadPct, overheadMedianPct, overheadMinPct);
+              << format(
+                     "pipeline adds %.1f%% per frame over inference alone (median over segments of each one's "
+                     "median step against the runs beside it); pooled medians %.1f%%, minima %.1f%%, "
+                     "throughput against median run %.1f%%\n",
+                     overheadPairedPct, overheadMedianPct, overheadMinPct, overheadPct);
     if (shortRun)
         std::cerr << format("resvk: warning: the sources ended after %lld of %lld timed frames\n",
-                            (long long)timedClassified, (long long)frames * batch);
+                            (long long)timedFrames, (long long)frames * batch);
     return 0;
 }
 

@@ -16,6 +16,26 @@ double minimum(const std::vector<double>& values) {
     return values.empty() ? 0.0 : *std::min_element(values.begin(), values.end());
 }
 
+std::vector<double> pairedOverheads(const std::vector<double>& steps, const std::vector<size_t>& segmentEnds,
+                                    const std::vector<double>& runs, const std::vector<size_t>& groupEnds) {
+    // Parts first .. first + count - 1 of `values` (fewer where `ends` stops).
+    auto parts = [](const std::vector<double>& values, const std::vector<size_t>& ends, size_t first, size_t count) {
+        if (first >= ends.size()) return std::vector<double>{};
+        const size_t begin = first == 0 ? 0 : ends[first - 1];
+        const size_t end = ends[std::min(first + count, ends.size()) - 1];
+        return std::vector<double>(values.begin() + std::ptrdiff_t(std::min(begin, values.size())),
+                                   values.begin() + std::ptrdiff_t(std::min(std::max(begin, end), values.size())));
+    };
+    std::vector<double> out;
+    for (size_t k = 0; k < segmentEnds.size(); ++k) {
+        const auto segment = parts(steps, segmentEnds, k, 1);
+        const auto beside = parts(runs, groupEnds, k, 2);
+        if (segment.empty() || beside.empty()) continue;
+        out.push_back(100.0 * (median(segment) / median(beside) - 1.0));
+    }
+    return out;
+}
+
 std::vector<runtime::LayerTiming> medianProfile(const std::vector<std::vector<runtime::LayerTiming>>& runs) {
     if (runs.empty()) return {};
     std::vector<runtime::LayerTiming> out = runs.front();

@@ -32,7 +32,8 @@ const CommandSpec& benchSpec() {
         "With --source, times the end-to-end video pipeline of `resvk classify` instead (decode,\n"
         "GPU preprocessing, inference, readback; batch = number of sources): classified frames/s,\n"
         "decode->result latency p50/p95, and in the same run inference alone on random input of the\n"
-        "same batch (--iters runs, half before and half after the pipeline), giving\n"
+        "same batch, interleaved with it: the pipeline runs in --segments parts with a share of the\n"
+        "--iters runs before, between and after them (a drifting machine's speed hits both alike), giving\n"
         "\"pipeline adds X% per frame over inference alone\": throughput against the median run,\n"
         "then the median step (one frame of every source) against the median run and the fastest\n"
         "step against the fastest run, which a slow spell of a shared machine moves less. Also the\n"
@@ -49,6 +50,9 @@ const CommandSpec& benchSpec() {
           ""},
          {"frames", "N", "with --source: classified frames per source to time (after the warm-up)", "200"},
          {"every", "N", "with --source: classify every Nth frame of each source", "1"},
+         {"segments", "N",
+          "with --source: time the pipeline in N parts with inference-alone runs between them (at most --frames)",
+          "min(--frames / 4, --iters - 1)"},
          {"crop", "HxW", "with --source: network input size when the model's H/W are symbolic", "224x224"},
          {"profile", "",
           "after timing, min(--iters, 5) runs with GPU timestamps (warmed up like the timed runs): a per-layer "
@@ -63,7 +67,8 @@ const CommandSpec& benchSpec() {
          "resvk bench --source clip720.mp4 clip720.mp4 --model resnet18-v1-7 --frames 20 --iters 6",
          "resvk bench --source lavfi:testsrc2=size=1280x720:rate=30 --model resnet50.onnx --frames 10 --json"},
         "With --source the pipeline skips max(--warmup, 3) classified frames per source before timing\n"
-        "(plan compilation). Symbolic spatial dimensions are run as 224. Progress goes to stderr, only on a terminal."};
+        "(plan compilation), and the 2 steps after each pause between segments (their work ran during\n"
+        "it). Symbolic spatial dimensions are run as 224. Progress goes to stderr, only on a terminal."};
     return spec;
 }
 
@@ -74,7 +79,7 @@ int runBench(const Args& args) {
     }
     if (!args.positionals().empty())
         args.fail("unexpected argument '" + args.positionals()[0] + "' (sources need --source)");
-    for (const char* o : {"frames", "every", "crop"})
+    for (const char* o : {"frames", "every", "crop", "segments"})
         if (args.has(o)) args.fail(std::string("--") + o + " needs --source");
     if (!args.has("model")) args.fail("missing --model MODEL.onnx");
     const std::string path = *args.value("model");

@@ -52,6 +52,11 @@ def pool_pipeline(records):
         row["overhead_median"] = 100 * (row["step_median"] / row["inference_median"] - 1)
         row["overhead_min"] = 100 * (row["step_min"] / row["inference_min"] - 1)
         row["rounds_overhead"] = [r["pipeline_overhead_percent"] for r in group]
+        # Every round's segments, each against the inference-alone runs on
+        # either side of it (bench --source; builds before it have none).
+        paired = [p for r in group for p in r.get("segment_overheads_percent", [])]
+        row["overhead_paired"] = median(paired) if paired else None
+        row["segments"] = len(paired)
         rows.append(row)
     return rows
 
@@ -100,19 +105,23 @@ def main(path):
         rounds = max(len(r["rounds_overhead"]) for r in pipe)
         pooled = f", pooled over {rounds} rounds" if rounds > 1 else ""
         print(f"Step = one frame of every source; ms per step and per inference-alone run: min / median{pooled}. "
-              "*Adds* compares median with median and min with min; *throughput* is each round's "
-              "frames / time against its median run.\n")
+              "The pipeline is timed in segments with inference-alone runs between them: *adds (paired)* is "
+              "the median over every round's segments of each one's median step against the runs on either "
+              "side of it; *adds (medians)* compares the pooled medians and *(minima)* the fastest step with "
+              "the fastest run; *throughput* is each round's frames / time against its median run.\n")
         print("| network | sources | frames timed | classified frames/s | pipeline ms/step min / med "
               "| inference alone ms/batch min / med | latency p50 / p95 ms "
-              "| pipeline adds (medians) | pipeline adds (minima) | throughput, each round |")
-        print("|---|---|---|---|---|---|---|---|---|---|")
+              "| pipeline adds (paired, segments) | (medians) | (minima) | throughput, each round |")
+        print("|---|---|---|---|---|---|---|---|---|---|---|")
         for r in pipe:
             net = r.get("net", r["model"]) + (" (before)" if r.get("engine") == "resvk_before" else "")
             print(f'| {net} | {r["batch"]} | {r["classified_frames"]} | {r["classified_per_s"]:.2f} '
                   f'| {r["step_min"]:.1f} / {r["step_median"]:.1f} '
                   f'| {r["inference_min"]:.1f} / {r["inference_median"]:.1f} '
                   f'| {r["latency_p50_ms"]:.0f} / {r["latency_p95_ms"]:.0f} '
-                  f'| **{r["overhead_median"]:+.1f}%** | {r["overhead_min"]:+.1f}% | '
+                  + (f'| **{r["overhead_paired"]:+.1f}%** ({r["segments"]}) ' if r["overhead_paired"] is not None
+                     else "| – ")
+                  + f'| {r["overhead_median"]:+.1f}% | {r["overhead_min"]:+.1f}% | '
                   + ", ".join(f"{x:+.0f}%" for x in r["rounds_overhead"]) + " |")
         print()
     print(f"(raw JSON lines: {len(rows)} records)")

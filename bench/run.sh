@@ -13,7 +13,8 @@
 #   --resvk PATH       the resvk binary to run (default: build/resvk; implies nothing else)
 #   --iters N          timed runs at batch 1 (default 5)
 #   --iters-large N    timed runs at batch 8 (default 3)
-#   --frames N         pipeline: timed frames per source (default 10)
+#   --frames N         pipeline: timed frames per source (default 24), in segments of 4
+#                      with 2 inference-alone runs before, between and after them
 #   --only WHAT        inference | pipeline (default: both)
 #   --no-ort           skip the ONNX Runtime column
 #   --before PATH      also run another resvk binary (a build of an earlier commit)
@@ -35,7 +36,7 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 SHARED=${RESVK_SHARED:-$ROOT/../shared}
 RESVK=$ROOT/build/resvk
-BUILD=1 ITERS=5 ITERS_LARGE=3 FRAMES=10 ONLY=all ORT=1 BEFORE= ROUNDS=1
+BUILD=1 ITERS=5 ITERS_LARGE=3 FRAMES=24 ONLY=all ORT=1 BEFORE= ROUNDS=1
 while [ $# -gt 0 ]; do
     case "$1" in
         --no-build) BUILD=0 ;;
@@ -158,17 +159,20 @@ if [ "$ONLY" != inference ]; then
     CLIP=$WORK/clip720.mp4
     echo "== making a 10 s 1280x720 30 fps H.264 clip" >&2
     ffmpeg -nostdin -loglevel error -f lavfi -i testsrc2=size=1280x720:rate=30 -t 10 -c:v libx264 -pix_fmt yuv420p "$CLIP"
+    # Two inference-alone runs per group: bench --source's default --segments,
+    # min(--frames / 4, --iters - 1), is then one segment per 4 frames.
+    PIPE_ITERS=$((2 * ((FRAMES / 4 > 0 ? FRAMES / 4 : 1) + 1)))
     for round in $(seq "$ROUNDS"); do
         for name in resnet18 resnet50; do
             model=$R18; [ $name = resnet50 ] && model=$R50
             for n in 1 4; do
                 srcs=(); for _ in $(seq "$n"); do srcs+=("$CLIP"); done
                 echo "== pipeline $name, $n source(s), $FRAMES frames per source (round $round of $ROUNDS)" >&2
-                "$RESVK" bench --source "${srcs[@]}" --model "$model" --frames "$FRAMES" --iters 6 --warmup 1 --json \
+                "$RESVK" bench --source "${srcs[@]}" --model "$model" --frames "$FRAMES" --iters "$PIPE_ITERS" --warmup 1 --json \
                     | record "{\"kind\":\"pipeline\",\"engine\":\"resvk\",\"net\":\"$name\"}"
                 if [ -n "$BEFORE" ]; then
                     echo "== pipeline $name, $n source(s): resvk before" >&2
-                    "$BEFORE" bench --source "${srcs[@]}" --model "$model" --frames "$FRAMES" --iters 6 --warmup 1 \
+                    "$BEFORE" bench --source "${srcs[@]}" --model "$model" --frames "$FRAMES" --iters "$PIPE_ITERS" --warmup 1 \
                         --json | record "{\"kind\":\"pipeline\",\"engine\":\"resvk_before\",\"net\":\"$name\"}"
                 fi
             done

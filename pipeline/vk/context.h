@@ -79,6 +79,8 @@ public:
     uint64_t submit(VkCommandBuffer cmd);
     // Blocks until the submission that returned `value` (and all before it) completed.
     void wait(uint64_t value);
+    // Blocks until everything submitted so far completed.
+    void waitIdle() { wait(lastSubmitted_); }
 
     // Counters for tests and --verbose: queue submissions, VkBuffers created.
     uint64_t submissions() const { return submissions_; }

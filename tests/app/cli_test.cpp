@@ -270,14 +270,36 @@ TEST_CASE("cli: bench --source reports the pipeline per step against inference a
     double sum = 0;
     for (double t : steps) sum += t;
     CHECK(jsonNumbers(r.out, "pipeline_ms_timed")[0] == Approx(sum).epsilon(1e-6));
+    CHECK(contains(r.out, "\"segments\":1,"));  // min(--frames / 4, --iters - 1)
     CHECK(jsonNumbers(r.out, "pipeline_cpu_ms_per_frame")[0] > 0.0);
     CHECK(jsonNumbers(r.out, "inference_cpu_ms_per_image")[0] > 0.0);
     // lavapipe computes on the host's cores: the decoder yields them (video/frame_source.h)
     CHECK(contains(r.out, "\"decoder_threads\":1,\"decoder_low_priority\":true"));
+    // Interleaved: 3 segments of 2 timed steps, each against the runs on either side of it.
+    r = ok({"bench", "--source", "lavfi:testsrc2=size=160x120:rate=30", "--model", cifarModel(), "--crop", "32x32",
+            "--frames", "6", "--iters", "4", "--warmup", "1", "--segments", "3", "--json"});
+    CHECK(contains(r.out, "\"segments\":3,"));
+    // 3 warm-up frames, 6 timed, 2 untimed after each of the 2 pauses (results of work run during them).
+    CHECK(jsonNumbers(r.out, "classified_frames_total") == std::vector<double>{3 + 6 + 2 * 2});
+    CHECK(jsonNumbers(r.out, "pipeline_steps_ms").size() == 6);
+    CHECK(jsonNumbers(r.out, "inference_runs_ms").size() == 4);
+    const auto segmentOverheads = jsonNumbers(r.out, "segment_overheads_percent");
+    REQUIRE(segmentOverheads.size() == 3);
+    std::vector<double> sorted = segmentOverheads;
+    std::sort(sorted.begin(), sorted.end());
+    CHECK(jsonNumbers(r.out, "pipeline_overhead_percent_paired") == std::vector<double>{sorted[1]});
+    sum = 0;
+    for (double t : jsonNumbers(r.out, "pipeline_steps_ms")) sum += t;
+    CHECK(jsonNumbers(r.out, "pipeline_ms_timed")[0] == Approx(sum).epsilon(1e-6));
+    // No more segments than timed frames.
+    r = ok({"bench", "--source", "lavfi:testsrc2=size=160x120:rate=30", "--model", cifarModel(), "--crop", "32x32",
+            "--frames", "2", "--iters", "2", "--warmup", "1", "--segments", "5", "--json"});
+    CHECK(contains(r.out, "\"segments\":2,"));
     r = ok({"bench", "--source", "lavfi:testsrc2=size=160x120:rate=30", "--model", cifarModel(), "--crop", "32x32",
             "--frames", "3", "--iters", "2", "--warmup", "1"});
     CHECK(contains(r.out, "per step: min"));
-    CHECK(contains(r.out, "medians"));
+    CHECK(contains(r.out, "pooled medians"));
+    CHECK(contains(r.out, "in 1 segment between inference-alone runs"));
     CHECK(contains(r.out, "CPU time:"));
     CHECK(contains(r.out, "decoding:     1 thread per source, lowest priority (the network runs on these cores)"));
     // RESVK_HOST_CORES=0 forces the other branch on the same device.
@@ -313,6 +335,8 @@ TEST_CASE("cli: errors are one line and a non-zero exit", "[cli]") {
     requireCleanError(run({"classify", img}), "--model");
     requireCleanError(run({"frobnicate"}), "frobnicate");
     requireCleanError(run({"check", tmp}), "model.onnx");
+    requireCleanError(run({"bench", "--model", model, "--segments", "3"}), "--segments needs --source");
+    requireCleanError(run({"bench", "--source", "lavfi:testsrc2", "--model", model, "--segments", "0"}), "--segments");
     auto r = run({"classify", img, "--model", model, "--bogus"});
     CHECK(r.code == 2);
     CHECK(contains(r.err, "--help"));

@@ -67,3 +67,27 @@ TEST_CASE("medianProfile: runs of different plans are refused", "[profile]") {
     const std::vector<LayerTiming> otherLayer = {layer("gemm", 1.0, {1.0, 1.0})};
     CHECK_THROWS_AS(medianProfile({one, otherLayer}), std::invalid_argument);
 }
+
+TEST_CASE("pairedOverheads: each segment against the runs on either side of it", "[profile]") {
+    using resvk::app::pairedOverheads;
+    // Runs: group 0 = {10, 10}, group 1 = {20}, group 2 = {30, 30, 30}.
+    const std::vector<double> runs = {10, 10, 20, 30, 30, 30};
+    const std::vector<size_t> groupEnds = {2, 3, 6};
+    // Segment 0 = {11, 12, 13} between groups 0 and 1 (median run 10),
+    // segment 1 = {33, 36} between groups 1 and 2 (median run 30).
+    const std::vector<double> steps = {11, 12, 13, 33, 36};
+    const auto paired = pairedOverheads(steps, {3, 5}, runs, groupEnds);
+    REQUIRE(paired.size() == 2);
+    CHECK(paired[0] == Approx(20.0));  // 12 / 10
+    CHECK(paired[1] == Approx(15.0));  // 34.5 / 30
+    // A drift that moves steps and runs alike leaves the figure alone, where
+    // pooled medians (median step 13 against median run 25) would report -48 %.
+    CHECK(median(steps) / median(runs) - 1.0 == Approx(-0.48));
+    // Without a group after it, a segment is compared with the one before it;
+    // an empty segment (the sources ended) is left out.
+    const auto alone = pairedOverheads({11, 12, 13}, {3}, {10, 10}, {2});
+    REQUIRE(alone.size() == 1);
+    CHECK(alone[0] == Approx(20.0));
+    CHECK(pairedOverheads({11, 12, 13}, {3, 3}, runs, groupEnds).size() == 1);
+    CHECK(pairedOverheads({}, {}, runs, groupEnds).empty());
+}
