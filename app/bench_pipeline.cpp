@@ -9,6 +9,8 @@
 #include <iostream>
 #include <memory>
 #include <random>
+#include <utility>
+#include <vector>
 
 #include "bench_stats.h"
 #include "classify/result_sink.h"
@@ -86,8 +88,8 @@ int runPipelineBench(const Args& args) {
     double inferCpuMs = 0;
     // The timed runs and the timed pipeline steps interleave: the pipeline runs
     // in `segments` parts with a group of inference-alone runs before, between
-    // and after them, so that both sample the same minutes of a machine whose
-    // speed drifts (these VMs move 10-30 % between adjacent minutes).
+    // and after them, so that both sample the same seconds of a machine whose
+    // speed drifts (these VMs flip between two speeds about every second).
     auto share = [](int total, int parts, int i) { return total * (i + 1) / parts - total * i / parts; };
     int group = 0;
     auto timeInferenceGroup = [&] {
@@ -129,7 +131,16 @@ int runPipelineBench(const Args& args) {
     std::vector<double> stepMs;
     enum class Phase { warmUp, ramp, timed, done } phase = Phase::warmUp;
     int segment = 0, stepsInSegment = 0, rampSteps = 0;
-    Clock::time_point segmentStart{}, lastStep{};
+    Clock::time_point segmentStart{}, lastStep{}, firstResultAt{};
+    // A frame that waited in its source's queue across a pause would report the
+    // pause as latency: each one's decode -> result time leaves the pauses out.
+    std::vector<std::pair<Clock::time_point, Clock::time_point>> pauses;
+    auto pausedMsSince = [&](Clock::time_point t) {
+        double ms = 0;
+        for (const auto& [begin, end] : pauses)
+            if (end > t) ms += std::chrono::duration<double, std::milli>(end - std::max(begin, t)).count();
+        return ms;
+    };
     double segmentCpu0 = 0, timedMs = 0, timedCpuMs = 0;
     auto startSegment = [&] {
         phase = Phase::timed;
@@ -149,8 +160,10 @@ int runPipelineBench(const Args& args) {
             if (phase == Phase::done) return;
             if (phase == Phase::timed) ++timedDelivered;
             if (!e.classified) return;
-            ++classified;
-            if (phase == Phase::timed) latencies.push_back(e.latencyMs);
+            if (++classified == 1) firstResultAt = Clock::now();
+            // Frames decoded before the first result waited for the plans to compile.
+            if (phase == Phase::timed && e.frame.decodedAt >= firstResultAt)
+                latencies.push_back(e.latencyMs - pausedMsSince(e.frame.decodedAt));
             if (classified % batch != 0) return;  // not a step's end
             if (progress)
                 std::cerr << "\rpipeline (" << segment + 1 << "/" << segments << ") " << classified / batch
@@ -174,13 +187,18 @@ int runPipelineBench(const Args& args) {
                 return;
             }
             context->waitIdle();
+            // The decoders finish the frame they were on (their queues then
+            // full) during one untimed run, so that the timed ones run alone.
+            engine.run(inputs);
             timeInferenceGroup();
+            pauses.emplace_back(now, Clock::now());
             phase = Phase::ramp;
             rampSteps = options.inFlight;
         },
         stop);
     if (phase == Phase::timed) endSegment();  // the sources ended first
     const double pipelineSeconds = std::chrono::duration<double>(Clock::now() - pipelineStart).count();
+    if (group <= segments) engine.run(inputs);  // settles as at a pause (the sources have stopped)
     while (group <= segments) timeInferenceGroup();
     if (progress) std::cerr << "\r                                                  \r" << std::flush;
 
@@ -320,7 +338,9 @@ int runPipelineBench(const Args& args) {
                         pipelineMsPerFrame, stepMinPerFrame, stepMedianPerFrame)
               << format("CPU time:     %.1f ms per frame (pipeline), %.1f ms per image (inference alone)\n",
                         pipelineCpuPerFrame, inferCpuPerImage)
-              << format("latency:      p50 %.1f ms  p95 %.1f ms  (decode -> result)\n", p50, p95)
+              << (latencies.empty()
+                      ? std::string("latency:      - (every timed frame was decoded before the first result)\n")
+                      : format("latency:      p50 %.1f ms  p95 %.1f ms  (decode -> result)\n", p50, p95))
               << format("decoding:     %d thread%s per source%s\n", decoding.decoderThreads,
                         decoding.decoderThreads == 1 ? "" : "s",
                         decoding.lowPriority ? ", lowest priority (the network runs on these cores)" : "")

@@ -68,7 +68,8 @@ const CommandSpec& benchSpec() {
          "resvk bench --source lavfi:testsrc2=size=1280x720:rate=30 --model resnet50.onnx --frames 10 --json"},
         "With --source the pipeline skips max(--warmup, 3) classified frames per source before timing\n"
         "(plan compilation), and the 2 steps after each pause between segments (their work ran during\n"
-        "it). Symbolic spatial dimensions are run as 224. Progress goes to stderr, only on a terminal."};
+        "it); latency leaves the pauses out. Symbolic spatial dimensions are run as 224. Progress goes to stderr, only "
+        "on a terminal."};
     return spec;
 }
 

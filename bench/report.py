@@ -47,8 +47,10 @@ def pool_pipeline(records):
         row["classified_per_s"] = row["classified_frames"] * 1000 / timed_ms
         row["step_min"], row["step_median"] = min(steps), median(steps)
         row["inference_min"], row["inference_median"] = min(runs), median(runs)
-        row["latency_p50_ms"] = median([r["latency_p50_ms"] for r in group])
-        row["latency_p95_ms"] = median([r["latency_p95_ms"] for r in group])
+        # null where every timed frame was decoded before the first result
+        for key in ("latency_p50_ms", "latency_p95_ms"):
+            values = [r[key] for r in group if r.get(key) is not None]
+            row[key] = median(values) if values else float("nan")
         row["overhead_median"] = 100 * (row["step_median"] / row["inference_median"] - 1)
         row["overhead_min"] = 100 * (row["step_min"] / row["inference_min"] - 1)
         row["rounds_overhead"] = [r["pipeline_overhead_percent"] for r in group]
