@@ -13,7 +13,7 @@
 #   --resvk PATH       the resvk binary to run (default: build/resvk; implies nothing else)
 #   --iters N          timed runs at batch 1 (default 5)
 #   --iters-large N    timed runs at batch 8 (default 3)
-#   --frames N         pipeline: timed frames per source (default 24), in segments of 4
+#   --frames N         pipeline: timed frames per source (default 48), in segments of 4
 #                      with 2 inference-alone runs before, between and after them
 #   --only WHAT        inference | pipeline (default: both)
 #   --no-ort           skip the ONNX Runtime column
@@ -36,7 +36,7 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 SHARED=${RESVK_SHARED:-$ROOT/../shared}
 RESVK=$ROOT/build/resvk
-BUILD=1 ITERS=5 ITERS_LARGE=3 FRAMES=24 ONLY=all ORT=1 BEFORE= ROUNDS=1
+BUILD=1 ITERS=5 ITERS_LARGE=3 FRAMES=48 ONLY=all ORT=1 BEFORE= ROUNDS=1
 while [ $# -gt 0 ]; do
     case "$1" in
         --no-build) BUILD=0 ;;
