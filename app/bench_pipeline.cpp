@@ -91,21 +91,21 @@ int runPipelineBench(const Args& args) {
     // and after them, so that both sample the same seconds of a machine whose
     // speed drifts (these VMs flip between two speeds about every second).
     auto share = [](int total, int parts, int i) { return total * (i + 1) / parts - total * i / parts; };
-    int group = 0;
+    const int groups = segments + 1;  // of inference-alone runs: before, between and after the segments
     auto timeInferenceGroup = [&] {
-        const int n = share(iters, segments + 1, group);
+        const int group = int(groupEnds.size());
+        const int n = share(iters, groups, group);
         const double cpu0 = processCpuMs();
         for (int i = 0; i < n; ++i) {
             if (progress)
-                std::cerr << "\rinference alone (" << group + 1 << "/" << segments + 1 << ") " << i + 1 << "/" << n
-                          << "    " << std::flush;
+                std::cerr << "\rinference alone (" << group + 1 << "/" << groups << ") " << i + 1 << "/" << n << "    "
+                          << std::flush;
             const auto t0 = Clock::now();
             engine.run(inputs);
             inferMs.push_back(msSince(t0));
         }
         inferCpuMs += processCpuMs() - cpu0;
         groupEnds.push_back(inferMs.size());
-        ++group;
     };
     for (int i = 0; i < warmup; ++i) {
         if (progress) std::cerr << "\rinference warm-up " << i + 1 << "/" << warmup << "    " << std::flush;
@@ -130,7 +130,7 @@ int runPipelineBench(const Args& args) {
     // its mean (throughput), which one slow spell inflates.
     std::vector<double> stepMs;
     enum class Phase { warmUp, ramp, timed, done } phase = Phase::warmUp;
-    int segment = 0, stepsInSegment = 0, rampSteps = 0;
+    int rampSteps = 0;
     Clock::time_point segmentStart{}, lastStep{}, firstResultAt{};
     // A frame that waited in its source's queue across a pause would report the
     // pause as latency: each one's decode -> result time leaves the pauses out.
@@ -144,7 +144,6 @@ int runPipelineBench(const Args& args) {
     double segmentCpu0 = 0, timedMs = 0, timedCpuMs = 0;
     auto startSegment = [&] {
         phase = Phase::timed;
-        stepsInSegment = 0;
         segmentStart = lastStep = Clock::now();
         segmentCpu0 = processCpuMs();
     };
@@ -152,7 +151,6 @@ int runPipelineBench(const Args& args) {
         timedMs += std::chrono::duration<double, std::milli>(lastStep - segmentStart).count();
         timedCpuMs += processCpuMs() - segmentCpu0;
         segmentEnds.push_back(stepMs.size());
-        ++segment;
     };
     const auto pipelineStart = Clock::now();
     pipeline.run(
@@ -166,7 +164,7 @@ int runPipelineBench(const Args& args) {
                 latencies.push_back(e.latencyMs - pausedMsSince(e.frame.decodedAt));
             if (classified % batch != 0) return;  // not a step's end
             if (progress)
-                std::cerr << "\rpipeline (" << segment + 1 << "/" << segments << ") " << classified / batch
+                std::cerr << "\rpipeline (" << segmentEnds.size() + 1 << "/" << segments << ") " << classified / batch
                           << " frames per source    " << std::flush;
             if (phase == Phase::warmUp) {
                 if (classified == warmFrames) startSegment();
@@ -179,9 +177,11 @@ int runPipelineBench(const Args& args) {
             const auto now = Clock::now();
             stepMs.push_back(std::chrono::duration<double, std::milli>(now - lastStep).count());
             lastStep = now;
-            if (++stepsInSegment < share(frames, segments, segment)) return;
+            const int segment = int(segmentEnds.size());
+            const size_t segmentBegin = segment == 0 ? 0 : segmentEnds.back();
+            if (int(stepMs.size() - segmentBegin) < share(frames, segments, segment)) return;
             endSegment();
-            if (segment == segments) {
+            if (int(segmentEnds.size()) == segments) {
                 phase = Phase::done;
                 stop = true;
                 return;
@@ -198,8 +198,8 @@ int runPipelineBench(const Args& args) {
         stop);
     if (phase == Phase::timed) endSegment();  // the sources ended first
     const double pipelineSeconds = std::chrono::duration<double>(Clock::now() - pipelineStart).count();
-    if (group <= segments) engine.run(inputs);  // settles as at a pause (the sources have stopped)
-    while (group <= segments) timeInferenceGroup();
+    if (int(groupEnds.size()) < groups) engine.run(inputs);  // settles as at a pause (the sources have stopped)
+    while (int(groupEnds.size()) < groups) timeInferenceGroup();
     if (progress) std::cerr << "\r                                                  \r" << std::flush;
 
     if (stepMs.empty())
@@ -251,7 +251,7 @@ int runPipelineBench(const Args& args) {
             .key("warmup_frames_per_source")
             .value(pipelineWarmup)
             .key("segments")
-            .value(segment)
+            .value(int(segmentEnds.size()))
             .key("classified_frames")
             .value(timedFrames)
             .key("classified_frames_total")  // with the warm-up and the untimed steps after each pause
@@ -332,7 +332,8 @@ int runPipelineBench(const Args& args) {
               << format(
                      "pipeline:     %lld frames classified after %d warm-up frames per source, %.1f s in %d "
                      "segment%s between inference-alone runs\n",
-                     (long long)timedFrames, pipelineWarmup, timedMs / 1000, segment, segment == 1 ? "" : "s")
+                     (long long)timedFrames, pipelineWarmup, timedMs / 1000, int(segmentEnds.size()),
+                     segmentEnds.size() == 1 ? "" : "s")
               << format("frames/s:     %.2f classified, %.2f delivered\n", classifiedPerS, deliveredPerS)
               << format("ms/frame:     %.2f (pipeline, from throughput); per step: min %.2f  median %.2f\n",
                         pipelineMsPerFrame, stepMinPerFrame, stepMedianPerFrame)
