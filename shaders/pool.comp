@@ -73,6 +73,7 @@ void main() {
     // expression in SPIR-V, came out as zero on lavapipe; the ops tests catch it.)
     float fill = -3.402823466e38;
     if (MODE == 1) fill = 0.0;
+    const vec4 filled = vec4(fill);
     vec4 acc[BLOCK_H][BLOCK_W];
     [[unroll]] for (int i = 0; i < BLOCK_H; ++i)
         [[unroll]] for (int j = 0; j < BLOCK_W; ++j) acc[i][j] = vec4(fill);
@@ -97,8 +98,12 @@ void main() {
             bool used = false;  // a constant: does any output of the block read column c?
             [[unroll]] for (int j = 0; j < BLOCK_W; ++j) used = used || isTap(c - j * SW, KW, DW);
             const int ix = x0 + c;
-            v[c] = vec4(fill);
-            if (used && rowInside && ix >= 0 && ix < inShape.w) v[c] = texelFetch(inTex, inBase + iy * inShape.w + ix);
+            // Branch-free (a fetch under a condition is masked code on lavapipe:
+            // see tapInput in conv_register_tile.glsl); `used` is a constant.
+            const bool inside = rowInside && ix >= 0 && ix < inShape.w;
+            const int at = inBase + iy * inShape.w + ix;
+            const vec4 texel = used ? texelFetch(inTex, inside ? at : 0) : filled;
+            v[c] = inside ? texel : filled;
         }
         [[unroll]] for (int i = 0; i < BLOCK_H; ++i) {
             if (!isTap(r - i * SH, KH, DH)) continue;  // row r is not in output row i's window

@@ -47,7 +47,10 @@ void workgroup(uvec3 group, uvec3 grid) {
         for (int i = 0; i < 6; ++i) {
             const int y = y0 + i;
             const bool inside = y >= 0 && y < pc.inH && x >= 0 && x < pc.inW;
-            d[i] = inside ? imageLoad(inTex, base + y * pc.inW + x) : vec4(0.0);
+            // Branch-free: see tapInput in conv_register_tile.glsl.
+            const int at = base + y * pc.inW + x;
+            const vec4 texel = imageLoad(inTex, inside ? at : 0);
+            d[i] = inside ? texel : vec4(0.0);
         }
         transform6(d[0], d[1], d[2], d[3], d[4], d[5], b[j]);
     }

@@ -107,10 +107,15 @@ void pixelOrigin(int q, int pixelsTotal, int regionPlane, int firstItem, out int
 // zero outside the picture (padding). Needs inTex, DH, DW and PADDED.
 vec4 tapInput(int base, int iy0, int ix0, int ky, int kx, int tapOffset) {
     if (PADDED == 0) return imageLoad(inTex, base + tapOffset);
-    int iy = iy0 + ky * DH;
-    int ix = ix0 + kx * DW;
-    bool inside = iy >= 0 && iy < pc.inH && ix >= 0 && ix < pc.inW;
-    return inside ? imageLoad(inTex, base + tapOffset) : vec4(0.0);
+    const int iy = iy0 + ky * DH;
+    const int ix = ix0 + kx * DW;
+    const bool inside = iy >= 0 && iy < pc.inH && ix >= 0 && ix < pc.inW;
+    // An unconditional fetch (of a texel that exists) and a select: a fetch
+    // under ?: is a branch in SPIR-V, which lavapipe runs as masked code with
+    // the result stored under the mask (bench/README.md, 2026-12-08).
+    const int at = base + tapOffset;
+    const vec4 texel = imageLoad(inTex, inside ? at : 0);
+    return inside ? texel : vec4(0.0);
 }
 
 void pixelOrigins(int p0, int pixelsTotal, int regionPlane, int firstItem, out int base[PIXELS],
