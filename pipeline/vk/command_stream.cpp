@@ -8,15 +8,13 @@ namespace {
 constexpr uint32_t kSetsPerPool = 128;
 constexpr uint32_t kMaxInputsPerKernel = 8;
 constexpr uint32_t kMaxTimedDispatches = 4096;
-// Tile queues (shaders/include/tile_queue.glsl): slots per buffer; the
-// workgroups a queued dispatch launches, of which each of the driver's threads
-// must get one (lavapipe runs one per core; the ones beyond find the queue
-// empty and return); at least this many chunks per dispatch, so that the
-// threads finish within a small part of it of each other; and where one
-// workgroup may take only so many tiles, this many times the workgroups that
-// would just cover them, so that still any thread could take every tile.
+// Tile queues (shaders/include/tile_queue.glsl): slots per buffer; at least
+// this many chunks per dispatch, so that the threads finish within a small
+// part of it of each other; and where one workgroup may take only so many
+// tiles, this many times the workgroups that would just cover them, so that
+// still any thread could take every tile (else a dispatch launches
+// DeviceTraits::queueWorkgroups).
 constexpr VkDeviceSize kTileQueueSlots = 256;
-constexpr uint64_t kTileQueueWorkgroups = 256;
 constexpr uint64_t kTileQueueChunks = 64;
 constexpr uint64_t kTileQueueSlack = 4;
 
@@ -127,8 +125,8 @@ std::pair<BufferSlice, uint32_t> CommandStream::recordTileQueue(std::array<uint3
     if (tileLimit) chunk = std::min<uint64_t>(chunk, tileLimit);
     const uint64_t chunks = (tiles + chunk - 1) / chunk;
     const uint64_t claimLimit = tileLimit ? tileLimit / chunk : ~0u;
-    uint64_t launch =
-        std::max(kTileQueueWorkgroups, tileLimit ? kTileQueueSlack * ((chunks + claimLimit - 1) / claimLimit) : 0);
+    uint64_t launch = std::max<uint64_t>(context_.traits().queueWorkgroups,
+                                         tileLimit ? kTileQueueSlack * ((chunks + claimLimit - 1) / claimLimit) : 0);
     launch = std::min<uint64_t>({launch, chunks, context_.properties().limits.maxComputeWorkGroupCount[0]});
     if (launch * claimLimit < chunks) throw Error("CommandStream::dispatch: too many tiles for one queued dispatch");
 

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <stdexcept>
 #include <string>
+#include <thread>
 
 namespace resvk::vk {
 
@@ -28,6 +29,18 @@ bool envSwitch(const char* name, bool otherwise) {
     if (value != "0" && value != "1")
         throw std::invalid_argument(std::string(name) + ": '" + value + "' is not 0 or 1");
     return value == "1";
+}
+
+// The threads a CPU driver computes on: lavapipe's LP_NUM_THREADS where it is a
+// number, else one per CPU (Mesa's default). A guess for other CPU drivers,
+// which costs them only idle threads or empty workgroups when wrong.
+uint32_t cpuDriverThreads() {
+    if (const char* env = std::getenv("LP_NUM_THREADS"); env && *env) {
+        char* end = nullptr;
+        const long n = std::strtol(env, &end, 10);
+        if (!*end && n >= 1 && n <= 1024) return static_cast<uint32_t>(n);
+    }
+    return std::max(1u, std::thread::hardware_concurrency());
 }
 
 // "tiled,coopmat" -> the names, each checked against the families that can be switched off.
@@ -147,6 +160,7 @@ DeviceTraits makeDeviceTraits(const DeviceFacts& facts, const TraitOverrides& ov
         t.channelsFirstInputBytes = facts.hostL2Bytes ? int64_t(facts.hostL2Bytes) : kUnknownL2Bytes;
         t.weightBlock = 16;
         t.tileQueue = true;
+        t.queueWorkgroups = 2 * cpuDriverThreads();
     } else {
         t.workgroupWidth = 64;
         t.sharedWeightsSubgroup = 0;

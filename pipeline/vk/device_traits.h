@@ -102,6 +102,13 @@ struct DeviceTraits {
     // busy to its end, also while one core runs slower. CPU profile on, GPU
     // profile off (the hardware schedules workgroups itself). RESVK_TILE_QUEUE=0|1 forces it.
     bool tileQueue = false;
+    // Workgroups a queued dispatch launches, of which each of the driver's
+    // threads must get one; the ones beyond find the queue empty and return.
+    // CPU profile: twice the threads lavapipe runs (LP_NUM_THREADS, else one per
+    // CPU): every empty workgroup is a call and an atomic on a shared line, and
+    // 256 of them per dispatch cost ResNet-18 batch 1 ~3 ms of ~37 (bench/README.md,
+    // 2026-12-08). GPU profile (queues only when forced) 256.
+    uint32_t queueWorkgroups = 256;
     // Largest range a kernel may bind: storage buffer bytes, texel buffer texels.
     uint64_t maxStorageBufferRange = 0;
     uint64_t maxTexelBufferElements = 0;

@@ -14,6 +14,7 @@
 #include <initializer_list>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "model/model.h"
@@ -243,6 +244,20 @@ TEST_CASE(
     CHECK(vk::makeDeviceTraits(cpu, asCpu).winogradTile == 2);
     setenv("RESVK_WINOGRAD", "3", 1);
     CHECK_THROWS_WITH(vk::makeDeviceTraits(cpu, asCpu), Contains("RESVK_WINOGRAD") && Contains("'3'"));
+}
+
+TEST_CASE("device traits: a queued dispatch launches twice the CPU driver's threads, 256 elsewhere", "[gpu_path]") {
+    const vk::DeviceFacts cpu = cpuFacts();
+    const vk::TraitOverrides asCpu = forcedProfile(vk::ProfileRequest::Cpu);
+    const vk::TraitOverrides asGpu = forcedProfile(vk::ProfileRequest::Gpu);
+    const ScopedUnsetEnv clean{"LP_NUM_THREADS", "RESVK_TILE_QUEUE"};
+    CHECK(vk::makeDeviceTraits(cpu, asCpu).queueWorkgroups == 2 * std::max(1u, std::thread::hardware_concurrency()));
+    setenv("LP_NUM_THREADS", "3", 1);  // lavapipe's own count wins
+    CHECK(vk::makeDeviceTraits(cpu, asCpu).queueWorkgroups == 6);
+    setenv("LP_NUM_THREADS", "lots", 1);  // not a count: one per CPU, as Mesa would
+    CHECK(vk::makeDeviceTraits(cpu, asCpu).queueWorkgroups == 2 * std::max(1u, std::thread::hardware_concurrency()));
+    setenv("RESVK_TILE_QUEUE", "1", 1);
+    CHECK(vk::makeDeviceTraits(cpu, asGpu).queueWorkgroups == 256);
 }
 
 TEST_CASE("device traits: convolutions walk output channels first where the input outgrows the host's L2",
