@@ -29,9 +29,12 @@ void workgroup(uvec3 group, uvec3 grid) {
     vec4 d[4][4];
     for (int i = 0; i < 4; ++i)
         for (int j = 0; j < 4; ++j) {
-            int y = y0 + i, x = x0 + j;
-            bool inside = y >= 0 && y < pc.inH && x >= 0 && x < pc.inW;
-            d[i][j] = inside ? imageLoad(inTex, base + y * pc.inW + x) : vec4(0.0);
+            const int y = y0 + i, x = x0 + j;
+            const bool inside = y >= 0 && y < pc.inH && x >= 0 && x < pc.inW;
+            // Branch-free: see tapInput in conv_register_tile.glsl.
+            const int at = base + y * pc.inW + x;
+            const vec4 texel = imageLoad(inTex, inside ? at : 0);
+            d[i][j] = inside ? texel : vec4(0.0);
         }
     // Rows: B^T d.
     vec4 b[4][4];
