@@ -54,6 +54,13 @@ int runPipelineBench(const Args& args) {
     // with at least 4 timed steps per segment against the 2 untimed after each pause.
     const int segments =
         std::min(args.integer("segments", std::max(1, std::min(frames / 4, iters - 1)), 1, 1000000), frames);
+    // Each segment is compared with the run groups on either side of it: with
+    // fewer runs some pair would hold none, and its figure would be no measurement.
+    if (2 * iters < segments + 1)
+        args.fail(
+            format("--segments %d needs --iters %d or more (each segment is compared with the "
+                   "inference-alone runs on either side of it)",
+                   segments, (segments + 2) / 2));
     // The pipeline compiles one plan per in-flight slot on first use: skip at
     // least that many classified frames per source before timing.
     const int pipelineWarmup = std::max(warmup, 3);

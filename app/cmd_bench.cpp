@@ -34,10 +34,11 @@ const CommandSpec& benchSpec() {
         "decode->result latency p50/p95, and in the same run inference alone on random input of the\n"
         "same batch, interleaved with it: the pipeline runs in --segments parts with a share of the\n"
         "--iters runs before, between and after them (a drifting machine's speed hits both alike), giving\n"
-        "\"pipeline adds X% per frame over inference alone\": throughput against the median run,\n"
-        "then the median step (one frame of every source) against the median run and the fastest\n"
-        "step against the fastest run, which a slow spell of a shared machine moves less. Also the\n"
-        "process's CPU time per frame and per inference-alone image.",
+        "\"pipeline adds X% per frame over inference alone\": the median over segments of each one's\n"
+        "median step (one frame of every source) against the runs on either side of it; then the\n"
+        "pooled median step against the median run, the fastest step against the fastest run, and\n"
+        "throughput against the median run. Also the process's CPU time per frame and per\n"
+        "inference-alone image.",
         "SOURCE",
         0,
         {{"model", "MODEL.onnx", "the model to time (required)", ""},
@@ -51,7 +52,8 @@ const CommandSpec& benchSpec() {
          {"frames", "N", "with --source: classified frames per source to time (after the warm-up)", "200"},
          {"every", "N", "with --source: classify every Nth frame of each source", "1"},
          {"segments", "N",
-          "with --source: time the pipeline in N parts with inference-alone runs between them (at most --frames)",
+          "with --source: time the pipeline in N parts with inference-alone runs between them (at most --frames; "
+          "needs --iters of at least (N + 1) / 2)",
           "min(--frames / 4, --iters - 1)"},
          {"crop", "HxW", "with --source: network input size when the model's H/W are symbolic", "224x224"},
          {"profile", "",

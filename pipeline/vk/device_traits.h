@@ -107,7 +107,8 @@ struct DeviceTraits {
     // CPU profile: twice the threads lavapipe runs (LP_NUM_THREADS, else one per
     // CPU): every empty workgroup is a call and an atomic on a shared line, and
     // 256 of them per dispatch cost ResNet-18 batch 1 ~3 ms of ~37 (bench/README.md,
-    // 2026-12-08). GPU profile (queues only when forced) 256.
+    // 2026-12-08). The GPU profile never queues (no pinned subgroup:
+    // ops::Recorder::queuesTiles) and keeps the old 256.
     uint32_t queueWorkgroups = 256;
     // Largest range a kernel may bind: storage buffer bytes, texel buffer texels.
     uint64_t maxStorageBufferRange = 0;

@@ -337,6 +337,9 @@ TEST_CASE("cli: errors are one line and a non-zero exit", "[cli]") {
     requireCleanError(run({"check", tmp}), "model.onnx");
     requireCleanError(run({"bench", "--model", model, "--segments", "3"}), "--segments needs --source");
     requireCleanError(run({"bench", "--source", "lavfi:testsrc2", "--model", model, "--segments", "0"}), "--segments");
+    requireCleanError(run({"bench", "--source", "lavfi:testsrc2", "--model", model, "--frames", "8", "--iters", "2",
+                           "--segments", "5"}),
+                      "--segments 5 needs --iters 3 or more");
     auto r = run({"classify", img, "--model", model, "--bogus"});
     CHECK(r.code == 2);
     CHECK(contains(r.err, "--help"));

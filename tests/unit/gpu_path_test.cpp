@@ -256,8 +256,9 @@ TEST_CASE("device traits: a queued dispatch launches twice the CPU driver's thre
     CHECK(vk::makeDeviceTraits(cpu, asCpu).queueWorkgroups == 6);
     setenv("LP_NUM_THREADS", "lots", 1);  // not a count: one per CPU, as Mesa would
     CHECK(vk::makeDeviceTraits(cpu, asCpu).queueWorkgroups == 2 * std::max(1u, std::thread::hardware_concurrency()));
-    setenv("RESVK_TILE_QUEUE", "1", 1);
+    setenv("RESVK_TILE_QUEUE", "1", 1);  // the GPU profile keeps 256 (it never queues: no pinned subgroup)
     CHECK(vk::makeDeviceTraits(cpu, asGpu).queueWorkgroups == 256);
+    CHECK_FALSE(ops::Recorder::queuesTiles(vk::makeDeviceTraits(cpu, asGpu)));
 }
 
 TEST_CASE("device traits: convolutions walk output channels first where the input outgrows the host's L2",
